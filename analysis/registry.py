@@ -45,7 +45,8 @@ COLUMNS = [
 ]
 PAPERS = ("fan2018", "fan2019")
 QUANTITIES = ("n", "count", "percent", "mean", "sd", "statistic", "df", "p", "other")
-TESTS = ("chi2", "t", "fisher", "mann_whitney", "lr", "z", "bonferroni")
+# "mixed": a range over several tests (e.g. "ps > 0.078" over chi-square, Mann-Whitney and t)
+TESTS = ("chi2", "t", "fisher", "mann_whitney", "lr", "z", "bonferroni", "mixed")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)+$")
 _LOCATION = re.compile(
     r"^(Abstract|(Methods|Results): .+|Table \d+|Table \d+ footnote|Fig\. \d+ caption)$"

@@ -39,6 +39,9 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }
 
+# "half of them reported the existence of stress" (fan2019, Results)
+_FRACTIONS = {"half": Decimal("0.5")}
+
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$")
 _SCIENTIFIC = re.compile(r"^(?P<mantissa>[+-]?\d+(?:\.\d+)?)×10\^(?P<exponent>[+-]?\d+)$")
 
@@ -105,7 +108,7 @@ def decimals_of(printed: str) -> int:
 
 def parse_printed(printed: str) -> Printed:
     """Parse a printed number: ``"79.2"``, ``"-2.99"``, ``"<0.001"``, ``">0.078"``,
-    ``"Nineteen"``, ``"8.33×10^-3"``, ``"<8.33×10^-3"``.
+    ``"Nineteen"``, ``"half"``, ``"8.33×10^-3"``, ``"<8.33×10^-3"``.
 
     Parameters
     ----------
@@ -147,13 +150,16 @@ def parse_printed(printed: str) -> Printed:
         exponent = int(match["exponent"])
         _, _, frac = mantissa.partition(".")
         return Printed(text, Decimal(mantissa).scaleb(exponent), bound, len(frac), exponent)
-    try:
-        value = word_to_int(body)
-    except ValueError:
-        raise ValueError(f"cannot parse printed number {printed!r}") from None
+    if body.lower() in _FRACTIONS:
+        value = _FRACTIONS[body.lower()]
+    else:
+        try:
+            value = Decimal(word_to_int(body))
+        except ValueError:
+            raise ValueError(f"cannot parse printed number {printed!r}") from None
     if bound:
         raise ValueError(f"printed number {printed!r}: a bound on a number word")
-    return Printed(text, Decimal(value), "", 0, word=True)
+    return Printed(text, value, "", 0, word=True)
 
 
 def to_decimal(value: object) -> Decimal:

@@ -61,6 +61,7 @@ def test_round_half_away_rejects_bad_decimals(decimals):
         ("<8.33×10^-3", "0.00833", "<", 2, -3, False),
         (".004", "0.004", "", 3, 0, False),
         ("100", "100", "", 0, 0, False),
+        ("half", "0.5", "", 0, 0, True),
     ],
 )
 def test_parse_printed(printed, value, bound, decimals, exponent, word):
