@@ -1,0 +1,105 @@
+"""The reproduction report: schema, pending rows, validation of notebook results, atomicity."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.registry import RegistryError, load_registry
+from analysis.report import (
+    REPORT_COLUMNS,
+    RESULT_COLUMNS,
+    build_report,
+    load_results,
+    write_report,
+)
+
+
+@pytest.fixture(scope="module")
+def registry() -> pd.DataFrame:
+    return load_registry()
+
+
+def _results_file(folder, name, rows):
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame(rows, columns=RESULT_COLUMNS).to_csv(folder / f"{name}.csv", index=False)
+
+
+ROW = {"id": "fan2018.table2.sex_male.peers.percent", "reproduced": "66.66666666666667",
+       "status": "match", "method": "count / n", "role": "constraint", "note": ""}
+
+
+def test_report_without_results_is_all_pending(registry, tmp_path):
+    report = build_report(registry, load_results(tmp_path, registry))
+    assert list(report.columns) == REPORT_COLUMNS
+    assert len(report) == len(registry)
+    assert report["id"].tolist() == registry["id"].tolist()
+    assert set(report["status"]) == {"pending"}
+
+
+def test_report_merges_results(registry, tmp_path):
+    _results_file(tmp_path, "01_enrolment", [ROW])
+    report = build_report(registry, load_results(tmp_path, registry)).set_index("id")
+    row = report.loc[ROW["id"]]
+    assert (row["status"], row["source"], row["printed"]) == (
+        "match", "notebooks/01_enrolment.ipynb", "66.7")
+    assert (report["status"] == "pending").sum() == len(registry) - 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"reproduced": "70.1"}, "does not round to printed '66.7'"),
+        ({"status": "matched"}, "column 'status'"),
+        ({"status": "pending"}, "column 'status'"),
+        ({"role": "target"}, "column 'role'"),
+        ({"id": "fan2018.nowhere.count"}, "not a registry id"),
+        ({"status": "mismatch", "note": ""}, "column 'note'"),
+        ({"status": "match_other_method", "method": ""}, "column 'method'"),
+        ({"reproduced": "about 66"}, "column 'reproduced'"),
+    ],
+)
+def test_results_are_validated(registry, tmp_path, change, message):
+    _results_file(tmp_path, "01_enrolment", [{**ROW, **change}])
+    with pytest.raises(RegistryError, match=message) as error:
+        load_results(tmp_path, registry)
+    assert "01_enrolment.csv, line 2" in str(error.value)
+
+
+def test_an_id_claimed_by_two_notebooks_is_an_error(registry, tmp_path):
+    _results_file(tmp_path, "01_enrolment", [ROW])
+    _results_file(tmp_path, "02_process", [ROW])
+    with pytest.raises(RegistryError, match="more than one notebook"):
+        load_results(tmp_path, registry)
+
+
+def test_write_report_writes_both_files(registry, tmp_path):
+    _results_file(tmp_path / "results", "01_enrolment", [ROW])
+    out_csv, out_md = tmp_path / "r.csv", tmp_path / "r.md"
+    report = write_report(registry, tmp_path / "results", out_csv, out_md)
+    again = pd.read_csv(out_csv, dtype=str, keep_default_na=False)
+    assert again.equals(report)
+    text = out_md.read_text(encoding="utf-8")
+    assert "| pending |" in text
+    assert "| match |" in text
+
+
+def test_a_bad_result_leaves_the_old_report_untouched(registry, tmp_path):
+    out_csv, out_md = tmp_path / "r.csv", tmp_path / "r.md"
+    out_csv.write_text("old\n", encoding="utf-8")
+    out_md.write_text("old\n", encoding="utf-8")
+    _results_file(tmp_path / "results", "01_enrolment", [{**ROW, "reproduced": "1"}])
+    with pytest.raises(RegistryError):
+        write_report(registry, tmp_path / "results", out_csv, out_md)
+    assert out_csv.read_text(encoding="utf-8") == "old\n"
+    assert out_md.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.md", "results"]
+
+
+def test_committed_report_has_a_row_per_registry_row(registry):
+    """The report the reproduce command wrote covers every registry row in the schema."""
+    report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
+    assert list(report.columns) == REPORT_COLUMNS
+    assert report["id"].tolist() == registry["id"].tolist()
+    assert report["printed"].tolist() == registry["printed"].tolist()
