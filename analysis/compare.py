@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.rounding import to_decimal, parse_printed, round_half_away
+from analysis.rounding import parse_printed, round_half_away, to_decimal
 
 __all__ = ["compare", "compare_map", "rounded_as_printed"]
 

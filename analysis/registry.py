@@ -228,7 +228,8 @@ def normalise_text(text: str) -> str:
 
 
 def paper_text(paper: str) -> str:
-    """The normalised full text of one paper, from ``data/papers/`` (never ``../shared``)."""
+    """The normalised full text of one paper, from ``data/papers/`` (never from outside
+    the repository)."""
     if paper not in paths.PAPER_FILES:
         raise KeyError(f"unknown paper {paper!r}; expected one of {sorted(paths.PAPER_FILES)}")
     return normalise_text(paths.PAPER_FILES[paper].read_text(encoding="utf-8"))

@@ -100,8 +100,8 @@ def word_to_int(word: str) -> int:
 def decimals_of(printed: str) -> int:
     """Number of digits after the decimal point in a printed number (0 for integers, words).
 
-    >>> decimals_of("42.0"), decimals_of("<0.001"), decimals_of("Nineteen"), decimals_of("8.33×10^-3")
-    (1, 3, 0, 2)
+    >>> [decimals_of(s) for s in ("42.0", "<0.001", "Nineteen", "8.33×10^-3")]
+    [1, 3, 0, 2]
     """
     return parse_printed(printed).decimals
 

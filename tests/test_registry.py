@@ -203,7 +203,8 @@ def test_loader_rejects_bad_values(tmp_path, change, message):
 
 def test_loader_rejects_duplicate_ids(tmp_path):
     path = _write(tmp_path, [GOOD, GOOD])
-    with pytest.raises(RegistryError, match=r"line 3, column 'id'.*duplicate id \(first on line 2\)"):
+    with pytest.raises(RegistryError,
+                       match=r"line 3, column 'id'.*duplicate id \(first on line 2\)"):
         load_registry(path)
 
 

@@ -74,7 +74,7 @@ def test_parse_printed(printed, value, bound, decimals, exponent, word):
 @pytest.mark.parametrize("bad", ["", "<", "79.2%", "1,000", "12 .5", "ninety-ten", "<five",
                                  "1e-3", "--2", "p=0.05"])
 def test_parse_printed_rejects(bad):
-    with pytest.raises(ValueError, match="printed|parse|bound"):
+    with pytest.raises(ValueError, match=r"printed|parse|bound"):
         parse_printed(bad)
 
 
