@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from ortools.sat.python import cp_model
 
-__all__ = ["allocate"]
+__all__ = ["allocate", "apportion", "deal"]
 
 
 def _bound(bounds: pd.DataFrame | None, row: object, column: object, default: int) -> int:
@@ -98,3 +98,41 @@ def allocate(
         index=rows.index,
         columns=columns.index,
     )
+
+
+def apportion(total: int, weights: pd.Series) -> pd.Series:
+    """Split ``total`` into integers proportional to ``weights`` by the largest-remainder
+    (Hamilton) method; ties go to the earlier label. Each part is at least
+    ``floor(total * w / sum(w))``, so when ``total >= sum(weights)`` every part is at least
+    its weight (used to keep fan2018's 2016 counts as lower bounds)."""
+    weights = weights.astype(int)
+    quotas = weights * total / weights.sum()
+    parts = quotas.astype(int)
+    remainders = (quotas - parts).sort_values(ascending=False, kind="stable")
+    for label in remainders.index[: total - int(parts.sum())]:
+        parts[label] += 1
+    return parts
+
+
+def deal(values: list, sizes: pd.Series) -> pd.Series:
+    """Deal sorted ``values`` into groups of the given ``sizes`` so that each group gets an
+    even share of the range: value i goes to the group furthest behind its proportional share
+    ``size * (i + 1) / N`` (ties to the earlier label). Returns a Series of group labels, one
+    per value, in the order of ``values``. Deterministic; used to spread ages evenly across
+    waves and follow-up status."""
+    sizes = sizes.astype(int)
+    total = int(sizes.sum())
+    if len(values) != total:
+        raise ValueError(f"deal: {len(values)} values for groups of total size {total}")
+    given = {label: 0 for label in sizes.index}
+    labels = []
+    for i in range(total):
+        behind = {
+            label: sizes[label] * (i + 1) / total - given[label]
+            for label in sizes.index
+            if given[label] < sizes[label]
+        }
+        label = max(behind, key=lambda k: behind[k])
+        given[label] += 1
+        labels.append(label)
+    return pd.Series(labels, index=range(total))

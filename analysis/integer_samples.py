@@ -74,8 +74,9 @@ def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def moment_pairs(n: int, mean: str, sd: str, lo: int, hi: int,
-                 check_feasible: bool = True) -> pd.DataFrame:
+def moment_pairs(
+    n: int, mean: str, sd: str, lo: int, hi: int, check_feasible: bool = True
+) -> pd.DataFrame:
     """Every (sum, sum of squares) of n integers in [lo, hi] whose mean and SD round (half
     away from zero) to the printed ``mean`` and ``sd``.
 
@@ -120,8 +121,7 @@ def moment_pairs(n: int, mean: str, sd: str, lo: int, hi: int,
                 continue
             if check_feasible and not _feasible(n, s, q, lo, hi):
                 continue
-            rows.append({"n": n, "sum": s, "sumsq": q, "mean": s / n,
-                         "sd": sample_sd(n, s, q)})
+            rows.append({"n": n, "sum": s, "sumsq": q, "mean": s / n, "sd": sample_sd(n, s, q)})
     return pd.DataFrame(rows, columns=["n", "sum", "sumsq", "mean", "sd"])
 
 
@@ -133,6 +133,7 @@ def count_samples(n: int, s: int, q: int, lo: int, hi: int) -> int:
     can reach. Practical for n up to about 15 (seconds); for larger n the count is
     astronomically large and is not needed.
     """
+
     @cache
     def ways(v: int, k: int, s_left: int, q_left: int) -> int:
         if k == 0:
@@ -192,10 +193,12 @@ def solve_sample(n: int, s: int, q: int, lo: int, hi: int, seed: int) -> np.ndar
     solver.parameters.max_deterministic_time = 60.0
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
-        raise ValueError(f"no sample of {n} integers in [{lo}, {hi}] has sum {s} and sum of "
-                         f"squares {q}")
+        raise ValueError(
+            f"no sample of {n} integers in [{lo}, {hi}] has sum {s} and sum of squares {q}"
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no sample for n={n}, S={s}, Q={q} within its "
-                           "deterministic work limit")
+        raise RuntimeError(
+            f"CP-SAT found no sample for n={n}, S={s}, Q={q} within its deterministic work limit"
+        )
     sample = np.repeat(values, [solver.Value(c) for c in counts])
     return np.asarray(sample, dtype=int)
