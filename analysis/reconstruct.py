@@ -296,11 +296,11 @@ def reconstruct_fan2018(registry: pd.DataFrame, seed: int) -> pd.DataFrame:
         frame.loc[current, "age"] = [str(a) for a in rng.permutation(ages)]
     # December 2014 evaluation: the initial communities' people active in 2014.
     evaluation_year = 2014
-    for role, frame in frames.items():
-        frame_ = (frame["wave"] == "initial") & (
+    for frame in frames.values():
+        active = (frame["wave"] == "initial") & (
             frame["year_enrolled"].astype(int) <= evaluation_year
         )
-        frame.loc[frame_, "evaluated"] = "yes"
+        frame.loc[active, "evaluated"] = "yes"
     consumers = frames["consumer"]
     in_frame = consumers.index[consumers["evaluated"] == "yes"]
     expected = _int(registry, "fan2018.results.satisfaction_pool.consumers.n")
