@@ -15,9 +15,11 @@ import pandas as pd
 from analysis import stats
 from analysis.judge import double_rounded, judge, lazily, not_reproducible
 from analysis.participants import GROUP, VARIABLES, categories
+from analysis.rounding import format_half_away
 
 __all__ = [
     "CONTINUOUS",
+    "EXACT_P",
     "ROW_SELECTION",
     "bonferroni_m",
     "caregiver_summary",
@@ -28,9 +30,15 @@ __all__ = [
     "fan2018_table2_tests",
     "fan2019_table1",
     "group_comparisons",
+    "layout_counts",
+    "layout_fan2018_table1",
+    "p_attempts",
     "response_rates",
     "rows_for_enrolment",
 ]
+
+#: Policies for reporting an exact p instead of the Pearson p (parameter ``exact_p``).
+EXACT_P = ("never", "small_expected", "small_expected_2x2", "always")
 
 #: Continuous demographics of fan2019 Table 1 (the others are categorical).
 CONTINUOUS = {"fan2018": ["age"], "fan2019": ["age", "onset_age"]}
@@ -209,6 +217,8 @@ def fan2018_table2_tests(people: pd.DataFrame, registry: pd.DataFrame) -> pd.Dat
                 "lr_statistic": ratio["statistic"],
                 "p_lr": ratio["p"],
                 "p_fisher": fisher["p"],
+                "min_expected": pearson["min_expected"],
+                "two_by_two": table.shape == (2, 2),
             }
         )
     ages = {
@@ -293,6 +303,7 @@ def response_rates(people: pd.DataFrame) -> pd.DataFrame:
                     "p_yates": yates["p"],
                     "p_lr": ratio["p"],
                     "p_fisher": fisher["p"],
+                    "min_expected": pearson["min_expected"],
                 }
             )
     return pd.DataFrame(rows)
@@ -387,12 +398,77 @@ def caregiver_summary(people: pd.DataFrame) -> dict:
         "of_peers": int((cared == "peer").sum()),
         "of_consumers": int((cared == "consumer").sum()),
         "female": int((carers["sex"] == "female").sum()),
-        "female_percent": 100 * (carers["sex"] == "female").mean(),
-        "age_mean": carers["age"].astype(int).mean(),
+        "female_percent": float(100 * (carers["sex"] == "female").mean()),
+        "age_mean": float(carers["age"].astype(int).mean()),
     }
 
 
-# --- the report rows ----------------------------------------------------------------------
+# --- tables laid out as printed -----------------------------------------------------------
+
+
+def layout_fan2018_table1(table1: pd.DataFrame) -> pd.DataFrame:
+    """fan2018 Table 1 as printed: a dash where a community had not started."""
+    shown = table1.astype(str)
+    started = table1.cumsum(axis=1) > 0
+    return shown.where(started, "–")
+
+
+def layout_counts(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """fan2018 Table 2 / fan2019 Table 1 as printed: ``N (%)`` and ``Mean (SD)`` strings,
+    rounded half away from zero (SPSS)."""
+    rows = []
+    for _, row in table.iterrows():
+        shown = {"variable": row["variable"], "category": row["category"]}
+        for role in ("peer", "consumer"):
+            if row["category"] == "mean (SD)":
+                shown[role] = (
+                    f"{format_half_away(row[f'{role}_mean'], 2)} "
+                    f"({format_half_away(row[f'{role}_sd'], 2)})"
+                )
+            else:
+                shown[role] = (
+                    f"{int(row[f'{role}_n'])} "
+                    f"({format_half_away(row[f'{role}_percent'], decimals)}%)"
+                )
+        rows.append(shown)
+    return pd.DataFrame(rows).rename(
+        columns={"peer": "Peer service providers", "consumer": "Consumers"}
+    )
+
+
+# --- the report rows ---------------------------------------------------------------------
+
+
+def p_attempts(test: pd.Series, parameters: dict, two_by_two: bool = True) -> list:
+    """The p-values of one contingency table in the order the parameters make them the
+    paper's method: Pearson first by default; continuity-corrected first when
+    ``continuity_correction`` (2 x 2 only); Fisher's exact first when ``exact_p`` is
+    ``"always"``; or ``"small_expected"`` and some expected count is below 5; or
+    ``"small_expected_2x2"``, the same for 2 x 2 tables only (SPSS Crosstabs prints Fisher's
+    exact test for 2 x 2 tables, with a footnote when an expected count is below 5)."""
+    tries = [
+        ("Pearson chi-square", test["p"]),
+        ("continuity-corrected chi-square", test["p_yates"]),
+        ("likelihood-ratio chi-square", test["p_lr"]),
+        ("Fisher's exact test", test["p_fisher"]),
+    ]
+    first = 0
+    if parameters.get("continuity_correction") and two_by_two:
+        first = 1
+    exact = parameters.get("exact_p", "never")
+    if exact not in EXACT_P:
+        raise ValueError(f"exact_p must be one of {EXACT_P}, got {exact!r}")
+    small = test["min_expected"] < 5
+    if (
+        exact == "always"
+        or (exact == "small_expected" and small)
+        or (exact == "small_expected_2x2" and small and two_by_two)
+    ):
+        first = 3
+    return [tries[first]] + [t for i, t in enumerate(tries) if i != first]
+
+
+# --- (report rows continue) ----------------------------------------------------------------------
 
 
 def enrolment_results(
@@ -404,8 +480,10 @@ def enrolment_results(
 ) -> pd.DataFrame:
     """Every registry row of :func:`rows_for_enrolment`, judged (see :mod:`analysis.judge`).
 
-    ``parameters``: ``categorical_test`` ("pearson" or "fisher") and ``continuous_test``
-    ("t" or "mann_whitney") for the group comparisons, as in the notebook's parameters cell.
+    ``parameters`` (the notebook's parameters cell): ``categorical_test`` ("pearson" or
+    "fisher") and ``continuous_test`` ("t" or "mann_whitney") for the group comparisons;
+    ``continuity_correction`` (bool) and ``exact_p`` ("never", "small_expected",
+    "always") for the contingency tables (see :func:`p_attempts`).
     """
     attempts: dict[str, tuple[list, str]] = {}
 
@@ -497,14 +575,7 @@ def enrolment_results(
             ("likelihood-ratio chi-square", test["lr_statistic"]),
         )
         add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
-        add(
-            f"{stem}.p",
-            "derived",
-            ("Pearson chi-square", test["p"]),
-            ("continuity-corrected chi-square", test["p_yates"]),
-            ("likelihood-ratio chi-square", test["p_lr"]),
-            ("Fisher's exact test", test["p_fisher"]),
-        )
+        add(f"{stem}.p", "derived", *p_attempts(test, parameters, bool(test["two_by_two"])))
     # fan2018 Methods: Participants
     patients18 = _patients(people18)
     current = patients18[patients18["year_left"] == ""]
@@ -668,14 +739,7 @@ def enrolment_results(
         stem = f"fan2019.results.response_rate.{GROUP[role]}_initial_vs_later"
         add(f"{stem}.statistic", "derived", ("Pearson chi-square", rate["statistic"]))
         add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(rate["df"])))
-        add(
-            f"{stem}.p",
-            "derived",
-            ("Pearson chi-square", rate["p"]),
-            ("continuity-corrected chi-square", rate["p_yates"]),
-            ("likelihood-ratio chi-square", rate["p_lr"]),
-            ("Fisher's exact test", rate["p_fisher"]),
-        )
+        add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
     add(
         "fan2019.results.response_rate_groups.all.other",
         "derived",

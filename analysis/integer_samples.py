@@ -125,6 +125,27 @@ def moment_pairs(
     return pd.DataFrame(rows, columns=["n", "sum", "sumsq", "mean", "sd"])
 
 
+@cache
+def _ways(v: int, hi: int, k: int, s_left: int, q_left: int) -> int:
+    """Multisets of k integers in [v, hi] with sum s_left and sum of squares q_left. Cached at
+    module level, so the counts of neighbouring moment pairs share their subproblems."""
+    if k == 0:
+        return int(s_left == 0 and q_left == 0)
+    if v > hi or s_left < k * v or s_left > k * hi:
+        return 0
+    if v == hi:
+        return int(s_left == k * hi and q_left == k * hi * hi)
+    q_min, q_max = _q_bounds(k, s_left, v, hi)
+    if not q_min <= q_left <= q_max:
+        return 0
+    total = 0
+    for take in range(k + 1):
+        if take * v > s_left or take * v * v > q_left:
+            break
+        total += _ways(v + 1, hi, k - take, s_left - take * v, q_left - take * v * v)
+    return total
+
+
 def count_samples(n: int, s: int, q: int, lo: int, hi: int) -> int:
     """Number of multisets of n integers in [lo, hi] with sum s and sum of squares q.
 
@@ -133,26 +154,7 @@ def count_samples(n: int, s: int, q: int, lo: int, hi: int) -> int:
     can reach. Practical for n up to about 15 (seconds); for larger n the count is
     astronomically large and is not needed.
     """
-
-    @cache
-    def ways(v: int, k: int, s_left: int, q_left: int) -> int:
-        if k == 0:
-            return int(s_left == 0 and q_left == 0)
-        if v > hi or s_left < k * v or s_left > k * hi:
-            return 0
-        if v == hi:
-            return int(s_left == k * hi and q_left == k * hi * hi)
-        q_min, q_max = _q_bounds(k, s_left, v, hi)
-        if not q_min <= q_left <= q_max:
-            return 0
-        total = 0
-        for take in range(k + 1):
-            if take * v > s_left or take * v * v > q_left:
-                break
-            total += ways(v + 1, k - take, s_left - take * v, q_left - take * v * v)
-        return total
-
-    return ways(lo, n, s, q)
+    return _ways(lo, hi, n, s, q)
 
 
 def solve_sample(n: int, s: int, q: int, lo: int, hi: int, seed: int) -> np.ndarray:

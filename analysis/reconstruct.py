@@ -445,7 +445,7 @@ def reconstruct_fan2019(registry: pd.DataFrame, seed: int) -> pd.DataFrame:
     leave = peers.index[(peers["wave"] == "later") & (peers["evaluated"] == "no")]
     if len(leave) != _int(registry, "fan2019.results.temporary_leave.later_peers.count"):
         raise ValueError("the later providers lost to follow-up are not the one on leave")
-    peers.loc[leave, "dropout_reason"] = "temporary leave (caring for sick spouse)"
+    peers.loc[leave, "dropout_reason"] = "temporary leave"  # to care for a sick spouse
     # Demographics, spread evenly over the cells wave x evaluated.
     for role, frame in frames.items():
         cell = frame["wave"] + "/" + frame["evaluated"]

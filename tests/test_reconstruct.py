@@ -1,0 +1,139 @@
+"""The reconstructed participants: every published constraint holds (for the default seed and
+for another), the same seed gives the same data, and bad participant files fail loudly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import enrolment, reconstruct
+from analysis.judge import load_explanations, unexpected_statuses
+from analysis.participants import COLUMNS, read_participants, write_participants
+from analysis.registry import RegistryError, load_registry
+
+DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
+            "continuity_correction": False, "exact_p": "never"}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="module", params=[20130701, 7])
+def people(request, registry):
+    seed = request.param
+    return (seed, reconstruct.reconstruct_fan2018(registry, seed),
+            reconstruct.reconstruct_fan2019(registry, seed))
+
+
+def test_every_constraint_and_status_holds(registry, people):
+    """Compared with the printed numbers (not with earlier output): every row of the stage has
+    the status expected from explanations.csv, so every constraint is met."""
+    _, people18, people19 = people
+    explanations = load_explanations()
+    results = enrolment.enrolment_results(registry, people18, people19, explanations, DEFAULTS)
+    assert results["id"].tolist() == enrolment.rows_for_enrolment(registry)["id"].tolist()
+    drift = unexpected_statuses(results, explanations)
+    assert drift.empty, drift.to_string()
+    constraints = results[results["role"] == "constraint"]
+    assert set(constraints["status"]) <= {"match", "mismatch", "not_reproducible"}
+    assert (constraints["status"] == "match").sum() > 180
+
+
+def test_same_seed_same_data(registry):
+    first = reconstruct.reconstruct_fan2019(registry, 99)
+    assert first.equals(reconstruct.reconstruct_fan2019(registry, 99))
+    assert reconstruct.reconstruct_fan2018(registry, 99).equals(
+        reconstruct.reconstruct_fan2018(registry, 99))
+
+
+def test_another_seed_other_people_same_margins(registry):
+    a = reconstruct.reconstruct_fan2019(registry, 1)
+    b = reconstruct.reconstruct_fan2019(registry, 2)
+    assert not a.equals(b)
+    for column in ("sex", "education", "diagnosis", "role", "wave", "evaluated"):
+        assert a[column].value_counts().equals(b[column].value_counts())
+
+
+def test_ages_respect_inclusion_and_onset(people):
+    _, people18, people19 = people
+    for frame in (people18, people19):
+        ages = frame.loc[frame["role"] != "caregiver", "age"]
+        ages = ages[ages != ""].astype(int)
+        assert ages.between(18, 60).all()
+    patients = people19[people19["role"] != "caregiver"]
+    assert (patients["onset_age"].astype(int) <= patients["age"].astype(int)).all()
+
+
+def test_samples_of_the_two_papers_cannot_be_nested(registry):
+    overlap = reconstruct.overlap_check(registry).set_index(["role", "variable", "category"])
+    # fan2018 Table 2: 6 bipolar peers; fan2019 Table 1: 5 bipolar providers
+    assert not overlap.loc[("peer", "diagnosis", "bipolar_disorder"), "possible"]
+    assert overlap.loc[("peer", "sex", "female"), "possible"]
+
+
+# --- bad participant files --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def good_file(registry, tmp_path_factory):
+    path = tmp_path_factory.mktemp("people") / "fan2019_participants.csv"
+    write_participants(reconstruct.reconstruct_fan2019(registry, 3), path, registry)
+    return path
+
+
+def test_written_file_reads_back(registry, good_file):
+    frame = read_participants(good_file, registry)
+    assert list(frame.columns) == COLUMNS
+
+
+@pytest.mark.parametrize(("column", "bad", "message"), [
+    ("age", "61", "column 'age'"),
+    ("age", "40.5", "column 'age'"),
+    ("onset_age", "59", "column 'onset_age'"),
+    ("sex", "f", "column 'sex'"),
+    ("wave", "later", "column 'wave'"),
+    ("role", "nurse", "column 'role'"),
+    ("evaluated", "maybe", "column 'evaluated'"),
+    ("education", "", "column 'education'"),
+])
+def test_bad_values_name_file_line_and_column(registry, good_file, tmp_path, column, bad,
+                                              message):
+    frame = pd.read_csv(good_file, dtype=str, keep_default_na=False)
+    first = frame.index[(frame["role"] == "peer") & (frame["wave"] == "initial")][0]
+    if column == "onset_age":
+        frame.loc[first, "age"] = "30"
+    frame.loc[first, column] = bad
+    path = tmp_path / "broken.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RegistryError, match=message) as error:
+        read_participants(path, registry)
+    assert f"broken.csv, line {first + 2}" in str(error.value)
+
+
+def test_unknown_family_member(registry, good_file, tmp_path):
+    frame = pd.read_csv(good_file, dtype=str, keep_default_na=False)
+    carer = frame.index[frame["role"] == "caregiver"][0]
+    frame.loc[carer, "cares_for"] = "C19-999"
+    path = tmp_path / "broken.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RegistryError, match="column 'cares_for'"):
+        read_participants(path, registry)
+
+
+def test_missing_column(registry, good_file, tmp_path):
+    frame = pd.read_csv(good_file, dtype=str, keep_default_na=False).drop(columns="diagnosis")
+    path = tmp_path / "broken.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RegistryError, match=r"missing column\(s\) \['diagnosis'\]"):
+        read_participants(path, registry)
+
+
+def test_a_failed_write_keeps_the_old_file(registry, good_file, tmp_path):
+    target = tmp_path / "kept.csv"
+    target.write_text("old\n", encoding="utf-8")
+    frame = reconstruct.reconstruct_fan2019(registry, 3)
+    frame.loc[0, "age"] = "99"
+    with pytest.raises(RegistryError):
+        write_participants(frame, target, registry)
+    assert target.read_text(encoding="utf-8") == "old\n"
