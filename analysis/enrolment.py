@@ -70,6 +70,14 @@ ROW_SELECTION = {
         ],
     },
     "ids": [
+        # who was evaluated, where and when (the flow of participants)
+        r"^fan2018\.abstract\.communities\.",
+        r"^fan2018\.methods\.evaluation_communities\.",
+        r"^fan2018\.results\.(?:satisfaction_communities|benefit_communities|"
+        r"satisfaction_pool|not_assessed)\.",
+        r"^fan2019\.abstract\.followup_months\.",
+        r"^fan2019\.methods\.(?:communities_evaluated|planned_evaluation_months|"
+        r"postponed_evaluation_months|evaluation_months)\.",
         r"^fan2019\.abstract\.(?:recruited|communities)\.",
         r"^fan2019\.results\.(?:followup|followup_families|caregiver_of_peers|"
         r"caregiver_of_consumers|female|age)\.caregivers\.",
@@ -630,6 +638,67 @@ def enrolment_results(
             "constraint",
             (f"caregivers of {role}s", int((carers18["cares_for"].map(roles18) == role).sum())),
         )
+    add(
+        "fan2018.abstract.communities.all_communities.other",
+        "derived",
+        ("number of communities in the data", patients18["community"].nunique()),
+    )
+    # fan2018 evaluation frame (December 2014, initial communities)
+    framed = people18[people18["evaluated"] != ""]
+    framed_consumers = framed[framed["role"] == "consumer"]
+    for row_id in (
+        "fan2018.methods.evaluation_communities.first_two_communities.other",
+        "fan2018.results.satisfaction_communities.initial_communities.other",
+        "fan2018.results.benefit_communities.initial_communities.other",
+    ):
+        add(row_id, "derived", ("communities in the evaluation", framed["community"].nunique()))
+    add(
+        "fan2018.results.satisfaction_pool.consumers.n",
+        "constraint",
+        ("consumers of the initial communities enrolled by 2014", len(framed_consumers)),
+    )
+    add(
+        "fan2018.results.satisfaction_pool.caregivers.n",
+        "constraint",
+        ("caregivers", int((people18["role"] == "caregiver").sum())),
+    )
+    not_assessed = int((framed_consumers["evaluated"] == "no").sum())
+    add(
+        "fan2018.results.not_assessed.consumers.count",
+        "constraint",
+        ("consumers not assessed", not_assessed),
+    )
+    add(
+        "fan2018.results.not_assessed.consumers.percent",
+        "constraint",
+        ("not assessed / consumers x 100", 100 * not_assessed / len(framed_consumers)),
+    )
+    # fan2019 evaluation timing and places
+    patients19_ = _patients(people19)
+    months19 = patients19_.groupby("wave")["followup_month"].agg(lambda m: int(m.astype(int).max()))
+    evaluated19 = patients19_[patients19_["evaluated"] == "yes"].groupby("wave")["community"]
+    for wave in ("initial", "later"):
+        add(
+            f"fan2019.methods.communities_evaluated.{wave}.other",
+            "derived",
+            (f"communities with evaluated people, {wave} wave", int(evaluated19.nunique()[wave])),
+        )
+        add(
+            f"fan2019.methods.evaluation_months.{wave}.other",
+            "constraint",
+            ("months from the wave's start to follow-up", int(months19[wave])),
+        )
+    add(
+        "fan2019.methods.postponed_evaluation_months.initial.other",
+        "constraint",
+        ("months from the start to follow-up, initial wave", int(months19["initial"])),
+    )
+    add(
+        "fan2019.abstract.followup_months.all.other",
+        "constraint",
+        ("months from the start to follow-up, at every site (largest)", int(months19.max())),
+        ("months from the start to follow-up, later communities only", int(months19["later"])),
+    )
     # fan2019 Table 1
     table19 = fan2019_table1(people19, registry)
     n19 = table19.attrs["n"]
