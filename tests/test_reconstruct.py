@@ -37,7 +37,6 @@ def test_every_constraint_and_status_holds(registry, people):
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()
     constraints = results[results["role"] == "constraint"]
-    assert set(constraints["status"]) <= {"match", "mismatch", "not_reproducible"}
     assert (constraints["status"] == "match").sum() > 180
 
 
