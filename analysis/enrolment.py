@@ -15,15 +15,19 @@ import pandas as pd
 from analysis import stats
 from analysis.judge import double_rounded, judge, lazily, not_reproducible
 from analysis.participants import GROUP, VARIABLES, categories
+from analysis.registry import value
 from analysis.rounding import format_half_away
 
 __all__ = [
     "CONTINUOUS",
     "EXACT_P",
     "ROW_SELECTION",
+    "age_freedom_fan2018",
     "bonferroni_m",
     "caregiver_summary",
+    "demographic_comparisons",
     "enrolment_results",
+    "exact_p_policies",
     "fan2018_table1",
     "fan2018_table1_tests",
     "fan2018_table2",
@@ -897,3 +901,89 @@ def enrolment_results(
             role = "constraint" if row_id in INCLUSION_AGE_IDS else ""
             rows.append(not_reproducible(row_id, explanations, role))
     return pd.DataFrame(rows)
+
+
+def age_freedom_fan2018(registry: pd.DataFrame) -> pd.DataFrame:
+    """How constrained are fan2018's ages? The number of feasible (sum, sum of squares) pairs
+    per group, the exact number of samples of the peers' ages (multisets), and the range of
+    the pooled and Welch t and pooled p over every feasible combination (Table 2's test
+    depends only on the moments, so these ranges hold for *every* integer dataset)."""
+    from analysis.integer_samples import count_samples
+    from analysis.reconstruct import AGE_RANGE_IDS, age_pairs_fan2018
+
+    low, high = (int(value(registry, i)) for i in AGE_RANGE_IDS["fan2018"])
+    n_peers = int(value(registry, "fan2018.methods.recruited.peers.n"))
+    pairs = age_pairs_fan2018(registry)
+    peer_pairs = pairs[["peer_sum", "peer_sumsq"]].drop_duplicates()
+    samples = sum(
+        count_samples(n_peers, int(s), int(q), low, high)
+        for s, q in peer_pairs.itertuples(index=False)
+    )
+    rows = [
+        ("peer age moment pairs", len(peer_pairs)),
+        ("peer age samples (multisets)", samples),
+        (
+            "consumer age moment pairs",
+            len(pairs[["consumer_sum", "consumer_sumsq"]].drop_duplicates()),
+        ),
+        ("moment combinations", len(pairs)),
+        ("pooled t, min", pairs["t"].min()),
+        ("pooled t, max", pairs["t"].max()),
+        ("Welch t, min", pairs["t_welch"].min()),
+        ("Welch t, max", pairs["t_welch"].max()),
+        ("pooled p, min", pairs["p"].min()),
+        ("pooled p, max", pairs["p"].max()),
+    ]
+    shown = [f"{v:,}" if isinstance(v, int) else f"{v:.4f}" for _, v in rows]
+    return pd.DataFrame({"quantity": [q for q, _ in rows], "value": shown})
+
+
+def exact_p_policies(
+    registry: pd.DataFrame,
+    people18: pd.DataFrame,
+    people19: pd.DataFrame,
+    explanations: pd.DataFrame,
+    parameters: dict,
+) -> pd.DataFrame:
+    """Which rule for reporting Fisher's exact p explains the printed p-values? For each
+    policy in :data:`EXACT_P`, how many contingency-table p-values of this stage match under
+    the policy's method, and how many only under another test."""
+    rows = []
+    for policy in EXACT_P:
+        trial = enrolment_results(
+            registry, people18, people19, explanations, {**parameters, "exact_p": policy}
+        )
+        p_rows = trial[
+            trial["id"].str.endswith(".p") & trial["method"].str.contains("chi-square|Fisher")
+        ]
+        rows.append(
+            {
+                "exact_p": policy,
+                "p-values": len(p_rows),
+                "match the paper's method": int((p_rows["status"] == "match").sum()),
+                "only another test": int((p_rows["status"] == "match_other_method").sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def demographic_comparisons(
+    people19: pd.DataFrame,
+    registry: pd.DataFrame,
+    categorical: str = "pearson",
+    continuous: str = "t",
+) -> pd.DataFrame:
+    """fan2019 Results: initial vs later communities (providers and consumers) and completers
+    vs dropouts (consumers, per wave), on every Table 1 variable. Long format: ``comparison``,
+    ``role``, ``variable``, ``test``, ``statistic``, ``p``, ``p_alternative``."""
+    parts = []
+    for role in ("peer", "consumer"):
+        result = group_comparisons(people19, registry, "wave", role, categorical, continuous)
+        parts.append(result.assign(comparison="initial vs later", role=role))
+    for wave in ("initial", "later"):
+        subset = people19[people19["wave"] == wave]
+        result = group_comparisons(
+            subset, registry, "evaluated", "consumer", categorical, continuous
+        )
+        parts.append(result.assign(comparison=f"completers vs dropouts, {wave}", role="consumer"))
+    return pd.concat(parts).reset_index()

@@ -17,9 +17,9 @@ import pandas as pd
 
 from analysis import paths, stats
 from analysis.compare import compare
-from analysis.registry import read_csv_strict, value
+from analysis.registry import read_csv_strict, stem, value
 
-__all__ = ["finding_tables", "match_variants", "variants_2x2"]
+__all__ = ["finding_evidence", "finding_tables", "match_variants", "variants_2x2"]
 
 
 def variants_2x2(table: object) -> pd.DataFrame:
@@ -45,11 +45,16 @@ def variants_2x2(table: object) -> pd.DataFrame:
         "likelihood_ratio": stats.likelihood_ratio_independence(counts),
         "fisher": stats.fisher_exact(counts),
     }
-    rows = [{"method": name,
-             # Fisher's test has no test statistic to quote beside a df
-             "statistic": np.nan if name == "fisher" else float(part["statistic"].iloc[0]),
-             "df": float(part["df"].iloc[0]), "p": float(part["p"].iloc[0])}
-            for name, part in parts.items()]
+    rows = [
+        {
+            "method": name,
+            # Fisher's test has no test statistic to quote beside a df
+            "statistic": np.nan if name == "fisher" else float(part["statistic"].iloc[0]),
+            "df": float(part["df"].iloc[0]),
+            "p": float(part["p"].iloc[0]),
+        }
+        for name, part in parts.items()
+    ]
     return pd.DataFrame(rows, columns=["method", "statistic", "df", "p"])
 
 
@@ -72,8 +77,10 @@ def finding_tables(registry: pd.DataFrame, path: object = None) -> dict[str, pd.
     registry ids of the count ("yes") and of the n it is out of. Returns ``{finding_id:
     DataFrame(index=row label, columns=[yes, no])}``.
     """
-    spec = read_csv_strict(paths.PUBLISHED / "finding_tables.csv" if path is None else path,
-                           ["finding_id", "row", "count_id", "n_id"])
+    spec = read_csv_strict(
+        paths.PUBLISHED / "finding_tables.csv" if path is None else path,
+        ["finding_id", "row", "count_id", "n_id"],
+    )
     tables = {}
     for finding, rows in spec.groupby("finding_id", sort=False):
         yes = [int(value(registry, i)) for i in rows["count_id"]]
@@ -83,3 +90,36 @@ def finding_tables(registry: pd.DataFrame, path: object = None) -> dict[str, pd.
             index=pd.Index(rows["row"].tolist(), name="group"),
         )
     return tables
+
+
+def finding_evidence(registry: pd.DataFrame, path: object = None) -> pd.DataFrame:
+    """For each p-value finding of ``findings.csv``: every SPSS test of its 2 x 2 table (from
+    the printed counts, :func:`finding_tables`), and whether it gives the printed statistic
+    and the printed p. Long format: ``finding``, ``table``, ``method``, ``statistic``, ``p``,
+    ``printed_statistic``, ``printed_p``, ``statistic_matches``, ``p_matches``."""
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    parts = []
+    for finding, table in finding_tables(registry, path).items():
+        statistic = printed.get(stem(finding) + ".statistic")
+        tried = match_variants(variants_2x2(table.to_numpy()), statistic, printed[finding])
+        described = " / ".join(f"{g}: {r.yes} of {r.yes + r.no}" for g, r in table.iterrows())
+        parts.append(
+            tried.assign(
+                finding=finding,
+                table=described,
+                printed_statistic=statistic,
+                printed_p=printed[finding],
+            )
+        )
+    columns = [
+        "finding",
+        "table",
+        "method",
+        "statistic",
+        "p",
+        "printed_statistic",
+        "printed_p",
+        "statistic_matches",
+        "p_matches",
+    ]
+    return pd.concat(parts, ignore_index=True)[columns]
