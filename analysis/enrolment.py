@@ -39,6 +39,7 @@ __all__ = [
     "p_attempts",
     "response_rates",
     "rows_for_enrolment",
+    "statistic_attempts",
 ]
 
 #: Policies for reporting an exact p instead of the Pearson p (parameter ``exact_p``).
@@ -451,6 +452,16 @@ def layout_counts(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
 # --- the report rows ---------------------------------------------------------------------
 
 
+def statistic_attempts(pearson: float, *others: tuple[str, object]) -> list:
+    """Attempts for a printed chi-square statistic: the Pearson value, then the same value as
+    SPSS displays it (3 decimals) rounded again, then any other tests."""
+    return [
+        ("Pearson chi-square", pearson),
+        ("Pearson chi-square, SPSS's 3 decimals rounded again", double_rounded(pearson)),
+        *others,
+    ]
+
+
 def p_attempts(test: pd.Series, parameters: dict, two_by_two: bool = True) -> list:
     """The p-values of one contingency table in the order the parameters make them the
     paper's method: Pearson first by default; continuity-corrected first when
@@ -524,12 +535,7 @@ def enrolment_results(
         add(
             f"{stem}.statistic",
             "derived",
-            ("Pearson chi-square (dashes as 0)", test["pearson"]),
-            (
-                "Pearson chi-square, SPSS's 3 decimals rounded again",
-                double_rounded(test["pearson"]),
-            ),
-            ("likelihood-ratio chi-square", test["lr"]),
+            *statistic_attempts(test["pearson"], ("likelihood-ratio chi-square", test["lr"])),
         )
         add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
         add(
@@ -578,13 +584,11 @@ def enrolment_results(
         add(
             f"{stem}.statistic",
             "derived",
-            ("Pearson chi-square", test["statistic"]),
-            (
-                "Pearson chi-square, SPSS's 3 decimals rounded again",
-                double_rounded(test["statistic"]),
+            *statistic_attempts(
+                test["statistic"],
+                ("continuity-corrected chi-square", test["yates_statistic"]),
+                ("likelihood-ratio chi-square", test["lr_statistic"]),
             ),
-            ("continuity-corrected chi-square", test["yates_statistic"]),
-            ("likelihood-ratio chi-square", test["lr_statistic"]),
         )
         add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
         add(f"{stem}.p", "derived", *p_attempts(test, parameters, bool(test["two_by_two"])))
