@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-__all__ = ["enrolment_flow", "save"]
+__all__ = ["category_shares", "enrolment_flow", "save", "sessions_by_period"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
 NAMES = {
@@ -140,3 +140,70 @@ def save(figure: plt.Figure, path: Path, formats: tuple[str, ...] = ("png", "svg
         written.append(target)
     plt.close(figure)
     return written
+
+
+def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
+    """fan2018 Fig. 1, redrawn: sessions per community per six-month period.
+
+    ``ranges`` is :func:`analysis.service.cell_ranges`: bars show ``reconstructed``, the
+    whiskers the range among the feasible tables (``feasible_min`` to ``feasible_max``).
+    ``source`` says where the bar heights come from (reconstructed or read off the figure)
+    and is printed on the figure.
+    """
+    periods = list(dict.fromkeys(ranges["period"]))
+    communities = list(dict.fromkeys(ranges["community"]))
+    colours = ["#1f4e79", "#4f81bd", "#c0504d", "#f79646"]
+    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    width = 0.8 / len(communities)
+    for k, community in enumerate(communities):
+        part = ranges[ranges["community"] == community].set_index("period").loc[periods]
+        x = [i + (k - (len(communities) - 1) / 2) * width for i in range(len(periods))]
+        ax.bar(x, part["reconstructed"], width=width * 0.92, color=colours[k % len(colours)],
+               label=NAMES.get(community, community))
+        active = part["band_high"] > 0
+        low = (part["reconstructed"] - part["feasible_min"])[active]
+        high = (part["feasible_max"] - part["reconstructed"])[active]
+        ax.errorbar([xi for xi, a in zip(x, active, strict=True) if a],
+                    part["reconstructed"][active], yerr=[low, high], fmt="none",
+                    ecolor="#222222", elinewidth=0.7, capsize=2)
+    ax.set_xticks(range(len(periods)))
+    ax.set_xticklabels([f"{p[:4]} {'Jan-Jun' if p.endswith('H1') else 'Jul-Dec'}"
+                        for p in periods], fontsize=8)
+    ax.set_ylabel("Peer support sessions")
+    ax.set_title("Sessions per community per 6-month period (fan2018 Fig. 1, redrawn)",
+                 fontsize=9.5)
+    ax.legend(fontsize=8, frameon=False, ncol=4, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, 0.01, f"Bars: {source}. Whiskers: range over the tables consistent with the "
+             "text (214 sessions, χ²(15) = 48.75, stated frequencies).", fontsize=6.5)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def category_shares(ranges: pd.DataFrame, source: str) -> plt.Figure:
+    """fan2018 Fig. 2, redrawn: share of sessions per content category.
+
+    ``ranges`` has ``label``, ``percent`` (the bars), ``min_percent``, ``max_percent`` (the
+    whiskers: every share consistent with the text) and ``printed`` (a printed share, or "").
+    """
+    order = ranges.sort_values(["percent", "label"], ascending=[True, False])
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    colours = ["#1f4e79" if p else "#9fb6cd" for p in order["printed"]]
+    y = range(len(order))
+    ax.barh(y, order["percent"], color=colours, height=0.7)
+    ax.errorbar(order["percent"], y, xerr=[order["percent"] - order["min_percent"],
+                                           order["max_percent"] - order["percent"]],
+                fmt="none", ecolor="#222222", elinewidth=0.7, capsize=2)
+    for yi, (_, row) in zip(y, order.iterrows(), strict=True):
+        note = f"printed {row['printed']}%" if row["printed"] else "not printed"
+        ax.text(row["max_percent"] + 0.4, yi, note, va="center", fontsize=7)
+    ax.set_yticks(list(y))
+    ax.set_yticklabels(order["label"], fontsize=8)
+    ax.set_xlabel("Share of the 214 sessions (%)")
+    ax.set_xlim(0, max(order["max_percent"]) + 7)
+    ax.set_title("Content categories (fan2018 Fig. 2, redrawn)", fontsize=9.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, 0.01, f"Bars: {source}; dark = share printed in the text. Whiskers: every "
+             "share consistent with the text.", fontsize=6.5)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
