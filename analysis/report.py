@@ -41,6 +41,7 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "build_report",
+    "figure_values_markdown",
     "load_results",
     "summary_markdown",
     "write_report",
@@ -176,6 +177,48 @@ def summary_markdown(report: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: Values only drawn in a figure: ``(title, table file, value column, range columns)``.
+FIGURE_VALUES = (
+    ("fan2018 Fig. 1: sessions per community per period (never printed)",
+     "fan2018_fig1_ranges.csv", ["community", "period"], "reconstructed",
+     ("feasible_min", "feasible_max")),
+    ("fan2018 Fig. 2: share of sessions per category, % (three printed)",
+     "fan2018_fig2_ranges.csv", ["label", "printed"], "percent", ("min_percent", "max_percent")),
+)
+
+
+def figure_values_markdown(tables_dir: Path | str | None = None) -> str:
+    """A section listing the values that the papers only draw in figures, with the range of
+    every value consistent with the text (written by notebooks 02 and 03 into
+    ``reports/tables``). Empty if those tables are absent."""
+    tables_dir = paths.TABLES if tables_dir is None else Path(tables_dir)
+    lines = []
+    for title, name, keys, used, (low, high) in FIGURE_VALUES:
+        path = tables_dir / name
+        if not path.is_file():
+            continue
+        frame = read_csv_strict(path, [*keys, low, high])
+        shown = frame[keys].copy()
+        decimals = 0 if used == "reconstructed" else 1
+        shown["reconstructed"] = [f"{float(v):.{decimals}f}" for v in frame[used]]
+        shown["consistent with the text"] = [
+            f"{float(a):.{decimals}f} to {float(b):.{decimals}f}"
+            for a, b in zip(frame[low], frame[high], strict=True)
+        ]
+        lines += [f"### {title}", "", _markdown_table(shown), ""]
+    if not lines:
+        return ""
+    return "\n".join([
+        "## Values shown only in figures",
+        "",
+        "The papers draw these but do not print them. The ranges cover every value consistent "
+        "with the printed numbers (Fig. 1: over the feasible tables found by notebook 02's "
+        "sampler; Fig. 2: exact).",
+        "",
+        *lines,
+    ])
+
+
 def write_report(
     registry: pd.DataFrame | None = None,
     results_dir: Path | str | None = None,
@@ -188,7 +231,9 @@ def write_report(
     out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
     out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
     atomic_write_text(out_csv, report.to_csv(index=False, lineterminator="\n"))
-    atomic_write_text(out_md, summary_markdown(report))
+    text = summary_markdown(report)
+    figures = figure_values_markdown()
+    atomic_write_text(out_md, text + ("\n" + figures if figures else ""))
     return report
 
 

@@ -321,11 +321,15 @@ def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
 
 
 def content_results(registry: pd.DataFrame, records: pd.DataFrame,
-                    explanations: pd.DataFrame) -> pd.DataFrame:
-    """Every registry row of :data:`CONTENT_ROWS`, judged from the session records."""
+                    explanations: pd.DataFrame, percent: pd.Series | None = None) -> pd.DataFrame:
+    """Every registry row of :data:`CONTENT_ROWS`, judged from the session records, or, for
+    the shares, from ``percent`` by category (values read off Fig. 2) when given."""
     out = _Rows(explanations)
     shares = contents.shares(records["category"])
-    addressed = int((shares["sessions"] > 0).sum())
+    if percent is not None:
+        shares["percent"] = shares["category"].map(percent).fillna(0.0).to_numpy()
+
+    addressed = int((shares["percent"] > 0).sum())
     later = records[records["community"].isin(["xiangheyuan", "jingsong"])]
     for row_id in ("fan2018.abstract.primary_topics.activities.other",
                    "fan2018.results.need_categories.activities.other",
@@ -345,12 +349,13 @@ def content_results(registry: pd.DataFrame, records: pd.DataFrame,
                    "fan2019.methods.top_categories.all.other"):
         out.add(registry, row_id, "derived",
                 ("categories whose share rounds to at least the third printed share", listed))
-    percent = shares.set_index("category")["percent"]
+    by_category = shares.set_index("category")["percent"]
     for category, row_id in contents.PRINTED_SHARES.items():
-        out.add(registry, row_id, "constraint", ("sessions / 214 x 100", float(percent[category])))
+        method = "share read off Fig. 2" if percent is not None else "sessions / 214 x 100"
+        out.add(registry, row_id, "constraint", (method, float(by_category[category])))
         twin = row_id.replace("fan2018.results.category_", "fan2019.methods.content_").replace(
             ".activities.", ".all.")
-        out.add(registry, twin, "constraint", ("sessions / 214 x 100", float(percent[category])))
+        out.add(registry, twin, "constraint", (method, float(by_category[category])))
     for row_id in rows_for(registry, CONTENT_ROWS)["id"]:
         if row_id not in out.seen:
             out.unavailable(row_id)

@@ -40,8 +40,11 @@ from analysis.rounding import parse_printed
 __all__ = [
     "COMMUNITIES",
     "COMMUNITY_START",
+    "DURATION_RANGE",
+    "FORMAT_OF_CATEGORY",
     "FREQUENCY_RULES",
     "PERIODS",
+    "SESSION_COLUMNS",
     "Feasible",
     "active_weeks",
     "band_matrices",
@@ -52,12 +55,19 @@ __all__ = [
     "feasible_tables",
     "first_period_ends",
     "frequency_bands",
+    "group_sessions",
     "literal_minimum",
     "period_table",
     "quasi_independence",
+    "read_sessions",
+    "reconstruct_sessions",
     "sample_tables",
+    "sessions_table",
     "statistic_window",
     "table_frame",
+    "validate_sessions",
+    "value_text",
+    "write_sessions",
 ]
 
 #: The four communities, in the order of the papers' tables (ids as in the participant data).
@@ -231,8 +241,8 @@ def literal_minimum(registry: pd.DataFrame) -> pd.DataFrame:
 
 def band_matrices(bands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``low`` and ``high`` as 4 x 6 integer arrays (communities x periods)."""
-    low = bands.pivot(index="community", columns="period", values="low")
-    high = bands.pivot(index="community", columns="period", values="high")
+    low = bands.pivot_table(index="community", columns="period", values="low", aggfunc="sum")
+    high = bands.pivot_table(index="community", columns="period", values="high", aggfunc="sum")
     order = (list(COMMUNITIES), list(PERIODS))
     return (low.loc[order[0], order[1]].to_numpy(int), high.loc[order[0], order[1]].to_numpy(int))
 
@@ -354,7 +364,7 @@ def sample_tables(proposal: _Proposal, shape: tuple[int, int], size: int,
     log_weight = np.zeros(size)
     sums = np.arange(proposal.total + 1)
     for k, (i, j) in enumerate(proposal.cells):
-        values, weights = proposal.values[k], proposal.weights[k]
+        values, weights = proposal.values[k], proposal.weights[k]  # noqa: PD011
         after = sums[:, None] - values[None, :]
         mass = np.where(after >= 0, weights[None, :] * proposal.suffix[k + 1][after.clip(0)], 0)
         cumulative = mass.cumsum(axis=1)
@@ -455,7 +465,7 @@ def feasible_tables(low: np.ndarray, high: np.ndarray, total: int, window: tuple
         ratio = np.exp(log_unit[keep] - log_unit[keep].max())
         weights = []
         for k, (i, j) in enumerate(proposal.cells):
-            values = proposal.values[k]
+            values = proposal.values[k]  # noqa: PD011
             if k >= tuned:
                 weights.append(np.ones(len(values)))
                 continue
@@ -592,7 +602,7 @@ def reconstruct_sessions(table: np.ndarray, category_counts: pd.Series, registry
 
     rng = np.random.default_rng(seed)
     frame = table_frame(table)
-    cells = frame.stack()
+    cells = frame.stack()  # noqa: PD013
     cells = cells[cells > 0]
     columns = pd.Series(cells.to_numpy(), index=[f"{c}|{p}" for c, p in cells.index])
     spread = allocate(category_counts, columns)
@@ -641,3 +651,74 @@ def sessions_table(sessions: pd.DataFrame) -> pd.DataFrame:
     counts = pd.crosstab(sessions["community"], sessions["period"])
     return counts.reindex(index=list(COMMUNITIES), columns=list(PERIODS), fill_value=0).rename_axis(
         index="community", columns="period")
+
+
+def validate_sessions(frame: pd.DataFrame, name: str = "sessions") -> pd.DataFrame:
+    """Check session records (:data:`SESSION_COLUMNS`, all strings as read from CSV): known
+    communities, periods and categories; an ISO date inside its period and after the
+    community started; ``mode`` group or individual; whole, positive durations and peer
+    counts. Raises :class:`analysis.registry.RegistryError` naming ``name``, the line and
+    the column of the first problems; returns the frame with numeric columns as integers."""
+    from analysis.contents import CATEGORIES
+    from analysis.registry import RegistryError
+
+    missing = [c for c in SESSION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise RegistryError(f"{name}, line 1: missing column(s) {missing}")
+    periods = period_table().set_index("period")
+    problems = []
+
+    def fail(line, column, text):
+        problems.append(f"{name}, line {line}, column {column!r}: {text}")
+
+    for line, row in frame.iterrows():
+        for column, allowed in (("community", COMMUNITIES), ("period", PERIODS),
+                                ("category", tuple(CATEGORIES)),
+                                ("mode", ("group", "individual"))):
+            if row[column] not in allowed:
+                fail(line, column, f"{row[column]!r} is not one of {list(allowed)}")
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            fail(line, "date", f"{row['date']!r} is not a date (YYYY-MM-DD)")
+        else:
+            if row["period"] in periods.index and not (
+                periods.loc[row["period"], "start"] <= date < periods.loc[row["period"], "end"]
+            ):
+                fail(line, "date", f"{row['date']} is outside period {row['period']}")
+            if row["community"] in COMMUNITY_START and date < COMMUNITY_START[row["community"]]:
+                fail(line, "date", f"{row['date']} is before {row['community']} started")
+        for column, least in (("duration_min", 1), ("peers_leading", 0), ("peers_assisting", 0)):
+            if not str(row[column]).isdigit() or int(row[column]) < least:
+                fail(line, column, f"{row[column]!r} is not a whole number >= {least}")
+    if frame["session_id"].duplicated().any():
+        line = frame.index[frame["session_id"].duplicated()][0]
+        fail(line, "session_id", f"{frame.loc[line, 'session_id']!r} repeated")
+    if problems:
+        raise RegistryError("invalid session records:\n  " + "\n  ".join(problems[:20]))
+    out = frame[SESSION_COLUMNS].copy()
+    for column in ("duration_min", "peers_leading", "peers_assisting"):
+        out[column] = out[column].astype(int)
+    return out.reset_index(drop=True)
+
+
+def read_sessions(path) -> pd.DataFrame:
+    """Read and validate a session file (:func:`validate_sessions`)."""
+    from pathlib import Path
+
+    from analysis.registry import read_csv_strict
+
+    path = Path(path)
+    return validate_sessions(read_csv_strict(path, SESSION_COLUMNS), path.name)
+
+
+def write_sessions(frame: pd.DataFrame, path) -> None:
+    """Validate, then write session records atomically."""
+    from pathlib import Path
+
+    from analysis.report import atomic_write_text
+
+    text = frame[SESSION_COLUMNS].astype(str)
+    text.index = pd.RangeIndex(2, 2 + len(text))
+    validate_sessions(text, Path(path).name)
+    atomic_write_text(Path(path), frame[SESSION_COLUMNS].to_csv(index=False, lineterminator="\n"))
