@@ -35,7 +35,16 @@ from ortools.sat.python import cp_model
 from analysis.compare import compare
 from analysis.rounding import parse_printed
 
-__all__ = ["count_samples", "moment_pairs", "sample_sd", "solve_sample"]
+__all__ = [
+    "count_samples",
+    "count_vectors",
+    "group_splits",
+    "moment_pairs",
+    "moments",
+    "sample_sd",
+    "solve_sample",
+    "t_statistics",
+]
 
 
 def sample_sd(n: int, s: int, q: int) -> float:
@@ -204,3 +213,79 @@ def solve_sample(n: int, s: int, q: int, lo: int, hi: int, seed: int) -> np.ndar
         )
     sample = np.repeat(values, [solver.Value(c) for c in counts])
     return np.asarray(sample, dtype=int)
+
+
+def count_vectors(n: int, s: int, q: int, lo: int, hi: int) -> np.ndarray:
+    """Every multiset of n integers in [lo, hi] with sum s and sum of squares q, as count
+    vectors (column k = how many people answered ``lo + k``), in lexicographic order.
+
+    Complete enumeration by recursion over the values, pruned by the reachable sums of
+    squares; its length equals :func:`count_samples`. Meant for rating scales (a handful of
+    values), where a sample *is* its count vector.
+    """
+    values = list(range(lo, hi + 1))
+    found: list[list[int]] = []
+
+    def walk(index: int, left: int, s_left: int, q_left: int, counts: list[int]) -> None:
+        value = values[index]
+        if index == len(values) - 1:
+            if s_left == left * value and q_left == left * value * value:
+                found.append([*counts, left])
+            return
+        for count in range(left + 1):
+            rest = left - count
+            s_rest, q_rest = s_left - count * value, q_left - count * value * value
+            if rest == 0:
+                if s_rest == 0 and q_rest == 0:
+                    found.append([*counts, count] + [0] * (len(values) - index - 1))
+                continue
+            if not values[index + 1] * rest <= s_rest <= hi * rest:
+                continue
+            q_min, q_max = _q_bounds(rest, s_rest, values[index + 1], hi)
+            if q_min <= q_rest <= q_max:
+                walk(index + 1, rest, s_rest, q_rest, [*counts, count])
+
+    if n > 0:
+        walk(0, n, s, q, [])
+    return np.array(found, dtype=int).reshape(-1, len(values))
+
+
+def group_splits(counts: np.ndarray, size: int) -> np.ndarray:
+    """Every way to take a group of ``size`` people out of a sample given as a count vector:
+    the group's count vectors (the rest form the other group)."""
+    counts = np.asarray(counts, dtype=int)
+    options = [np.arange(c + 1) for c in counts]
+    grid = np.array(np.meshgrid(*options, indexing="ij")).reshape(len(counts), -1).T
+    return grid[grid.sum(axis=1) == size]
+
+
+def moments(counts: np.ndarray, lo: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n, mean and SD (n - 1) of samples given as count vectors (rows) over lo, lo + 1, ..."""
+    counts = np.atleast_2d(counts).astype(float)
+    values = lo + np.arange(counts.shape[1])
+    n = counts.sum(axis=1)
+    mean = counts @ values / n
+    var = (counts @ values**2 - n * mean**2) / (n - 1)
+    return n, mean, np.sqrt(np.clip(var, 0, None))
+
+
+def t_statistics(first: np.ndarray, second: np.ndarray, lo: int) -> pd.DataFrame:
+    """Pooled (Student) and Welch t of ``first`` minus ``second`` for paired rows of count
+    vectors, with their df and two-sided p (vectorised; equal to scipy, tested)."""
+    from scipy import stats
+
+    n1, m1, s1 = moments(first, lo)
+    n2, m2, s2 = moments(second, lo)
+    pooled_var = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / (n1 + n2 - 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_pooled = (m1 - m2) / np.sqrt(pooled_var * (1 / n1 + 1 / n2))
+        v1, v2 = s1**2 / n1, s2**2 / n2
+        t_welch = (m1 - m2) / np.sqrt(v1 + v2)
+        df_welch = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    df_pooled = n1 + n2 - 2
+    return pd.DataFrame({
+        "t_pooled": t_pooled, "df_pooled": df_pooled,
+        "p_pooled": 2 * stats.t.sf(np.abs(t_pooled), df_pooled),
+        "t_welch": t_welch, "df_welch": df_welch,
+        "p_welch": 2 * stats.t.sf(np.abs(t_welch), df_welch),
+    })

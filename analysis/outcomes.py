@@ -1,0 +1,520 @@
+"""Outcomes: satisfaction and perceived benefit, from interview-level data (notebook 04).
+
+fan2018 (Results: Service satisfaction, Service perceived benefit; Abstract) reports yes/no
+answers of consumers, caregivers and peers of the first two communities in December 2014,
+each with a chi-square(1). fan2019 (Tables 2-4; Results: Peer service providers, Consumers,
+Caregivers) reports yes/no answers, 1-5 ratings (mean, SD), a 0-10 confidence score, and
+comparisons of initial with later communities and of providers with consumers.
+
+The interview records (:data:`INTERVIEW_COLUMNS`: one row per respondent and question, linked
+to the participant tables by ``person_id``) are rebuilt by :func:`reconstruct_interviews`:
+
+- yes/no: the printed number of yes answers among the people the text says were asked; which
+  people answered yes is chosen with the seed, spread over the waves in proportion (or as
+  printed, e.g. mood 10 of 26 initial and 13 of 16 later);
+- ratings: every sample with the printed n, bounds, mean and SD is enumerated as count vectors
+  (:func:`analysis.integer_samples.count_vectors`), together with every split between the
+  initial and later communities (:func:`analysis.integer_samples.group_splits`); the split
+  that reproduces a printed t is taken where one is printed, the most even split otherwise.
+
+Where the printed mean cannot come from the printed n (GRIM/GRIMMER,
+:mod:`analysis.granularity`), the n that can produce every mean of the table is used and the
+rows are judged ``match_other_method`` with that n named; the evidence is in notebook 04.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.allocation import apportion
+from analysis.granularity import consistent_ns
+from analysis.integer_samples import (
+    count_vectors,
+    group_splits,
+    moment_pairs,
+    sample_sd,
+    solve_sample,
+    t_statistics,
+)
+from analysis.registry import value
+from analysis.rounding import parse_printed, round_half_away
+from analysis.stats import chi2_goodness_of_fit, chi2_independence, fisher_exact, p_adjust
+
+__all__ = [
+    "INTERVIEW_COLUMNS",
+    "benefit_comparisons",
+    "closest_pair",
+    "consumer_rating_n",
+    "fan2018_tests",
+    "questions",
+    "rating_freedom",
+    "rating_splits",
+    "reconstruct_interviews",
+    "summarise",
+    "t_freedom",
+    "text_of",
+]
+
+INTERVIEW_COLUMNS = ["paper", "person_id", "role", "wave", "question", "kind", "answer"]
+
+#: fan2018 yes/no questions: question -> respondent role (Methods: Service satisfaction,
+#: Service perceived benefit).
+FAN2018_QUESTIONS = {
+    "satisfied_with_peers": "consumer",
+    "desire_to_continue": "consumer",
+    "better_social_skills": "consumer",
+    "want_patients_continue": "caregiver",
+    "observed_patient_social_skills": "caregiver",
+    "improved_own_mood": "caregiver",
+    "improved_working_skills": "peer",
+    "improved_social_skills": "peer",
+}
+
+#: fan2019 Table 2 and 4 rating items (1-5) and the 0-10 confidence score.
+PROVIDER_RATINGS = ["time", "content", "environment", "relationship_with_consumers",
+                    "relationship_with_other_peer_service_providers",
+                    "relationship_with_doctors_involved"]
+CONSUMER_RATINGS = ["peer_service_providers_competence", "peer_service_providers_speak_manners",
+                    "peer_service_providers_disease_stability", "service_punctuality",
+                    "richness_of_activity_topic"]
+
+#: The two t tests printed for initial vs later consumers (Results: Consumers).
+T_TESTS = {
+    "service_punctuality": "fan2019.results.service_punctuality.consumers_initial_vs_later",
+    "richness_of_activity_topic":
+        "fan2019.results.richness_activity_topic.consumers_initial_vs_later",
+}
+
+#: fan2019 caregiver questions: question -> (registry count id, who was asked).
+CAREGIVER_QUESTIONS = {
+    "willing_family_continue": ("fan2019.results.willing_family_continue.caregivers.count", "all"),
+    "family_qualified": ("fan2019.results.family_qualified.peer_caregivers.count", "peer"),
+    "expect_family_become_peer": (
+        "fan2019.results.expect_family_become_peer.consumer_caregivers.count", "consumer"),
+    "family_social_communication": (
+        "fan2019.results.family_social_communication.caregivers.count", "all"),
+    "family_confident_recovery": ("fan2019.results.family_confident_recovery.caregivers.count",
+                                  "all"),
+    "family_illness_stable": ("fan2019.results.family_illness_stable.caregivers.count", "all"),
+    "own_mood": ("fan2019.results.own_mood.caregivers.count", "all"),
+    "own_confidence_recovery": ("fan2019.results.own_confidence_recovery.caregivers.count",
+                                "all"),
+    "family_more_independent": ("fan2019.results.family_more_independent.caregivers.count",
+                                "all"),
+}
+
+#: Reasons for stress (Results: Peer service providers), asked of the stressed providers.
+STRESS_REASONS = {
+    "stress_poor_organizing": "fan2019.results.stress_poor_organizing.peers.count",
+    "stress_lack_confidence": "fan2019.results.stress_lack_confidence.peers.count",
+    "stress_activity_topic": "fan2019.results.stress_activity_topic.peers.count",
+}
+
+
+def text_of(registry: pd.DataFrame, row_id: str) -> str:
+    """The printed string of registry row ``row_id``."""
+    match = registry.loc[registry["id"] == row_id, "printed"]
+    if match.empty:
+        raise KeyError(f"no registry row {row_id!r}")
+    return str(match.iloc[0])
+
+
+def _count(registry: pd.DataFrame, row_id: str) -> int:
+    return int(value(registry, row_id))
+
+
+def table3_items(registry: pd.DataFrame) -> list[str]:
+    """The 14 perceived-benefit items of fan2019 Table 3, in table order."""
+    ids = registry.loc[registry["id"].str.match(r"^fan2019\.table3\.[a-z_]+\.peers\.count$"),
+                       "id"]
+    return [i.split(".")[2] for i in ids]
+
+
+def questions(registry: pd.DataFrame) -> pd.DataFrame:
+    """The question catalogue: ``paper``, ``question``, ``role``, ``kind`` (yes_no, rating,
+    score), ``lo``, ``hi``, ``source`` (where the question is described)."""
+    rows = [{"paper": "fan2018", "question": q, "role": r, "kind": "yes_no", "lo": 0, "hi": 1,
+             "source": "fan2018 Methods: Service satisfaction / perceived benefit"}
+            for q, r in FAN2018_QUESTIONS.items()]
+    yes_no_providers = ["overall_satisfied_with_the_peer_service",
+                        "qualified_to_be_peer_service_providers",
+                        "feel_stressful_to_be_peer_service_providers", "willing_to_continue",
+                        *STRESS_REASONS, "wish_to_quit"]
+    rows += [{"paper": "fan2019", "question": q, "role": "peer", "kind": "yes_no", "lo": 0,
+              "hi": 1, "source": "fan2019 Table 2"} for q in yes_no_providers]
+    rows += [{"paper": "fan2019", "question": q, "role": "peer", "kind": "rating", "lo": 1,
+              "hi": 5, "source": "fan2019 Table 2"} for q in PROVIDER_RATINGS]
+    rows.append({"paper": "fan2019", "question": "confidence", "role": "peer", "kind": "score",
+                 "lo": 0, "hi": 10, "source": "fan2019 Table 2"})
+    for role in ("peer", "consumer"):
+        rows += [{"paper": "fan2019", "question": q, "role": role, "kind": "yes_no", "lo": 0,
+                  "hi": 1, "source": "fan2019 Table 3"} for q in table3_items(registry)]
+    rows += [{"paper": "fan2019", "question": q, "role": "consumer", "kind": "yes_no", "lo": 0,
+              "hi": 1, "source": "fan2019 Table 4"}
+             for q in ("overall_satisfied_with_the_peer_service_providers_and_service",
+                       "continuous_participation_willingness")]
+    rows += [{"paper": "fan2019", "question": q, "role": "consumer", "kind": "rating", "lo": 1,
+              "hi": 5, "source": "fan2019 Table 4"} for q in CONSUMER_RATINGS]
+    rows += [{"paper": "fan2019", "question": q, "role": "caregiver", "kind": "yes_no", "lo": 0,
+              "hi": 1, "source": "fan2019 Results: Caregivers"} for q in CAREGIVER_QUESTIONS]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# Ratings: every sample, every split
+
+
+def closest_pair(n: int, mean: str, sd: str, lo: int, hi: int) -> tuple[int, int]:
+    """The (sum, sum of squares) of n integers in [lo, hi] whose mean, then SD, is nearest
+    the printed ones: an exact pair when one exists (:func:`moment_pairs`), otherwise the
+    nearest reachable one (used when the printed values cannot come from n integers)."""
+    exact = moment_pairs(n, mean, sd, lo, hi)
+    if not exact.empty:
+        return int(exact.iloc[0]["sum"]), int(exact.iloc[0]["sumsq"])
+    target_m, target_s = float(parse_printed(mean).value), float(parse_printed(sd).value)
+    best = None
+    centre = round(target_m * n)
+    for s in range(max(lo * n, centre - 2), min(hi * n, centre + 2) + 1):
+        for q in range(s * s // n, hi * s + 1):
+            if (q - s) % 2 or q * n < s * s:
+                continue
+            key = (abs(s / n - target_m), abs(sample_sd(n, s, q) - target_s), s, q)
+            if best is None or key < best:
+                best = key
+    if best is None:
+        raise ValueError(f"no sample of {n} integers in [{lo}, {hi}]")
+    return best[2], best[3]
+
+
+def consumer_rating_n(registry: pd.DataFrame, low: int = 30, high: int = 60) -> pd.DataFrame:
+    """For each consumer rating of fan2019 Table 4, the n (``low`` to ``high``) whose integer
+    answers can give the printed mean (GRIM) and, with the mean, the printed SD (GRIMMER):
+    ``question``, ``mean``, ``sd``, ``grim_ns``, ``grimmer_ns``."""
+    rows = []
+    for question in CONSUMER_RATINGS:
+        mean = text_of(registry, f"fan2019.table4.{question}.consumers.mean")
+        sd = text_of(registry, f"fan2019.table4.{question}.consumers.sd")
+        grim_ns = consistent_ns(mean, low, high)
+        rows.append({"question": question, "mean": mean, "sd": sd, "grim_ns": grim_ns,
+                     "grimmer_ns": [n for n in grim_ns
+                                    if not moment_pairs(n, mean, sd, 1, 5).empty]})
+    return pd.DataFrame(rows)
+
+
+def rating_freedom(items: pd.DataFrame) -> pd.DataFrame:
+    """How many samples fit each rating item: ``question``, ``n``, ``mean``, ``sd``, ``lo``,
+    ``hi``, ``pairs`` ((sum, sum of squares) pairs), ``samples`` (distinct multisets)."""
+    rows = []
+    for item in items.itertuples(index=False):
+        pairs = moment_pairs(int(item.n), item.mean, item.sd, int(item.lo), int(item.hi))
+        samples = sum(len(count_vectors(int(item.n), int(p["sum"]), int(p["sumsq"]),
+                                        int(item.lo), int(item.hi)))
+                      for _, p in pairs.iterrows())
+        rows.append({**item._asdict(), "pairs": len(pairs), "samples": samples})
+    return pd.DataFrame(rows)
+
+
+def rating_splits(n: int, mean: str, sd: str, lo: int, hi: int, second: int) -> pd.DataFrame:
+    """Every sample of n integers in [lo, hi] with the printed mean and SD, and every split
+    into a first group and a ``second`` group: the count vectors (``first``, ``second``) and
+    the pooled and Welch t of first minus second (:func:`t_statistics`)."""
+    frames = []
+    for _, pair in moment_pairs(n, mean, sd, lo, hi).iterrows():
+        for total in count_vectors(n, int(pair["sum"]), int(pair["sumsq"]), lo, hi):
+            seconds = group_splits(total, second)
+            firsts = total[None, :] - seconds
+            stats_ = t_statistics(firsts, seconds, lo)
+            stats_["first"] = [tuple(map(int, f)) for f in firsts]
+            stats_["second"] = [tuple(map(int, s)) for s in seconds]
+            frames.append(stats_)
+    if not frames:
+        return pd.DataFrame(columns=["t_pooled", "df_pooled", "p_pooled", "t_welch", "df_welch",
+                                     "p_welch", "first", "second"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rounds(values: pd.Series, printed: str) -> pd.Series:
+    parsed = parse_printed(printed)
+    return values.map(lambda v: round_half_away(v, parsed.decimals) == parsed.value
+                      if np.isfinite(v) else False)
+
+
+def t_freedom(registry: pd.DataFrame, n: int, second: int) -> pd.DataFrame:
+    """For each printed initial-vs-later t of fan2019 (Results: Consumers), over every sample
+    and split: how many splits there are, the range of the pooled and Welch t, and how many
+    reproduce the printed t under each."""
+    rows = []
+    for question, stem in T_TESTS.items():
+        mean = text_of(registry, f"fan2019.table4.{question}.consumers.mean")
+        sd = text_of(registry, f"fan2019.table4.{question}.consumers.sd")
+        printed = text_of(registry, f"{stem}.statistic")
+        splits = rating_splits(n, mean, sd, 1, 5, second)
+        rows.append({
+            "question": question, "n": n, "later": second, "printed_t": printed,
+            "splits": len(splits),
+            "pooled_min": splits["t_pooled"].min(), "pooled_max": splits["t_pooled"].max(),
+            "pooled_matching": int(_rounds(splits["t_pooled"], printed).sum()),
+            "welch_min": splits["t_welch"].min(), "welch_max": splits["t_welch"].max(),
+            "welch_matching": int(_rounds(splits["t_welch"], printed).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _vector_values(counts: tuple[int, ...], lo: int) -> list[int]:
+    return [lo + k for k, c in enumerate(counts) for _ in range(c)]
+
+
+# --------------------------------------------------------------------------------------
+# The reconstruction
+
+
+def _choose(people: pd.DataFrame, k: int, rng: np.random.Generator,
+            by_wave: dict[str, int] | None = None) -> set[str]:
+    """``k`` person ids of ``people`` (sorted), spread over waves in proportion (largest
+    remainder) unless ``by_wave`` fixes the split; seeded."""
+    people = people.sort_values("person_id")
+    if k > len(people):
+        raise ValueError(f"{k} yes answers but only {len(people)} respondents")
+    if by_wave is None:
+        sizes = people["wave"].value_counts().sort_index()
+        by_wave = apportion(k, sizes).to_dict() if k else dict.fromkeys(sizes.index, 0)
+    chosen: set[str] = set()
+    for wave, number in sorted(by_wave.items()):
+        ids = people.loc[people["wave"] == wave, "person_id"].to_numpy()
+        chosen |= set(rng.permutation(ids)[: int(number)])
+    return chosen
+
+
+def _yes_no(rows: list, paper: str, people: pd.DataFrame, question: str, yes: set[str],
+            missing: set[str] = frozenset()) -> None:
+    for person in people.sort_values("person_id").itertuples(index=False):
+        answer = "" if person.person_id in missing else (
+            "yes" if person.person_id in yes else "no")
+        rows.append({"paper": paper, "person_id": person.person_id, "role": person.role,
+                     "wave": person.wave, "question": question, "kind": "yes_no",
+                     "answer": answer})
+
+
+def _ratings(rows: list, people: pd.DataFrame, question: str, kind: str,
+             first: tuple[int, ...], second: tuple[int, ...], lo: int,
+             rng: np.random.Generator, missing: set[str] = frozenset()) -> None:
+    """Give the values of ``first`` to the initial and of ``second`` to the later wave."""
+    for wave, counts in (("initial", first), ("later", second)):
+        group = people[(people["wave"] == wave) & ~people["person_id"].isin(missing)]
+        values = rng.permutation(_vector_values(counts, lo))
+        if len(values) != len(group):
+            raise ValueError(f"{question}: {len(values)} values for {len(group)} {wave} people")
+        for person, answer in zip(group.sort_values("person_id").itertuples(index=False), values,
+                                  strict=True):
+            rows.append({"paper": "fan2019", "person_id": person.person_id, "role": person.role,
+                         "wave": wave, "question": question, "kind": kind,
+                         "answer": str(int(answer))})
+    for person in people[people["person_id"].isin(missing)].itertuples(index=False):
+        rows.append({"paper": "fan2019", "person_id": person.person_id, "role": person.role,
+                     "wave": person.wave, "question": question, "kind": kind, "answer": ""})
+
+
+def _even_split(splits: pd.DataFrame) -> pd.Series:
+    """The split with the smallest |pooled t| (the groups as alike as the data allow);
+    ties by the order of enumeration."""
+    return splits.loc[splits["t_pooled"].abs().fillna(0).idxmin()]
+
+
+def _matching_split(splits: pd.DataFrame, t: str, p: str) -> pd.Series:
+    """A split whose Welch t and p round to the printed ones (the first, in enumeration
+    order); failing that, whose pooled t does; failing that, the nearest Welch t."""
+    welch = splits[_rounds(splits["t_welch"], t) & _rounds(splits["p_welch"], p)]
+    if not welch.empty:
+        return welch.iloc[0]
+    pooled = splits[_rounds(splits["t_pooled"], t)]
+    if not pooled.empty:
+        return pooled.iloc[0]
+    target = float(parse_printed(t).value)
+    return splits.loc[(splits["t_welch"] - target).abs().idxmin()]
+
+
+def _score_sample(registry: pd.DataFrame, providers: pd.DataFrame, seed: int
+                  ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Confidence (0-10) of the 12 providers: the nearest integer sample to 7.13 (2.366),
+    split so that the 5 later providers average the printed 7.80."""
+    n = len(providers)
+    later = int((providers["wave"] == "later").sum())
+    mean = text_of(registry, "fan2019.table2.confidence.peers.mean")
+    sd = text_of(registry, "fan2019.table2.confidence.peers.sd")
+    later_mean = float(value(registry, "fan2019.results.confidence_continue.later_peers.mean"))
+    s, q = closest_pair(n, mean, sd, 0, 10)
+    later_sum = round(later_mean * later)
+    for attempt in range(20):
+        sample = solve_sample(n, s, q, 0, 10, seed + attempt)
+        for group in itertools.combinations(range(n), later):
+            if sum(sample[list(group)]) == later_sum:
+                rest = [sample[i] for i in range(n) if i not in group]
+                as_counts = (lambda xs: tuple(int(c) for c in np.bincount(xs, minlength=11)))
+                return as_counts(rest), as_counts(sample[list(group)])
+    raise ValueError("no confidence sample with the printed later-group mean")
+
+
+def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
+                           registry: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Interview records of both papers (:data:`INTERVIEW_COLUMNS`), from the participant
+    tables and the printed outcome numbers; deterministic for a given ``seed``."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict] = []
+    # fan2018, December 2014: consumers (3 not assessed), caregivers and peers of the first
+    # two communities
+    framed = people18[people18["evaluated"] != ""]
+    not_assessed = set(framed.loc[framed["evaluated"] == "no", "person_id"])
+    for question, role in FAN2018_QUESTIONS.items():
+        group = framed[framed["role"] == role]
+        asked = group[~group["person_id"].isin(not_assessed)]
+        k = _count(registry, f"fan2018.results.{question}.{role}s.count")
+        _yes_no(rows, "fan2018", group, question, _choose(asked, k, rng), not_assessed)
+    # fan2019 follow-up
+    evaluated = people19[people19["evaluated"] == "yes"]
+    providers = evaluated[evaluated["role"] == "peer"]
+    consumers = evaluated[evaluated["role"] == "consumer"]
+    carers = evaluated[evaluated["role"] == "caregiver"]
+    table2 = "fan2019.table2.{}.peers.count"
+    for question in ("overall_satisfied_with_the_peer_service",
+                     "qualified_to_be_peer_service_providers",
+                     "feel_stressful_to_be_peer_service_providers", "willing_to_continue"):
+        k = _count(registry, table2.format(question))
+        chosen = _choose(providers, k, rng)
+        if question == "feel_stressful_to_be_peer_service_providers":
+            stressed = chosen
+        if question == "willing_to_continue":
+            unwilling = set(providers["person_id"]) - chosen
+        _yes_no(rows, "fan2019", providers, question, chosen)
+    for question, row_id in STRESS_REASONS.items():
+        among = providers[providers["person_id"].isin(stressed)]
+        chosen = _choose(among, _count(registry, row_id), rng)
+        _yes_no(rows, "fan2019", providers, question, chosen)
+    _yes_no(rows, "fan2019", providers, "wish_to_quit", unwilling)
+    for question in PROVIDER_RATINGS:
+        mean = text_of(registry, f"fan2019.table2.{question}.peers.mean")
+        sd = text_of(registry, f"fan2019.table2.{question}.peers.sd")
+        later = int((providers["wave"] == "later").sum())
+        split = _even_split(rating_splits(len(providers), mean, sd, 1, 5, later))
+        _ratings(rows, providers, question, "rating", split["first"], split["second"], 1, rng)
+    first, second = _score_sample(registry, providers, seed)
+    _ratings(rows, providers, "confidence", "score", first, second, 0, rng)
+    for role, group in (("peers", providers), ("consumers", consumers)):
+        for question in table3_items(registry):
+            k = _count(registry, f"fan2019.table3.{question}.{role}.count")
+            by_wave = None
+            if role == "consumers" and question.endswith("improve_mood_and_feeling_cared_about"):
+                by_wave = {w: _count(registry, f"fan2019.results.improve_mood.{w}_consumers.count")
+                           for w in ("initial", "later")}
+            _yes_no(rows, "fan2019", group, question, _choose(group, k, rng, by_wave))
+    for question in ("overall_satisfied_with_the_peer_service_providers_and_service",
+                     "continuous_participation_willingness"):
+        k = _count(registry, f"fan2019.table4.{question}.consumers.count")
+        _yes_no(rows, "fan2019", consumers, question, _choose(consumers, k, rng))
+    n_rated = max(consumer_rating_n(registry)["grimmer_ns"].map(set).pipe(
+        lambda sets: set.intersection(*sets)) or {len(consumers)})
+    missing = set(rng.permutation(consumers.loc[consumers["wave"] == "initial", "person_id"]
+                                  .sort_values().to_numpy())[: len(consumers) - n_rated])
+    later = int(((consumers["wave"] == "later") & ~consumers["person_id"].isin(missing)).sum())
+    for question in CONSUMER_RATINGS:
+        mean = text_of(registry, f"fan2019.table4.{question}.consumers.mean")
+        sd = text_of(registry, f"fan2019.table4.{question}.consumers.sd")
+        splits = rating_splits(n_rated, mean, sd, 1, 5, later)
+        if question in T_TESTS:
+            split = _matching_split(splits, text_of(registry, f"{T_TESTS[question]}.statistic"),
+                                    text_of(registry, f"{T_TESTS[question]}.p"))
+        else:
+            split = _even_split(splits)
+        _ratings(rows, consumers, question, "rating", split["first"], split["second"], 1, rng,
+                 missing)
+    for question, (row_id, among) in CAREGIVER_QUESTIONS.items():
+        roles = people19.set_index("person_id")["role"]
+        asked = carers if among == "all" else carers[carers["cares_for"].map(roles) == among]
+        k = _count(registry, row_id)
+        if question == "willing_family_continue":
+            # "Only one caregiver from the initial communities showed a negative attitude"
+            refusing = _count(registry, "fan2019.results.negative_attitude.initial_caregivers.count")
+            by_wave = {"initial": int((asked["wave"] == "initial").sum()) - refusing,
+                       "later": int((asked["wave"] == "later").sum())}
+            chosen = _choose(asked, k, rng, by_wave)
+        else:
+            chosen = _choose(asked, k, rng)
+        _yes_no(rows, "fan2019", asked, question, chosen)
+    return pd.DataFrame(rows, columns=INTERVIEW_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------
+# Summaries and tests
+
+
+def summarise(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Per paper, question, role and wave (and "all"): ``n`` (answers given), ``yes``,
+    ``percent``, ``mean``, ``sd`` (ratings), from the interview records."""
+    answered = interviews[interviews["answer"] != ""]
+    frames = []
+    for wave_key, data in (("all", answered), *answered.groupby("wave")):
+        for (paper, question, role, kind), group in data.groupby(
+                ["paper", "question", "role", "kind"], sort=False):
+            row = {"paper": paper, "question": question, "role": role, "kind": kind,
+                   "wave": wave_key, "n": len(group)}
+            if kind == "yes_no":
+                row["yes"] = int((group["answer"] == "yes").sum())
+                row["percent"] = 100 * row["yes"] / row["n"]
+            else:
+                values = group["answer"].astype(int)
+                row["mean"], row["sd"] = float(values.mean()), float(values.std(ddof=1))
+            frames.append(row)
+    return pd.DataFrame(frames)
+
+
+def fan2018_tests(interviews: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """fan2018's chi-square(1) tests, recomputed every way the text allows: goodness of fit
+    against an equal split of yes and no, on all respondents (as the percentages are) or on
+    those assessed only, with and without Yates' correction. One row per question."""
+    rows = []
+    data = interviews[interviews["paper"] == "fan2018"]
+    for question, role in FAN2018_QUESTIONS.items():
+        group = data[data["question"] == question]
+        yes = int((group["answer"] == "yes").sum())
+        everyone, assessed = len(group), int((group["answer"] != "").sum())
+        row = {"question": question, "role": role, "yes": yes, "n_all": everyone,
+               "n_assessed": assessed, "percent_all": 100 * yes / everyone}
+        for label, n in (("all", everyone), ("assessed", assessed)):
+            test = chi2_goodness_of_fit([yes, n - yes]).iloc[0]
+            row[f"chi2_{label}"], row[f"p_{label}"] = float(test["statistic"]), float(test["p"])
+            corrected = (abs(2 * yes - n) - 1) ** 2 / n
+            row[f"chi2_{label}_yates"] = corrected
+            row[f"p_{label}_yates"] = float(math.erfc(math.sqrt(corrected / 2)))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
+                        method: str = "bonferroni") -> pd.DataFrame:
+    """fan2019 Table 3: providers vs consumers on each perceived-benefit item (Pearson
+    chi-square, and Fisher's exact p), with p adjusted for the 14 tests (``method``:
+    "bonferroni", "holm" or "none")."""
+    if method not in ("bonferroni", "holm", "none"):
+        raise ValueError(f"method must be 'bonferroni', 'holm' or 'none', not {method!r}")
+    data = interviews[(interviews["paper"] == "fan2019") & (interviews["answer"] != "")]
+    rows = []
+    for question in table3_items(registry):
+        group = data[data["question"] == question]
+        table = pd.crosstab(group["role"], group["answer"]).reindex(
+            index=["peer", "consumer"], columns=["yes", "no"], fill_value=0)
+        test = chi2_independence(table.to_numpy()).iloc[0]
+        rows.append({"question": question,
+                     "providers_yes": int(table.loc["peer", "yes"]),
+                     "consumers_yes": int(table.loc["consumer", "yes"]),
+                     "chi2": float(test["statistic"]), "p": float(test["p"]),
+                     "p_fisher": float(fisher_exact(table.to_numpy()).iloc[0]["p"])})
+    out = pd.DataFrame(rows)
+    if method == "none":
+        out["p_adjusted"], out["significant"] = out["p"], out["p"] < 0.05
+    else:
+        adjusted = p_adjust(out["p"].to_numpy(), method)
+        out["p_adjusted"], out["significant"] = adjusted["p_adjusted"], adjusted["reject"]
+    return out
