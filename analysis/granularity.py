@@ -34,6 +34,7 @@ __all__ = [
     "grim",
     "grim_map",
     "grimmer",
+    "grimmer_grain",
     "grimmer_map",
     "percent_count",
     "percent_count_map",
@@ -137,3 +138,35 @@ def consistent_scales(x: str, n: int, steps: tuple[int, ...] = (1, 2, 4, 10)) ->
     [2, 4, 10]
     """
     return [step for step in steps if grim(x, n, step)]
+
+
+def grimmer_grain(x: str, sd: str, n: int, lo: int, hi: int, grain: int = 2) -> list[tuple]:
+    """Like :func:`grimmer`, for answers given in steps of ``1 / grain`` (2: half points):
+    every (sum, sum of squares), in units of ``1 / grain``, of ``n`` answers in ``[lo, hi]``
+    whose mean and SD round to ``x`` and ``sd``. Reachability is checked exactly by CP-SAT
+    on the finer integer scale.
+
+    >>> len(grimmer_grain("7.13", "2.366", 12, 0, 10)) > 0, grimmer("7.13", "2.366", 12, 0, 10)
+    (True, False)
+    """
+    from analysis.integer_samples import _feasible, _q_bounds
+
+    mean, spread = parse_printed(_check_text("x", x)), parse_printed(_check_text("sd", sd))
+    low, high = lo * grain, hi * grain
+    centre = float(mean.value) * n * grain
+    found = []
+    for s in range(max(low * n, math.floor(centre) - 2), min(high * n, math.ceil(centre) + 2) + 1):
+        if round_half_away(Decimal(s) / Decimal(n * grain), mean.decimals) != mean.value:
+            continue
+        q_min, q_max = _q_bounds(n, s, low, high)
+        target = float(spread.value) * grain
+        centre_q = target**2 * (n - 1) + s * s / n
+        for q in range(max(q_min, math.floor(centre_q) - 3 * n), min(q_max, math.ceil(centre_q)
+                                                                       + 3 * n) + 1):
+            if (q - s) % 2:
+                continue
+            value = math.sqrt(max(q - s * s / n, 0) / (n - 1)) / grain
+            if round_half_away(value, spread.decimals) == spread.value and _feasible(
+                    n, s, q, low, high):
+                found.append((s, q))
+    return found
