@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-__all__ = ["category_shares", "enrolment_flow", "save", "sessions_by_period"]
+__all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
 NAMES = {
@@ -206,4 +206,37 @@ def category_shares(ranges: pd.DataFrame, source: str) -> plt.Figure:
     fig.text(0.01, 0.01, f"Bars: {source}; dark = share printed in the text. Whiskers: every "
              "share consistent with the text.", fontsize=6.5)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) -> plt.Figure:
+    """fan2019 Table 3 as a figure: share answering yes to each perceived-benefit item,
+    providers vs consumers; items whose adjusted p is below 0.05 are marked.
+
+    ``comparisons`` is :func:`analysis.outcomes.benefit_comparisons`.
+    """
+    data = comparisons.iloc[::-1].reset_index(drop=True)
+    labels = [q.replace("_", " ") for q in data["question"]]
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
+    y = range(len(data))
+    p_share = 100 * data["providers_yes"] / providers
+    c_share = 100 * data["consumers_yes"] / consumers
+    for yi, a, b in zip(y, p_share, c_share, strict=True):
+        ax.plot([a, b], [yi, yi], color="#bbbbbb", lw=1.5, zorder=1)
+    ax.scatter(p_share, y, color="#1f4e79", label=f"Peer service providers (n = {providers})",
+               zorder=2)
+    ax.scatter(c_share, y, color="#f79646", label=f"Consumers (n = {consumers})", zorder=2)
+    for yi, significant in zip(y, data["significant"], strict=True):
+        if significant:
+            ax.text(101, yi, "*", va="center", fontsize=12)
+    ax.set_yticks(list(y))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("Answered yes (%)")
+    ax.set_title("Perceived benefit, providers vs consumers (fan2019 Table 3)", fontsize=9.5)
+    ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, 0.01, "Counts as published. * p < 0.05 after correction for 14 tests.",
+             fontsize=6.5)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

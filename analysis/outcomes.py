@@ -50,13 +50,20 @@ __all__ = [
     "closest_pair",
     "consumer_rating_n",
     "fan2018_tests",
+    "layout",
+    "outcome_results",
     "questions",
     "rating_freedom",
     "rating_splits",
+    "read_interviews",
     "reconstruct_interviews",
+    "rows_for_outcomes",
     "summarise",
     "t_freedom",
     "text_of",
+    "validate_interviews",
+    "wave_comparisons",
+    "write_interviews",
 ]
 
 INTERVIEW_COLUMNS = ["paper", "person_id", "role", "wave", "question", "kind", "answer"]
@@ -337,6 +344,10 @@ def _matching_split(splits: pd.DataFrame, t: str, p: str) -> pd.Series:
     return splits.loc[(splits["t_welch"] - target).abs().idxmin()]
 
 
+def _as_counts(values) -> tuple[int, ...]:
+    return tuple(int(c) for c in np.bincount(np.asarray(values, dtype=int), minlength=11))
+
+
 def _score_sample(registry: pd.DataFrame, providers: pd.DataFrame, seed: int
                   ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Confidence (0-10) of the 12 providers: the nearest integer sample to 7.13 (2.366),
@@ -353,8 +364,7 @@ def _score_sample(registry: pd.DataFrame, providers: pd.DataFrame, seed: int
         for group in itertools.combinations(range(n), later):
             if sum(sample[list(group)]) == later_sum:
                 rest = [sample[i] for i in range(n) if i not in group]
-                as_counts = (lambda xs: tuple(int(c) for c in np.bincount(xs, minlength=11)))
-                return as_counts(rest), as_counts(sample[list(group)])
+                return _as_counts(rest), _as_counts(sample[list(group)])
     raise ValueError("no confidence sample with the printed later-group mean")
 
 
@@ -446,7 +456,8 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
         k = _count(registry, row_id)
         if question == "willing_family_continue":
             # "Only one caregiver from the initial communities showed a negative attitude"
-            refusing = _count(registry, "fan2019.results.negative_attitude.initial_caregivers.count")
+            refusing = _count(registry,
+                              "fan2019.results.negative_attitude.initial_caregivers.count")
             by_wave = {"initial": int((asked["wave"] == "initial").sum()) - refusing,
                        "later": int((asked["wave"] == "later").sum())}
             chosen = _choose(asked, k, rng, by_wave)
@@ -865,3 +876,105 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
     if extra:
         raise ValueError(f"rows judged but not selected: {extra}")
     return pd.DataFrame(sorted(out.rows, key=lambda r: order[r["id"]]))
+
+
+# --------------------------------------------------------------------------------------
+# Layout, I/O
+
+
+def layout(summary: pd.DataFrame, paper: str, role: str, items: list[str],
+           wave: str = "all") -> pd.DataFrame:
+    """Rows ``items`` of a :func:`summarise` table as the papers print them: ``item``,
+    ``n``, ``N (%)`` for yes/no answers (whole percent), ``Mean (SD)`` for ratings (2 and 3
+    decimals, as fan2019 Tables 2 and 4)."""
+    from analysis.rounding import format_half_away
+
+    data = summary[(summary["paper"] == paper) & (summary["role"] == role)
+                   & (summary["wave"] == wave)].set_index("question")
+    rows = []
+    for item in items:
+        row = data.loc[item]
+        shown = {"item": item, "n": int(row["n"]), "N (%)": "", "Mean (SD)": ""}
+        if row["kind"] == "yes_no":
+            shown["N (%)"] = f"{int(row['yes'])} ({format_half_away(row['percent'], 0)}%)"
+        else:
+            shown["Mean (SD)"] = (f"{format_half_away(row['mean'], 2)} "
+                                  f"({format_half_away(row['sd'], 3)})")
+        rows.append(shown)
+    return pd.DataFrame(rows)
+
+
+def validate_interviews(frame: pd.DataFrame, registry: pd.DataFrame,
+                        people: dict[str, pd.DataFrame], name: str = "interviews") -> None:
+    """Check interview records: the columns of :data:`INTERVIEW_COLUMNS`; each question in
+    the catalogue (:func:`questions`) for its paper and role; answers ``yes``/``no``/"" for
+    yes/no questions and whole numbers within the scale for ratings; every ``person_id`` in
+    that paper's participant table with that role (a foreign key); no person answering a
+    question twice. Raises :class:`analysis.registry.RegistryError` naming the line and
+    column."""
+    from analysis.registry import RegistryError
+
+    missing = [c for c in INTERVIEW_COLUMNS if c not in frame.columns]
+    if missing:
+        raise RegistryError(f"{name}, line 1: missing column(s) {missing}")
+    catalogue = questions(registry).set_index(["paper", "question", "role"])
+    roles = {paper: table.set_index("person_id")["role"] for paper, table in people.items()}
+    problems = []
+    for line, row in frame.iterrows():
+        where = f"{name}, line {line}"
+        key = (row["paper"], row["question"], row["role"])
+        if key not in catalogue.index:
+            problems.append(f"{where}, column 'question': {row['question']!r} is not asked of "
+                            f"{row['role']}s in {row['paper']}")
+            continue
+        spec = catalogue.loc[key]
+        answer = row["answer"]
+        if spec["kind"] == "yes_no" and answer not in ("yes", "no", ""):
+            problems.append(f"{where}, column 'answer': {answer!r} is not yes, no or empty")
+        if spec["kind"] != "yes_no" and answer != "" and not (
+                answer.isdigit() and spec["lo"] <= int(answer) <= spec["hi"]):
+            problems.append(f"{where}, column 'answer': {answer!r} is not a whole number in "
+                            f"{spec['lo']}-{spec['hi']}")
+        known = roles.get(row["paper"], pd.Series(dtype=str))
+        if row["person_id"] not in known.index:
+            problems.append(f"{where}, column 'person_id': {row['person_id']!r} is not in the "
+                            f"{row['paper']} participants")
+        elif known[row["person_id"]] != row["role"]:
+            problems.append(f"{where}, column 'role': {row['person_id']} is a "
+                            f"{known[row['person_id']]}, not a {row['role']}")
+        if len(problems) >= 20:
+            break
+    repeated = frame.duplicated(["paper", "person_id", "question"])
+    if repeated.any():
+        line = frame.index[repeated][0]
+        problems.append(f"{name}, line {line}: {frame.loc[line, 'person_id']} answers "
+                        f"{frame.loc[line, 'question']!r} twice")
+    if problems:
+        raise RegistryError("invalid interview records:\n  " + "\n  ".join(problems))
+
+
+def read_interviews(path, registry: pd.DataFrame, people: dict[str, pd.DataFrame]
+                    ) -> pd.DataFrame:
+    """Read and validate an interview file (:func:`validate_interviews`)."""
+    from pathlib import Path
+
+    from analysis.registry import read_csv_strict
+
+    path = Path(path)
+    frame = read_csv_strict(path, INTERVIEW_COLUMNS)
+    validate_interviews(frame, registry, people, path.name)
+    return frame[INTERVIEW_COLUMNS].reset_index(drop=True)
+
+
+def write_interviews(frame: pd.DataFrame, path, registry: pd.DataFrame,
+                     people: dict[str, pd.DataFrame]) -> None:
+    """Validate, then write interview records atomically."""
+    from pathlib import Path
+
+    from analysis.report import atomic_write_text
+
+    checked = frame[INTERVIEW_COLUMNS].astype(str)
+    checked.index = pd.RangeIndex(2, 2 + len(checked))
+    validate_interviews(checked, registry, people, Path(path).name)
+    atomic_write_text(Path(path), frame[INTERVIEW_COLUMNS].to_csv(index=False,
+                                                                  lineterminator="\n"))
