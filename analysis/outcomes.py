@@ -52,6 +52,7 @@ __all__ = [
     "fan2018_tests",
     "layout",
     "outcome_results",
+    "percent_checks",
     "questions",
     "rating_freedom",
     "rating_splits",
@@ -978,3 +979,22 @@ def write_interviews(frame: pd.DataFrame, path, registry: pd.DataFrame,
     validate_interviews(checked, registry, people, Path(path).name)
     atomic_write_text(Path(path), frame[INTERVIEW_COLUMNS].to_csv(index=False,
                                                                   lineterminator="\n"))
+
+
+def percent_checks(registry: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """Every printed percentage of ``selection`` against its printed count and denominator
+    (the registry's ``denominator`` column): :func:`analysis.granularity.percent_count_map`
+    with ``id`` and the whole-number counts that would round to the printed percentage."""
+    from analysis.contents import count_options
+    from analysis.granularity import percent_count_map
+
+    rows = []
+    ids = set(registry["id"])
+    for row in selection[selection["quantity"] == "percent"].itertuples(index=False):
+        count_id = row.id.rsplit(".", 1)[0] + ".count"
+        if count_id not in ids or not row.denominator:
+            continue
+        n = int(value(registry, row.denominator))
+        rows.append({"percent": row.printed, "count": int(value(registry, count_id)), "n": n,
+                     "id": row.id, "counts_that_fit": count_options(row.printed, n)})
+    return percent_count_map(pd.DataFrame(rows))
