@@ -12,6 +12,8 @@ column, then the rounded value it was decided on.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from analysis.rounding import parse_printed, round_half_away, to_decimal
@@ -72,6 +74,9 @@ def compare(reproduced: object, printed: str, decimals: int | None = None) -> bo
             f"{parsed.decimals}"
         )
     value = to_decimal(reproduced)
+    if parsed.word and parsed.value != parsed.value.to_integral_value():
+        # a fraction in words ("half") is exact: 6 of 12, not anything that rounds to 1
+        return abs(value - parsed.value) < Decimal("1e-9")
     if parsed.bound == "<":
         return value < parsed.value
     if parsed.bound == ">":

@@ -689,11 +689,11 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
     yes_rows("fan2019.results.qualified.peers", "qualified_to_be_peer_service_providers", "peer")
     stressed = get("fan2019", "feel_stressful_to_be_peer_service_providers", "peer", "yes")
     out.add(registry, "fan2019.results.stress.peers.other", "constraint",
-            ("stressed / qualified",
-             stressed / get("fan2019", "qualified_to_be_peer_service_providers", "peer", "yes")),
-            ("stressed / respondents",
+            ("stressed / respondents (as Table 2: 6 of 12)",
              stressed / get("fan2019", "feel_stressful_to_be_peer_service_providers", "peer",
-                            "n")))
+                            "n")),
+            ("stressed / qualified",
+             stressed / get("fan2019", "qualified_to_be_peer_service_providers", "peer", "yes")))
     for question in STRESS_REASONS:
         yes_rows(f"fan2019.results.{question}.peers", question, "peer")
     yes_rows("fan2019.results.willing_to_continue.peers", "willing_to_continue", "peer")

@@ -125,6 +125,9 @@ def test_word_to_int_rejects(bad):
         (40.04, "40", None, True),
         (12.76, "12.76", 1, True),  # compared at fewer decimals when asked
         ("0.8271", "0.827", None, True),
+        (6 / 12, "half", None, True),
+        (6 / 10, "half", None, False),  # a fraction in words is exact, not "rounds to 1"
+        (0.4, "half", None, False),
     ],
 )
 def test_compare(reproduced, printed, decimals, expected):
