@@ -25,7 +25,7 @@ import nbformat
 from analysis import paths
 from analysis.report import atomic_write_text, write_report
 
-__all__ = ["clean_notebook", "main", "notebooks", "run_notebook"]
+__all__ = ["clean_notebook", "main", "merge_streams", "notebooks", "run_notebook"]
 
 
 def notebooks(only: list[str] | None = None) -> list[Path]:
@@ -50,7 +50,27 @@ def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 output.get("metadata", {}).pop("execution", None)
+            cell["outputs"] = merge_streams(cell.get("outputs", []))
     return notebook
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name: the kernel may send one print as
+    one message or as several, depending on timing, and the committed notebook must not
+    depend on that."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            text = previous["text"] if isinstance(previous["text"], str) else "".join(
+                previous["text"])
+            more = output["text"] if isinstance(output["text"], str) else "".join(output["text"])
+            previous["text"] = text + more
+            continue
+        merged.append(output)
+    return merged
 
 
 def run_notebook(path: Path, parameters: dict | None = None) -> float:

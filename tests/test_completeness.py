@@ -3,6 +3,7 @@ tests; every registry row is handled by at most one notebook; nothing reads outs
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tomllib
@@ -55,6 +56,11 @@ def test_notebook_outputs_are_deterministic(path):
     for cell in data["cells"]:
         assert "execution" not in cell.get("metadata", {})
         assert "papermill" not in cell.get("metadata", {})
+        outputs = cell.get("outputs", [])
+        for first, second in itertools.pairwise(outputs):
+            split = first.get("output_type") == second.get("output_type") == "stream" and (
+                first.get("name") == second.get("name"))
+            assert not split, "consecutive stream outputs: merge them (analysis.run)"
     assert not re.search(r" at 0x[0-9a-f]{6,}", text)
     assert "Traceback" not in text
 

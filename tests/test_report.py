@@ -103,3 +103,19 @@ def test_committed_report_has_a_row_per_registry_row(registry):
     assert list(report.columns) == REPORT_COLUMNS
     assert report["id"].tolist() == registry["id"].tolist()
     assert report["printed"].tolist() == registry["printed"].tolist()
+
+
+def test_split_stream_outputs_are_merged():
+    """One print may reach the notebook as one stream message or two; the committed
+    notebook must be the same either way."""
+    from analysis.run import merge_streams
+
+    split = [{"output_type": "stream", "name": "stdout", "text": "58 numbers"},
+             {"output_type": "stream", "name": "stdout", "text": "\n"},
+             {"output_type": "stream", "name": "stderr", "text": "warning\n"},
+             {"output_type": "execute_result", "data": {}, "metadata": {}},
+             {"output_type": "stream", "name": "stdout", "text": ["a", "b\n"]}]
+    merged = merge_streams(split)
+    assert [o.get("text") for o in merged] == ["58 numbers\n", "warning\n", None, ["a", "b\n"]]
+    whole = merge_streams([{"output_type": "stream", "name": "stdout", "text": "58 numbers\n"}])
+    assert merged[0] == whole[0]
