@@ -772,13 +772,24 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
                     (f"{quantity} of the {rated} consumers who rated",
                      float(get("fan2019", question, "consumer", quantity))))
     means = {q: float(get("fan2019", q, "consumer", "mean")) for q in CONSUMER_RATINGS}
-    rest = [m for q, m in means.items() if q != "richness_of_activity_topic"]
-    out.add(registry, "fan2019.results.specific_aspects_min.consumers.mean", "constraint",
-            ("lowest mean except richness of topic", min(rest)))
-    out.add(registry, "fan2019.results.specific_aspects_max.consumers.mean", "constraint",
-            ("highest mean except richness of topic", max(rest)))
+    nearest = {}
+    for q in CONSUMER_RATINGS:
+        s, _ = closest_pair(interviewed, text_of(registry, f"fan2019.table4.{q}.consumers.mean"),
+                            text_of(registry, f"fan2019.table4.{q}.consumers.sd"), 1, 5)
+        nearest[q] = s / interviewed
+    other = [q for q in CONSUMER_RATINGS if q != "richness_of_activity_topic"]
+    rated = int(get("fan2019", other[0], "consumer", "n"))
+    for row_id, pick in (("fan2019.results.specific_aspects_min.consumers.mean", min),
+                         ("fan2019.results.specific_aspects_max.consumers.mean", max)):
+        out.add(registry, row_id, "constraint",
+                (f"{pick.__name__} mean except richness of topic, {interviewed} answers "
+                 "(nearest achievable)", pick(nearest[q] for q in other)),
+                (f"{pick.__name__} mean except richness of topic, the {rated} who rated",
+                 pick(means[q] for q in other)))
     out.add(registry, "fan2019.results.richness_activity_topic.consumers.mean", "constraint",
-            ("mean", means["richness_of_activity_topic"]))
+            (f"mean of {interviewed} answers (nearest achievable)",
+             nearest["richness_of_activity_topic"]),
+            (f"mean of the {rated} consumers who rated", means["richness_of_activity_topic"]))
     yes_rows("fan2019.results.satisfied.consumers",
              "overall_satisfied_with_the_peer_service_providers_and_service", "consumer")
     yes_rows("fan2019.results.satisfied_all_recruited.consumers",
