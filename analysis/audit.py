@@ -37,14 +37,18 @@ from analysis.stats import p_from_statistic, p_interval_from_statistic
 __all__ = [
     "TEST_PATTERN",
     "audit_tests",
+    "compare_with_statcheck",
     "cross_check",
     "explain",
+    "explain_granularity",
     "extract_tests",
     "granularity",
     "link",
     "load_granularity_specs",
     "normalise",
     "recompute",
+    "run_statcheck",
+    "statcheck_available",
 ]
 
 #: A reported test: chi-square or t, df optional, statistic, then p with its comparison.
@@ -272,3 +276,120 @@ def cross_check(audit: pd.DataFrame, checks: pd.DataFrame, report: pd.DataFrame
             problems.append({"id": row.id, "audit": f"{row.check} fails", "status": "match",
                              "problem": "impossible value reported as a plain match"})
     return pd.DataFrame(problems, columns=["id", "audit", "status", "problem"])
+
+
+# --------------------------------------------------------------------------------------
+# statcheck itself, when installed (Debian: r-cran-statcheck)
+
+_STATCHECK_R = r"""
+suppressMessages(library(statcheck))
+args <- commandArgs(trailingOnly = TRUE)
+out <- NULL
+for (i in seq(1, length(args) - 1, by = 2)) {
+  text <- paste(readLines(args[i], encoding = "UTF-8", warn = FALSE), collapse = "\n")
+  found <- statcheck(text, messages = FALSE)
+  if (!is.null(found) && nrow(found) > 0) {
+    found$paper <- args[i + 1]
+    out <- rbind(out, found[, c("paper", "test_type", "df2", "test_value", "test_comp",
+                                "p_comp", "reported_p", "computed_p", "error",
+                                "decision_error")])
+  }
+}
+write.csv(out, args[length(args)], row.names = FALSE)
+"""
+
+
+def statcheck_available() -> bool:
+    """Whether R's statcheck can be run here (``Rscript`` and the package)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(["Rscript", "-e", "library(statcheck)"], capture_output=True,
+                           check=False)
+    return probe.returncode == 0
+
+
+def run_statcheck() -> pd.DataFrame:
+    """Run statcheck on both papers' texts, thin spaces replaced by spaces (statcheck reads
+    no U+2009), and return its findings: ``paper``, ``test_value``, ``p_comp``,
+    ``reported_p``, ``error``, ``decision_error`` and the other statcheck columns."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        arguments = []
+        for paper, path in paths.PAPER_FILES.items():
+            target = Path(folder) / f"{paper}.txt"
+            target.write_text(path.read_text(encoding="utf-8").replace("\u2009", " "),
+                              encoding="utf-8")
+            arguments += [str(target), paper]
+        script = Path(folder) / "statcheck.R"
+        script.write_text(_STATCHECK_R, encoding="utf-8")
+        out = Path(folder) / "statcheck.csv"
+        subprocess.run(["Rscript", str(script), *arguments, str(out)], check=True,
+                       capture_output=True)
+        return pd.read_csv(out)
+
+
+def compare_with_statcheck(audit: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """Each statcheck finding beside the audit's: ``paper``, ``test_value``, ``reported_p``,
+    ``statcheck_error``, ``in_audit`` (the audit found the same statistic and p, as often),
+    ``audit_inconsistent``, ``agree``."""
+    rows = []
+    used: dict[int, bool] = {}
+    for finding in found.itertuples(index=False):
+        candidates = audit[(audit["paper"] == finding.paper)
+                           & (audit["statistic"].str.lstrip("-").astype(float)
+                              == abs(float(finding.test_value)))
+                           & (audit["p"].astype(float) == float(finding.reported_p))]
+        match = next((i for i in candidates.index if i not in used), None)
+        if match is not None:
+            used[match] = True
+        inconsistent = (not audit.loc[match, "consistent"]) if match is not None else None
+        rows.append({"paper": finding.paper, "test_value": finding.test_value,
+                     "reported_p": finding.reported_p, "statcheck_error": bool(finding.error),
+                     "in_audit": match is not None, "audit_inconsistent": inconsistent,
+                     "agree": match is not None and inconsistent == bool(finding.error)})
+    return pd.DataFrame(rows)
+
+
+def explain_granularity(checks: pd.DataFrame, registry: pd.DataFrame,
+                        specs: pd.DataFrame | None = None, spread: int = 12) -> pd.DataFrame:
+    """For each failing granularity check, what would make the printed value possible, from
+    the printed numbers alone: other n within ``spread`` of the printed one (GRIM, with the
+    SD where printed), half-point answers, or, for a percentage, the counts that would round
+    to it. Adds ``explanation``."""
+    from analysis.contents import count_options
+    from analysis.granularity import consistent_ns, grimmer_grain
+
+    specs = load_granularity_specs() if specs is None else specs
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    notes = []
+    for row in checks.itertuples(index=False):
+        if row.consistent:
+            notes.append("")
+            continue
+        if row.check == "percent":
+            fits = count_options(row.printed, row.n)
+            notes.append(f"no count of {row.n} rounds to {row.printed}%" if not fits
+                         else f"counts that fit: {fits}")
+            continue
+        key = "id" if row.check == "GRIM" else "sd_id"
+        spec = specs[specs[key] == row.id].iloc[0]
+        mean = printed[row.id] if row.check == "GRIM" else printed[spec["id"]]
+        sd = printed.get(spec["sd_id"], "") if spec["sd_id"] else ""
+        lo, hi = int(spec["lo"]), int(spec["hi"])
+        ns = consistent_ns(mean, max(2, row.n - spread), row.n + spread)
+        if sd:
+            ns = [n for n in ns if grimmer(mean, sd, n, lo, hi)]
+        half = bool(sd) and bool(grimmer_grain(mean, sd, row.n, lo, hi, 2))
+        if not sd:
+            half = grim(mean, row.n, 2)
+        parts = [f"possible with n = {ns}" if ns else f"no n within {spread} of {row.n}"]
+        if half:
+            parts.append(f"or with {row.n} half-point answers")
+        notes.append("; ".join(parts))
+    return checks.assign(explanation=notes)

@@ -118,9 +118,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{seconds:.1f} s", flush=True)
     report = write_report()
+    from analysis.html_report import write_html
+
+    page = write_html(report=report)
     counts = report["status"].value_counts().to_dict()
     print(f"report: {paths.REPRODUCTION_CSV.relative_to(paths.ROOT)} "
           f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    print(f"report page: {page.relative_to(paths.ROOT)}")
     print(f"total {time.perf_counter() - total:.1f} s")
     return 0
 
