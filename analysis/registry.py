@@ -81,6 +81,11 @@ def read_csv_strict(path: Path | str, columns: list[str]) -> pd.DataFrame:
             rows = list(csv.reader(handle, strict=True))
         except csv.Error as error:
             raise RegistryError(f"{path.name}: malformed CSV: {error}") from error
+        except UnicodeDecodeError as error:
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            raise RegistryError(f"{path.name}, line {line}: not UTF-8 text (byte "
+                                f"{path.read_bytes()[error.start]:#04x}); save the file as "
+                                f"UTF-8") from error
     if not rows:
         raise RegistryError(f"{path.name}: empty file, expected a header row")
     header = rows[0]

@@ -1,0 +1,57 @@
+"""A synthetic dataset laid out exactly as the real data must be, for trying the private-data
+mode without the real data (and for the test that scans its outputs for leaks).
+
+``python -m analysis.lookalike private/example [seed]`` writes ``fan2018_participants.csv``,
+``fan2019_participants.csv``, ``fan2018_sessions.csv`` and ``interviews.csv`` into the
+folder, generated with another seed than the published reconstruction; then
+``python -m analysis.run -p data_dir '"private/example"'`` runs every notebook on it, writing
+its outputs under ``private/output/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from analysis import contents, outcomes, reconstruct, sessions
+from analysis.participants import write_participants
+from analysis.registry import load_registry, value
+
+__all__ = ["write_lookalike"]
+
+
+def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
+    """Write the four record-level files of a look-alike dataset into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    registry = load_registry()
+    people18 = reconstruct.reconstruct_fan2018(registry, seed)
+    people19 = reconstruct.reconstruct_fan2019(registry, seed)
+    written = []
+    for frame, name in ((people18, "fan2018"), (people19, "fan2019")):
+        path = folder / f"{name}_participants.csv"
+        write_participants(frame, path, registry)
+        written.append(path)
+    low, high = sessions.band_matrices(sessions.frequency_bands(registry))
+    total = int(value(registry, "fan2018.results.peer_sessions.all_communities.count"))
+    window = sessions.statistic_window(sessions.value_text(
+        registry, "fan2018.results.sessions_by_community_period.communities_by_period.statistic"))
+    feasible = sessions.feasible_tables(low, high, total, window, seed=seed, draws=20_000)
+    table = feasible.witnesses[len(feasible.witnesses) // 2]
+    records = sessions.reconstruct_sessions(table, contents.choose_counts(registry, total),
+                                            registry, seed)
+    path = folder / "fan2018_sessions.csv"
+    sessions.write_sessions(records, path)
+    written.append(path)
+    interviews = outcomes.reconstruct_interviews(people18, people19, registry, seed)
+    path = folder / "interviews.csv"
+    outcomes.write_interviews(interviews, path, registry,
+                              {"fan2018": people18, "fan2019": people19})
+    written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    target = sys.argv[1] if len(sys.argv) > 1 else "private/example"
+    for written_path in write_lookalike(target, int(sys.argv[2]) if len(sys.argv) > 2 else 99):
+        print(f"wrote {written_path}")
