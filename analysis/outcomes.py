@@ -973,7 +973,7 @@ def read_interviews(path, registry: pd.DataFrame, people: dict[str, pd.DataFrame
     from analysis.registry import read_csv_strict
 
     path = Path(path)
-    frame = read_csv_strict(path, INTERVIEW_COLUMNS)
+    frame = read_csv_strict(path, INTERVIEW_COLUMNS, exact=True)
     validate_interviews(frame, registry, people, path.name)
     return frame[INTERVIEW_COLUMNS].reset_index(drop=True)
 

@@ -226,7 +226,7 @@ def validate_participants(
 
 def read_participants(path: Path | str, registry: pd.DataFrame) -> pd.DataFrame:
     """Read and validate one paper's participant CSV (every column a string)."""
-    frame = read_csv_strict(path, COLUMNS)
+    frame = read_csv_strict(path, COLUMNS, exact=True)
     validate_participants(frame, registry, path)
     return frame
 

@@ -66,12 +66,14 @@ def _where(path: Path, line: int, column: str | None = None, row_id: str | None 
     return ", ".join(parts)
 
 
-def read_csv_strict(path: Path | str, columns: list[str]) -> pd.DataFrame:
+def read_csv_strict(path: Path | str, columns: list[str], exact: bool = False) -> pd.DataFrame:
     """Read a CSV of strings, checking its shape before pandas sees it.
 
     Every field is a string (``dtype=str``, empty cells stay ``""``). Raises
     :class:`RegistryError` naming the file and line when the file is missing, a required column
     is absent, or a line has the wrong number of fields (an unquoted comma, a missing quote).
+    With ``exact``, a column not in ``columns`` is refused too (record-level files have a
+    declared schema, and an extra column could carry data that must not be there).
     """
     path = Path(path)
     if not path.is_file():
@@ -92,6 +94,10 @@ def read_csv_strict(path: Path | str, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in header]
     if missing:
         raise RegistryError(f"{path.name}, line 1: missing column(s) {missing}")
+    extra = [c for c in header if c not in columns]
+    if exact and extra:
+        raise RegistryError(f"{path.name}, line 1: unexpected column(s) {extra}; expected "
+                            f"exactly {columns}")
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise RegistryError(

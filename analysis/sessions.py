@@ -709,7 +709,7 @@ def read_sessions(path) -> pd.DataFrame:
     from analysis.registry import read_csv_strict
 
     path = Path(path)
-    return validate_sessions(read_csv_strict(path, SESSION_COLUMNS), path.name)
+    return validate_sessions(read_csv_strict(path, SESSION_COLUMNS, exact=True), path.name)
 
 
 def write_sessions(frame: pd.DataFrame, path) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-import pandas as pd
 import pytest
 
-from analysis import contents, figure_values, outcomes, paths, sessions
+from analysis import figure_values, outcomes, paths, sessions
 from analysis.judge import load_explanations
 from analysis.participants import read_participants, write_participants
 from analysis.registry import RegistryError, load_registry, read_csv_strict
@@ -80,7 +79,8 @@ FILE_CASES = [
      lambda t: _replace_cell(t, 3, "person_id", "P19-001"), "participants",
      r"line 3, column 'person_id'"),
     ("participant: extra column", PEOPLE19,
-     lambda t: "\n".join(line + ",x" for line in t.splitlines()) + "\n", "participants", None),
+     lambda t: "\n".join(line + ",x" for line in t.splitlines()) + "\n", "participants",
+     r"line 1: unexpected column\(s\) \['x'\]"),
     ("session: unknown community", SESSIONS,
      lambda t: _replace_cell(t, 2, "community", "chaoyang"), "sessions",
      r"line 2, column 'community'"),
@@ -133,10 +133,6 @@ def test_bad_file_is_refused_with_a_clear_error(tmp_path, registry, people, kind
         target = _copy_with(tmp_path, source, _rating_out_of_range)
     else:
         target = _copy_with(tmp_path, source, edit)
-    if message is None:  # an extra column is harmless: read, and only the schema's kept
-        frame = _read(reader, target, registry, people)
-        assert "x" not in frame.columns[-1:].tolist() or reader == "participants"
-        return
     with pytest.raises(RegistryError, match=message) as caught:
         _read(reader, target, registry, people)
     assert target.name in str(caught.value)
@@ -250,10 +246,8 @@ def test_unknown_category_in_digitised_shares(tmp_path):
     path.write_text("category,percent\ncooking,10\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="line 2, column 'category'"):
         figure_values.read_fig2_values(path)
-    assert "cooking" not in contents.CATEGORIES
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(RegistryError, match="nothing.csv: file not found"):
+    with pytest.raises(RegistryError, match=r"nothing\.csv: file not found"):
         read_csv_strict(tmp_path / "nothing.csv", ["id"])
-    assert pd.Series(dtype=str).empty
