@@ -7,12 +7,6 @@ import pandas as pd
 import pytest
 
 from analysis import audit, paths
-from analysis.registry import load_registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
 
 
 @pytest.fixture(scope="module")

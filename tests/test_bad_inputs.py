@@ -17,17 +17,6 @@ from analysis.report import write_results
 from analysis.run import ParameterError, check_parameters, main
 
 
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
-
-
-@pytest.fixture(scope="module")
-def people(registry):
-    return {paper: read_participants(paths.RECONSTRUCTED / f"{paper}_participants.csv", registry)
-            for paper in ("fan2018", "fan2019")}
-
-
 def _copy_with(tmp_path, source, edit, name=None):
     """A copy of ``source`` with ``edit(text) -> text`` applied."""
     target = tmp_path / (name or source.name)

@@ -9,12 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import contents, figure_values
-from analysis.registry import RegistryError, load_registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
+from analysis.registry import RegistryError
 
 
 @pytest.mark.parametrize(

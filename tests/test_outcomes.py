@@ -15,20 +15,7 @@ from scipy import stats
 from analysis import granularity, outcomes, paths
 from analysis.integer_samples import count_samples, count_vectors, group_splits, t_statistics
 from analysis.judge import load_explanations, unexpected_statuses
-from analysis.participants import read_participants
-from analysis.registry import RegistryError, load_registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
-
-
-@pytest.fixture(scope="module")
-def people(registry):
-    return {paper: read_participants(paths.RECONSTRUCTED / f"{paper}_participants.csv", registry)
-            for paper in ("fan2018", "fan2019")}
-
+from analysis.registry import RegistryError
 
 # --- enumeration, against brute force ------------------------------------------------------
 

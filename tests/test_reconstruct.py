@@ -9,15 +9,10 @@ import pytest
 from analysis import enrolment, reconstruct
 from analysis.judge import load_explanations, unexpected_statuses
 from analysis.participants import COLUMNS, read_participants, write_participants
-from analysis.registry import RegistryError, load_registry
+from analysis.registry import RegistryError
 
 DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
             "continuity_correction": False, "exact_p": "never"}
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
 
 
 @pytest.fixture(scope="module", params=[20130701, 7])

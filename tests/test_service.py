@@ -9,12 +9,6 @@ import pytest
 from analysis import enrolment, service, sessions
 from analysis.judge import load_explanations, unexpected_statuses
 from analysis.participants import read_participants
-from analysis.registry import load_registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
 
 
 @pytest.fixture(scope="module")

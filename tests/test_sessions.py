@@ -13,16 +13,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis import contents, figure_values, sessions
-from analysis.registry import RegistryError, load_registry, normalise_text, paper_text, value
+from analysis.registry import RegistryError, normalise_text, paper_text, value
 from analysis.stats import chi2_independence
 
 TOTAL_ID = "fan2018.results.peer_sessions.all_communities.count"
 STEM = "fan2018.results.sessions_by_community_period.communities_by_period"
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
 
 
 @pytest.fixture(scope="module")
