@@ -58,6 +58,7 @@ __all__ = [
     "rating_splits",
     "read_interviews",
     "reconstruct_interviews",
+    "respondents",
     "rows_for_outcomes",
     "summarise",
     "t_freedom",
@@ -851,14 +852,19 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
     catalogue = questions(registry)
     items = table3_items(registry)
     areas = pd.Series([i.split("_", 2)[0] + "_" + i.split("_", 2)[1] for i in items])
+    def bound(role: str, kind: str, end: str) -> int:
+        chosen = catalogue[(catalogue["role"] == role) & (catalogue["kind"] == kind)]
+        return int(chosen[end].min() if end == "lo" else chosen[end].max())
+
     structure = {
         "fan2019.methods.specific_satisfaction_questions.peers.other": len(PROVIDER_RATINGS),
         "fan2019.methods.specific_satisfaction_questions.consumers.other": len(CONSUMER_RATINGS),
-        "fan2019.methods.scale_min.peers.other": 1, "fan2019.methods.scale_max.peers.other": 5,
-        "fan2019.methods.scale_min.consumers.other": 1,
-        "fan2019.methods.scale_max.consumers.other": 5,
-        "fan2019.methods.confidence_scale_min.peers.other": 0,
-        "fan2019.methods.confidence_scale_max.peers.other": 10,
+        "fan2019.methods.scale_min.peers.other": bound("peer", "rating", "lo"),
+        "fan2019.methods.scale_max.peers.other": bound("peer", "rating", "hi"),
+        "fan2019.methods.scale_min.consumers.other": bound("consumer", "rating", "lo"),
+        "fan2019.methods.scale_max.consumers.other": bound("consumer", "rating", "hi"),
+        "fan2019.methods.confidence_scale_min.peers.other": bound("peer", "score", "lo"),
+        "fan2019.methods.confidence_scale_max.peers.other": bound("peer", "score", "hi"),
         "fan2019.methods.disease_questions.peers.other": int((areas == "disease_related").sum()),
         "fan2019.methods.social_questions.peers.other": int((areas == "social_communication")
                                                             .sum()),
@@ -870,13 +876,7 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
         "fan2019.methods.interview_parts.peers.other": int(
             pd.Series(areas == "others_perspective").nunique()),
     }
-    bounds = catalogue.set_index(["role", "kind"])
-    checks = {"fan2019.methods.scale_min.peers.other": bounds.loc[("peer", "rating"), "lo"],
-              "fan2019.methods.confidence_scale_max.peers.other": bounds.loc[("peer", "score"),
-                                                                             "hi"]}
     for row_id, number in structure.items():
-        if row_id in checks:
-            number = int(np.asarray(checks[row_id]).ravel()[0])
         out.add(registry, row_id, "constraint", ("the question list (analysis/outcomes.py)",
                                                  int(number)))
     for row_id in rows_for_outcomes(registry, already)["id"]:
@@ -1009,3 +1009,12 @@ def percent_checks(registry: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFr
         rows.append({"percent": row.printed, "count": int(value(registry, count_id)), "n": n,
                      "id": row.id, "counts_that_fit": count_options(row.printed, n)})
     return percent_count_map(pd.DataFrame(rows))
+
+
+def respondents(summary: pd.DataFrame, role: str, question: str, paper: str = "fan2019") -> int:
+    """How many ``role`` respondents answered ``question`` (a :func:`summarise` table)."""
+    chosen = summary[(summary["paper"] == paper) & (summary["role"] == role)
+                     & (summary["wave"] == "all") & (summary["question"] == question)]
+    if chosen.empty:
+        raise KeyError(f"no answers to {question!r} from {role}s in {paper}")
+    return int(chosen["n"].iloc[0])
