@@ -236,7 +236,7 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) 
     ax.set_title("Perceived benefit, providers vs consumers (fan2019 Table 3)", fontsize=9.5)
     ax.legend(fontsize=7.5, frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, 0.01, "Counts as published. * p < 0.05 after correction for 14 tests.",
+    fig.text(0.01, 0.01, f"Counts as published. * p < 0.05 after correction for {len(data)} tests.",
              fontsize=6.5)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
