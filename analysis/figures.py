@@ -161,8 +161,8 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
         ax.bar(x, part["reconstructed"], width=width * 0.92, color=colours[k % len(colours)],
                label=NAMES.get(community, community))
         active = part["band_high"] > 0
-        low = (part["reconstructed"] - part["feasible_min"])[active]
-        high = (part["feasible_max"] - part["reconstructed"])[active]
+        low = (part["reconstructed"] - part["feasible_min"])[active].clip(lower=0)
+        high = (part["feasible_max"] - part["reconstructed"])[active].clip(lower=0)
         ax.errorbar([xi for xi, a in zip(x, active, strict=True) if a],
                     part["reconstructed"][active], yerr=[low, high], fmt="none",
                     ecolor="#222222", elinewidth=0.7, capsize=2)
@@ -191,8 +191,10 @@ def category_shares(ranges: pd.DataFrame, source: str) -> plt.Figure:
     colours = ["#1f4e79" if p else "#9fb6cd" for p in order["printed"]]
     y = range(len(order))
     ax.barh(y, order["percent"], color=colours, height=0.7)
-    ax.errorbar(order["percent"], y, xerr=[order["percent"] - order["min_percent"],
-                                           order["max_percent"] - order["percent"]],
+    # values read off a figure may fall just outside the exact range: no negative whisker
+    ax.errorbar(order["percent"], y,
+                xerr=[(order["percent"] - order["min_percent"]).clip(lower=0),
+                      (order["max_percent"] - order["percent"]).clip(lower=0)],
                 fmt="none", ecolor="#222222", elinewidth=0.7, capsize=2)
     for yi, (_, row) in zip(y, order.iterrows(), strict=True):
         note = f"printed {row['printed']}%" if row["printed"] else "not printed"

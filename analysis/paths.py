@@ -35,10 +35,14 @@ PAPER_FILES = {
 
 
 def set_output(folder: Path | str | None) -> None:
-    """Point every output folder at ``folder`` (``None``: the repository's own)."""
-    global FIGURES, REPORTS, RESULTS, TABLES, REPRODUCTION_CSV, REPRODUCTION_MD, OUTPUT
+    """Point every output folder at ``folder`` (``None``: the repository's own). ``RECORDS``
+    is where the notebooks write, and read back, the reconstructed record-level files:
+    ``data/reconstructed`` normally, ``<folder>/data/reconstructed`` when redirected (e.g.
+    a run with values read off the figures, which must not replace the committed data)."""
+    global FIGURES, REPORTS, RESULTS, TABLES, REPRODUCTION_CSV, REPRODUCTION_MD, OUTPUT, RECORDS
     OUTPUT = None if folder is None else Path(folder).resolve()
     base = ROOT if OUTPUT is None else OUTPUT
+    RECORDS = RECONSTRUCTED if OUTPUT is None else OUTPUT / "data" / "reconstructed"
     FIGURES = base / "figures"
     REPORTS = base / "reports"
     RESULTS = REPORTS / "results"

@@ -118,3 +118,39 @@ def test_private_mode_changes_nothing_and_leaks_no_record(copy, tmp_path):
     dates = {line.split(",")[3] for line in written[2].read_text().splitlines()[1:]}
     page = (output / "reports" / "reproduction.html").read_text(encoding="utf-8")
     assert not any(date in EMBEDDED.sub("", page) for date in dates)
+
+
+def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, registry):
+    """Notebooks 02 and 03 with digitised Fig. 1 and Fig. 2 values (here: another feasible
+    table and shares that round as printed), outputs redirected: the values are used and
+    checked against the text, and the repository is untouched."""
+    from analysis import sessions
+
+    low, high = sessions.band_matrices(sessions.frequency_bands(registry))
+    feasible = sessions.feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000)
+    table = feasible.witnesses[-1]
+    fig1 = tmp_path / "fig1.csv"
+    lines = ["community,period,sessions"] + [
+        f"{c},{p},{int(table[i, j])}" for i, c in enumerate(sessions.COMMUNITIES)
+        for j, p in enumerate(sessions.PERIODS) if table[i, j]]
+    fig1.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fig2 = tmp_path / "fig2.csv"
+    fig2.write_text("category,percent\nfine_motor_exercise,19.2\ndaily_life_skills,16.1\n"
+                    "emotional_support,14.9\nsocial_skills,12\nentertainment,11\n"
+                    "mental_disorder_knowledge,10\nhealthy_lifestyle,9\n"
+                    "personal_perceptions,7.8\n", encoding="utf-8")
+    before = _hashes(copy, _tracked())
+    output = tmp_path / "out"
+    result = _run(copy, "--only", "01_enrolment", "02_service_process", "03_service_content",
+                  "-p", "fig1_values", f'"{fig1}"', "-p", "fig2_values", f'"{fig2}"',
+                  "--output", str(output))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _hashes(copy, _tracked()) == before
+    executed = (output / "notebooks" / "02_service_process.ipynb").read_text(encoding="utf-8")
+    assert "Fig. 1 values: read off the figure" in executed
+    records = sessions.read_sessions(output / "data" / "reconstructed" / "fan2018_sessions.csv")
+    assert (sessions.sessions_table(records).to_numpy() == table).all()
+    content = (output / "notebooks" / "03_service_content.ipynb").read_text(encoding="utf-8")
+    assert "shares: read off the figure" in content
+    results = (output / "reports" / "results" / "03_service_content.csv").read_text()
+    assert "share read off Fig. 2" in results
