@@ -178,20 +178,27 @@ def _counts(
     return values.value_counts().reindex(codes, fill_value=0)
 
 
+def _category_rows(people: pd.DataFrame, registry: pd.DataFrame, paper: str) -> list[dict]:
+    """Count and percentage of peers and consumers in each category of each demographic
+    variable of ``paper`` (the categorical rows of fan2018 Table 2 / fan2019 Table 1)."""
+    n = people["role"].value_counts()
+    rows = []
+    for column in VARIABLES[paper]:
+        for code in categories(registry, paper, column):
+            row = {"variable": column, "category": code}
+            for role in ("peer", "consumer"):
+                count = int((people.loc[people["role"] == role, column] == code).sum())
+                row[f"{role}_n"] = count
+                row[f"{role}_percent"] = 100 * count / n[role]
+            rows.append(row)
+    return rows
+
+
 def fan2018_table2(people: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
     """fan2018 Table 2 laid out as printed: per variable and category, N and % of peers and
     consumers (percent at full precision), plus age mean and SD."""
     described = _described(people)
-    rows = []
-    n = described["role"].value_counts()
-    for column in VARIABLES["fan2018"]:
-        for code in categories(registry, "fan2018", column):
-            row = {"variable": column, "category": code}
-            for role in ("peer", "consumer"):
-                count = int((described.loc[described["role"] == role, column] == code).sum())
-                row[f"{role}_n"] = count
-                row[f"{role}_percent"] = 100 * count / n[role]
-            rows.append(row)
+    rows = _category_rows(described, registry, "fan2018")
     table = pd.DataFrame(rows)
     ages = described.assign(age=described["age"].astype(int)).groupby("role")["age"]
     age = {"variable": "age", "category": "mean (SD)"}
@@ -264,16 +271,7 @@ def fan2019_table1(people: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame
     """fan2019 Table 1 laid out as printed: N (%) per category and Mean (SD) of age and age
     at first onset, for providers (peers) and consumers."""
     patients = _patients(people)
-    n = patients["role"].value_counts()
-    rows = []
-    for column in VARIABLES["fan2019"]:
-        for code in categories(registry, "fan2019", column):
-            row = {"variable": column, "category": code}
-            for role in ("peer", "consumer"):
-                count = int((patients.loc[patients["role"] == role, column] == code).sum())
-                row[f"{role}_n"] = count
-                row[f"{role}_percent"] = 100 * count / n[role]
-            rows.append(row)
+    rows = _category_rows(patients, registry, "fan2019")
     for column in CONTINUOUS["fan2019"]:
         row = {"variable": column, "category": "mean (SD)"}
         for role in ("peer", "consumer"):
@@ -282,7 +280,7 @@ def fan2019_table1(people: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame
             row[f"{role}_sd"] = values.std(ddof=1)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table.attrs["n"] = n.to_dict()
+    table.attrs["n"] = patients["role"].value_counts().to_dict()
     return table
 
 
