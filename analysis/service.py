@@ -193,13 +193,18 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
     out = _Rows(explanations)
     table = sessions.sessions_table(records)
     periods = sessions.period_table()
-    initial, later = ["tuanjiehu", "maizidian"], ["xiangheyuan", "jingsong"]
+    rules = {r["rule"]: r for r in sessions.FREQUENCY_RULES}
+    first_rule, second_year = rules["first six months"], rules["second year"]
+    newer = rules["2015-2016, newer two communities"]
+    initial, later = list(first_rule["communities"]), list(newer["communities"])
+    first_period = first_rule["periods"][0]
+    year2 = list(second_year["periods"])
     test = chi2_independence(table).iloc[0]
     span_years = (periods["end"].iloc[-1] - periods["start"].iloc[0]).days / 365.2425
     period_months = float(np.mean([_months((e - s).days / 7) for s, e in
                                    zip(periods["start"], periods["end"], strict=True)]))
     first = intervals(table)
-    first = first[(first["period"] == "2013H2") & first["community"].isin(initial)]
+    first = first[(first["period"] == first_period) & first["community"].isin(initial)]
     for row_id in ("fan2018.abstract.peer_activities.all_communities.count",
                    "fan2018.results.peer_sessions.all_communities.count",
                    "fan2019.methods.services_delivered.all.n"):
@@ -217,10 +222,10 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
     out.add(registry, f"{stem}.p", "derived", ("Pearson chi-square", float(test["p"])))
     out.add(registry, "fan2018.results.first_period_months.initial_communities.other",
             "constraint", ("length of the first period (months)",
-                           _months(sessions.active_weeks("tuanjiehu", "2013H2"))))
+                           _months(sessions.active_weeks(initial[0], first_period))))
     out.add(registry, "fan2018.results.communities_first_period.initial_communities.other",
             "derived", ("communities with sessions in 2013 H2",
-                        int((table["2013H2"] > 0).sum())))
+                        int((table[first_period] > 0).sum())))
     out.add(registry, "fan2018.results.session_interval_min_months.initial_communities.other",
             "constraint", ("shorter mean interval of the two communities, 2013 H2 (months)",
                            float(first["interval_months"].min())))
@@ -229,14 +234,16 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
                            float(first["interval_months"].max())))
     out.add(registry, "fan2018.results.session_interval_year2_weeks.initial_communities.other",
             "constraint", ("mean interval, first two communities, 2014 (weeks)",
-                           _pooled_interval(table, initial, ["2014H1", "2014H2"])))
+                           _pooled_interval(table, initial, year2)))
     out.add(registry, "fan2018.results.communities_year2.initial_communities.other", "derived",
             ("communities with sessions in 2014",
-             int((table[["2014H1", "2014H2"]].sum(axis=1) > 0).sum())))
-    gap = table.loc["tuanjiehu", "2015H1"]
+             int((table[year2].sum(axis=1) > 0).sum())))
+    pause = rules["no session in Tuanjiehu"]
+    paused, pause_period = pause["communities"][0], pause["periods"][0]
+    gap = table.loc[paused, pause_period]
     out.add(registry, "fan2018.results.period_2015_months.initial_communities.other",
             "constraint", ("length of Tuanjiehu's period without sessions (months)",
-                           _months(sessions.active_weeks("tuanjiehu", "2015H1")) if gap == 0
+                           _months(sessions.active_weeks(paused, pause_period)) if gap == 0
                            else 0.0))
     peers18 = people18[(people18["role"] == "peer") & (people18["community"] == "tuanjiehu")]
     out.add(registry, "fan2018.results.peer_quit.tuanjiehu.count", "constraint",
@@ -247,7 +254,7 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
     out.add(registry, "fan2018.results.new_communities_aug2015.later_communities.other",
             "constraint", ("communities whose first session is in August 2015",
                            int(starts.str.startswith("2015-08").sum())))
-    late = ["2015H2", "2016H1"]
+    late = list(newer["periods"])
     late_interval = pd.Series({c: _pooled_interval(table, [c], late) for c in table.index})
     out.add(registry, "fan2018.results.communities_weekly_sessions.initial_communities.other",
             "derived", ("communities meeting at least weekly in 2015 H2-2016 H1 "
@@ -289,7 +296,7 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
             ("most consumers per peer in a community (fan2018 Table 1, 2016)",
              float(ratios.max())))
     after_rampup = intervals(table)
-    after_rampup = after_rampup[after_rampup["period"] != "2013H2"]
+    after_rampup = after_rampup[after_rampup["period"] != first_period]
     out.add(registry, "fan2019.methods.service_interval_weeks_min.all.other", "derived",
             ("shortest mean interval of a community in a period after the first (weeks)",
              float(after_rampup["interval_weeks"].min())))
@@ -304,7 +311,7 @@ def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.
                    "fan2019.methods.slow_rampup_months_2.initial.other"):
         out.add(registry, row_id, "constraint",
                 ("length of the first period (months)",
-                 _months(sessions.active_weeks("tuanjiehu", "2013H2"))))
+                 _months(sessions.active_weeks(initial[0], first_period))))
     for row_id in rows_for(registry, PROCESS_ROWS)["id"]:
         if row_id not in out.seen:
             out.unavailable(row_id)
