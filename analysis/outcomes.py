@@ -46,8 +46,10 @@ from analysis.stats import chi2_goodness_of_fit, chi2_independence, fisher_exact
 
 __all__ = [
     "INTERVIEW_COLUMNS",
+    "adjust",
     "benefit_comparisons",
     "closest_pair",
+    "confidence_alternatives",
     "consumer_rating_n",
     "fan2018_tests",
     "layout",
@@ -65,6 +67,7 @@ __all__ = [
     "text_of",
     "validate_interviews",
     "wave_comparisons",
+    "wave_ratings",
     "write_interviews",
 ]
 
@@ -515,13 +518,25 @@ def fan2018_tests(interviews: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
-                        method: str = "bonferroni") -> pd.DataFrame:
-    """fan2019 Table 3: providers vs consumers on each perceived-benefit item (Pearson
-    chi-square, and Fisher's exact p), with p adjusted for the 14 tests (``method``:
-    "bonferroni", "holm" or "none")."""
+def adjust(frame: pd.DataFrame, column: str, method: str) -> pd.DataFrame:
+    """Add ``p_adjusted`` (``column`` corrected for the tests of ``frame``: "bonferroni",
+    "holm" or "none") and ``significant`` (adjusted p < 0.05)."""
     if method not in ("bonferroni", "holm", "none"):
         raise ValueError(f"method must be 'bonferroni', 'holm' or 'none', not {method!r}")
+    out = frame.copy()
+    if method == "none":
+        out["p_adjusted"] = out[column]
+    else:
+        out["p_adjusted"] = p_adjust(out[column].to_numpy(), method)["p_adjusted"].to_numpy()
+    out["significant"] = out["p_adjusted"] < 0.05
+    return out
+
+
+def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
+                        method: str = "bonferroni", exact: bool = False) -> pd.DataFrame:
+    """fan2019 Table 3: providers vs consumers on each perceived-benefit item (Pearson
+    chi-square, and Fisher's exact p), with ``p`` the Pearson p (Fisher's if ``exact``)
+    adjusted for the 14 tests (``method``: "bonferroni", "holm" or "none")."""
     data = interviews[(interviews["paper"] == "fan2019") & (interviews["answer"] != "")]
     rows = []
     for question in table3_items(registry):
@@ -532,15 +547,40 @@ def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
         rows.append({"question": question,
                      "providers_yes": int(table.loc["peer", "yes"]),
                      "consumers_yes": int(table.loc["consumer", "yes"]),
-                     "chi2": float(test["statistic"]), "p": float(test["p"]),
+                     "chi2": float(test["statistic"]), "p_pearson": float(test["p"]),
                      "p_fisher": float(fisher_exact(table.to_numpy()).iloc[0]["p"])})
     out = pd.DataFrame(rows)
-    if method == "none":
-        out["p_adjusted"], out["significant"] = out["p"], out["p"] < 0.05
-    else:
-        adjusted = p_adjust(out["p"].to_numpy(), method)
-        out["p_adjusted"], out["significant"] = adjusted["p_adjusted"], adjusted["reject"]
-    return out
+    out["p"] = out["p_fisher"] if exact else out["p_pearson"]
+    return adjust(out, "p", method)
+
+
+def wave_ratings(interviews: pd.DataFrame, method: str = "bonferroni") -> pd.DataFrame:
+    """fan2019 consumers, initial vs later communities, on each rating: Welch t and p (the
+    test the paper's printed t values turn out to be), adjusted for the ratings compared."""
+    waves = wave_comparisons(interviews, "consumer")
+    waves = waves[waves["kind"] != "yes_no"].reset_index(drop=True)
+    return adjust(waves, "p_welch", method)
+
+
+def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataFrame:
+    """What would make the providers' printed confidence score (fan2019 Table 2, 0-10)
+    possible: whole-number answers with another n (``spread`` either side of the printed
+    n), for the mean alone and with the SD, and the printed n answering in half points."""
+    from analysis.granularity import consistent_ns, grimmer, grimmer_grain
+
+    mean = text_of(registry, "fan2019.table2.confidence.peers.mean")
+    sd = text_of(registry, "fan2019.table2.confidence.peers.sd")
+    n = int(value(registry, "fan2019.table2.header.peers.n"))
+    catalogue = questions(registry).set_index(["role", "question"])
+    lo, hi = (int(catalogue.loc[("peer", "confidence"), end]) for end in ("lo", "hi"))
+    ns = consistent_ns(mean, max(2, n - spread), n + spread)
+    return pd.DataFrame({
+        "alternative": [f"whole numbers, n from {max(2, n - spread)} to {n + spread}: mean",
+                        "the same n: mean and SD",
+                        f"{n} answers in half points: (sum, sum of squares) in half points"],
+        "works": [ns, [k for k in ns if grimmer(mean, sd, k, lo, hi)],
+                  grimmer_grain(mean, sd, n, lo, hi, 2)],
+    })
 
 
 # --------------------------------------------------------------------------------------
@@ -721,7 +761,7 @@ def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: 
     out.add(registry, f"{stem}.statistic", "derived", ("Pearson chi-square", float(work["chi2"])))
     out.add(registry, f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", 1))
     for row_id in (f"{stem}.p", "fan2019.table3.improve_work_skill.peers_vs_consumers.p"):
-        out.add(registry, row_id, "derived", ("Pearson chi-square", float(work["p"])),
+        out.add(registry, row_id, "derived", ("Pearson chi-square", float(work["p_pearson"])),
                 ("Fisher's exact test", float(work["p_fisher"])))
     text_items = {
         "improve_work_skill": "daily_life_and_work_improve_work_skill",

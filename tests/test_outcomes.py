@@ -189,3 +189,24 @@ def test_notebook_refuses_a_bad_parameter(tmp_path):
                                    parameters={"multiple_testing": "sidak"},
                                    cwd=str(paths.NOTEBOOKS), progress_bar=False,
                                    log_output=False, kernel_name="python3")
+
+
+def test_adjust_truth_table():
+    frame = pd.DataFrame({"p": [0.01, 0.02, 0.5]})
+    bonferroni = outcomes.adjust(frame, "p", "bonferroni")
+    assert bonferroni["p_adjusted"].tolist() == pytest.approx([0.03, 0.06, 1.0])
+    assert bonferroni["significant"].tolist() == [True, False, False]
+    holm = outcomes.adjust(frame, "p", "holm")
+    assert holm["p_adjusted"].tolist() == pytest.approx([0.03, 0.04, 0.5])
+    assert outcomes.adjust(frame, "p", "none")["p_adjusted"].tolist() == [0.01, 0.02, 0.5]
+    with pytest.raises(ValueError, match="method must be"):
+        outcomes.adjust(frame, "p", "sidak")
+
+
+def test_confidence_alternatives_come_from_the_registry(registry):
+    table = outcomes.confidence_alternatives(registry).set_index("alternative")["works"]
+    mean_only, with_sd, half_points = table.tolist()
+    assert 12 not in mean_only  # 85/12 = 7.08, 86/12 = 7.17
+    assert 8 in mean_only  # 57/8 = 7.125 rounds half away to 7.13
+    assert with_sd == []
+    assert half_points
