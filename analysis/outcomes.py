@@ -57,6 +57,7 @@ __all__ = [
     "percent_checks",
     "questions",
     "rating_freedom",
+    "rating_items",
     "rating_splits",
     "read_interviews",
     "reconstruct_interviews",
@@ -1058,3 +1059,22 @@ def respondents(summary: pd.DataFrame, role: str, question: str, paper: str = "f
     if chosen.empty:
         raise KeyError(f"no answers to {question!r} from {role}s in {paper}")
     return int(chosen["n"].iloc[0])
+
+
+def rating_items(registry: pd.DataFrame, consumers: int) -> pd.DataFrame:
+    """The rating items of fan2019 Tables 2 and 4 with their printed mean and SD, the n
+    (providers: Table 2's header; consumers: ``consumers``, the n their means allow) and the
+    scale's bounds from the question list: input for :func:`rating_freedom`."""
+    catalogue = questions(registry).set_index(["role", "question"])
+    providers = int(value(registry, "fan2019.table2.header.peers.n"))
+    rows = []
+    for table, role, group, n, items in (
+            ("table2", "peer", "peers", providers, PROVIDER_RATINGS),
+            ("table4", "consumer", "consumers", consumers, CONSUMER_RATINGS)):
+        for question in items:
+            stem = f"fan2019.{table}.{question}.{group}"
+            rows.append({"question": question, "n": n, "mean": text_of(registry, f"{stem}.mean"),
+                         "sd": text_of(registry, f"{stem}.sd"),
+                         "lo": int(catalogue.loc[(role, question), "lo"]),
+                         "hi": int(catalogue.loc[(role, question), "hi"])})
+    return pd.DataFrame(rows)
