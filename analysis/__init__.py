@@ -1,15 +1,24 @@
 """Reproduction of Fan et al., BMC Psychiatry 2018;18:170 and 2019;19:360.
 
-Modules
--------
-paths        absolute paths of the project
-rounding     printed numbers as strings; SPSS rounding (half away from zero)
-compare      does a reproduced value match a printed one?
-registry     the registry of published numbers: load and validate
-consistency  internal checks of the registry (sums, percentages, p against statistic)
-stats        thin wrappers over scipy/statsmodels for the tests the papers use
-report       reports/reproduction.csv and .md
-run          run every notebook with papermill, then write the report
+The subpackages follow the pipeline, and each imports only from the ones above it:
+
+printed/      printed numbers: parse, round as SPSS does (half away from zero), compare,
+              judge a reproduced value against the printed one, collect the judged rows
+io/           read, validate and write files; paths; the registry; paper facts (design,
+              questionnaires, who handles which row) read from ``data/``; no statistics
+methods/      general numerics: contingency and two-group tests, p-values, integer samples
+              with a given mean and SD, allocation, bounded tables, granularity (GRIM...)
+checks/       the papers against themselves, from printed numbers alone: internal
+              consistency, the audit of every printed test, granularity, sample overlap
+reconstruct/  the record-level data rebuilt from the printed numbers (participants,
+              sessions, content categories, interviews), written to ``data/reconstructed/``
+stages/       one module (or two) per notebook: the paper's tables computed from records,
+              and every registry row of the stage judged
+report/       ``reports/``: the results of each notebook, the report CSV, Markdown and HTML
+              page, the figures
+
+``python -m analysis.run`` runs every notebook and writes the report; ``python -m
+analysis.lookalike`` writes a synthetic dataset in the layout of the real data.
 """
 
 __version__ = "0.1.0"

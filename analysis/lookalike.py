@@ -13,9 +13,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analysis import contents, outcomes, reconstruct, sessions
-from analysis.participants import write_participants
-from analysis.registry import load_registry, value
+from analysis.io.interviews import write_interviews
+from analysis.io.participants import write_participants
+from analysis.io.registry import load_registry, printed_text, value
+from analysis.io.sessions import write_sessions
+from analysis.methods.tables import feasible_tables
+from analysis.reconstruct.contents import choose_counts
+from analysis.reconstruct.interviews import reconstruct_interviews
+from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
+from analysis.reconstruct.sessions import (
+    band_matrices,
+    frequency_bands,
+    reconstruct_sessions,
+    statistic_window,
+)
 
 __all__ = ["write_lookalike"]
 
@@ -25,27 +36,27 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     registry = load_registry()
-    people18 = reconstruct.reconstruct_fan2018(registry, seed)
-    people19 = reconstruct.reconstruct_fan2019(registry, seed)
+    people18 = reconstruct_fan2018(registry, seed)
+    people19 = reconstruct_fan2019(registry, seed)
     written = []
     for frame, name in ((people18, "fan2018"), (people19, "fan2019")):
         path = folder / f"{name}_participants.csv"
         write_participants(frame, path, registry)
         written.append(path)
-    low, high = sessions.band_matrices(sessions.frequency_bands(registry))
+    low, high = band_matrices(frequency_bands(registry))
     total = int(value(registry, "fan2018.results.peer_sessions.all_communities.count"))
-    window = sessions.statistic_window(sessions.value_text(
+    window = statistic_window(printed_text(
         registry, "fan2018.results.sessions_by_community_period.communities_by_period.statistic"))
-    feasible = sessions.feasible_tables(low, high, total, window, seed=seed, draws=20_000)
+    feasible = feasible_tables(low, high, total, window, seed=seed, draws=20_000)
     table = feasible.witnesses[len(feasible.witnesses) // 2]
-    records = sessions.reconstruct_sessions(table, contents.choose_counts(registry, total),
+    records = reconstruct_sessions(table, choose_counts(registry, total),
                                             registry, seed)
     path = folder / "fan2018_sessions.csv"
-    sessions.write_sessions(records, path)
+    write_sessions(records, path)
     written.append(path)
-    interviews = outcomes.reconstruct_interviews(people18, people19, registry, seed)
+    interviews = reconstruct_interviews(people18, people19, registry, seed)
     path = folder / "interviews.csv"
-    outcomes.write_interviews(interviews, path, registry,
+    write_interviews(interviews, path, registry,
                               {"fan2018": people18, "fan2019": people19})
     written.append(path)
     return written

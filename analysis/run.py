@@ -37,8 +37,10 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import paths
-from analysis.report import atomic_write_text, write_report
+from analysis.io import paths
+from analysis.io.files import atomic_write_text
+from analysis.report.page import write_html
+from analysis.report.summary import write_report
 
 __all__ = [
     "ParameterError",
@@ -239,7 +241,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{seconds:.1f} s", flush=True)
     report = write_report()
-    from analysis.html_report import write_html
 
     page = write_html(report=report)
     counts = report["status"].value_counts().to_dict()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import paths
-from analysis.participants import read_participants
-from analysis.registry import load_registry
+from analysis.io import paths
+from analysis.io.participants import read_participants
+from analysis.io.registry import load_registry
 
 
 @pytest.fixture(scope="session")

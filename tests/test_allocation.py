@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.allocation import allocate
+from analysis.methods.allocation import allocate
 
 
 def test_margins_hold_and_table_is_near_proportional():

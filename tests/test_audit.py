@@ -6,12 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import audit, paths
+from analysis.checks.audit import audit_tests, cross_check, normalise, recompute
+from analysis.checks.granularity import explain_granularity, granularity
+from analysis.checks.statcheck import compare_with_statcheck, run_statcheck, statcheck_available
+from analysis.io import paths
+from analysis.io.annotations import load_findings
 
 
 @pytest.fixture(scope="module")
 def tests(registry):
-    return audit.audit_tests(registry)
+    return audit_tests(registry)
 
 
 @pytest.mark.parametrize(
@@ -22,7 +26,7 @@ def tests(registry):
      ("t = \u22122.99", "t = -2.99")],
 )
 def test_normalise(raw, expected):
-    assert audit.normalise(raw) == expected
+    assert normalise(raw) == expected
 
 
 def test_every_test_is_found_and_linked(tests):
@@ -37,7 +41,6 @@ def test_every_test_is_found_and_linked(tests):
 def test_flagged_p_values_are_the_papers_own_findings(tests):
     """The p-values the audit flags are exactly the p findings of findings.csv, each
     explained by the Fisher exact p of the printed counts."""
-    from analysis.consistency import load_findings
 
     findings = load_findings()
     p_findings = set(findings.loc[findings["check"] == "p", "id"])
@@ -59,7 +62,7 @@ def test_recompute_truth_table(test, df, statistic, comparison, p, consistent):
     frame = pd.DataFrame([{"paper": "x", "occurrence": 1, "test": test, "df": df,
                            "statistic": statistic, "comparison": comparison, "p": p,
                            "text": "", "position": 0, "statistic_id": "", "p_id": ""}])
-    out = audit.recompute(frame, implied=pd.DataFrame(columns=["id", "value"]))
+    out = recompute(frame, implied=pd.DataFrame(columns=["id", "value"]))
     assert bool(out.loc[0, "consistent"]) is consistent
 
 
@@ -67,13 +70,13 @@ def test_decision_inconsistency_is_flagged():
     frame = pd.DataFrame([{"paper": "x", "occurrence": 1, "test": "chi2", "df": "1",
                            "statistic": "2.00", "comparison": "<", "p": "0.05", "text": "",
                            "position": 0, "statistic_id": "", "p_id": ""}])
-    out = audit.recompute(frame, implied=pd.DataFrame(columns=["id", "value"]))
+    out = recompute(frame, implied=pd.DataFrame(columns=["id", "value"]))
     assert not out.loc[0, "consistent"]
     assert out.loc[0, "decision_inconsistent"]
 
 
 def test_granularity_finds_the_impossible_values(registry):
-    checks = audit.explain_granularity(audit.granularity(registry), registry)
+    checks = explain_granularity(granularity(registry), registry)
     failing = checks[~checks["consistent"]].set_index("id")
     assert failing.loc["fan2019.results.improve_mood.initial_consumers.percent",
                        "explanation"] == "no count of 26 rounds to 39%"
@@ -84,8 +87,8 @@ def test_granularity_finds_the_impossible_values(registry):
 
 def test_the_audit_agrees_with_the_notebooks(registry, tests):
     report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
-    checks = audit.granularity(registry)
-    assert audit.cross_check(tests, checks, report).empty
+    checks = granularity(registry)
+    assert cross_check(tests, checks, report).empty
 
 
 def test_a_disagreement_is_caught(registry, tests):
@@ -95,7 +98,7 @@ def test_a_disagreement_is_caught(registry, tests):
                 "status"] = "match"
     planted.loc[planted["id"] == "fan2019.results.improve_mood.initial_consumers.percent",
                 "status"] = "match"
-    problems = audit.cross_check(tests, audit.granularity(registry), planted)
+    problems = cross_check(tests, granularity(registry), planted)
     assert set(problems["id"]) == {"fan2018.table2.working_status.peers_vs_consumers.p",
                                    "fan2019.results.improve_mood.initial_consumers.percent"}
 
@@ -104,10 +107,10 @@ def test_statcheck_finds_nothing_the_audit_misses(tests):
     """R's statcheck 1.4.0 on the same texts (thin spaces normalised): every test it finds is
     in the audit, with the same verdict; the audit finds more (t without df, a p broken by a
     line end)."""
-    if not audit.statcheck_available():
+    if not statcheck_available():
         pytest.skip("R's statcheck is not installed (Debian: apt-get install r-cran-statcheck)")
-    found = audit.run_statcheck()
-    compared = audit.compare_with_statcheck(tests, found)
+    found = run_statcheck()
+    compared = compare_with_statcheck(tests, found)
     assert len(found) > 0
     assert compared["in_audit"].all(), compared[~compared["in_audit"]]
     assert compared["agree"].all(), compared[~compared["agree"]]

@@ -9,12 +9,17 @@ import shutil
 
 import pytest
 
-from analysis import figure_values, outcomes, paths, sessions
-from analysis.judge import load_explanations
-from analysis.participants import read_participants, write_participants
-from analysis.registry import RegistryError, load_registry, read_csv_strict
-from analysis.report import write_results
-from analysis.run import ParameterError, check_parameters, main
+from analysis.io import paths
+from analysis.io.annotations import load_explanations
+from analysis.io.figure_values import read_fig1_values, read_fig2_values
+from analysis.io.files import InputError, read_csv_strict
+from analysis.io.interviews import read_interviews, write_interviews
+from analysis.io.participants import read_participants, write_participants
+from analysis.io.registry import load_registry
+from analysis.io.sessions import read_sessions, write_sessions
+from analysis.reconstruct.sessions import check_fig1, frequency_bands
+from analysis.report.results import write_results
+from analysis.run import ParameterError, check_parameters, main, notebooks
 
 
 def _copy_with(tmp_path, source, edit, name=None):
@@ -105,8 +110,8 @@ def _read(reader, path, registry, people):
     if reader == "participants":
         return read_participants(path, registry)
     if reader == "sessions":
-        return sessions.read_sessions(path)
-    return outcomes.read_interviews(path, registry, people)
+        return read_sessions(path)
+    return read_interviews(path, registry, people)
 
 
 @pytest.mark.parametrize(("kind", "source", "edit", "reader", "message"), FILE_CASES,
@@ -122,7 +127,7 @@ def test_bad_file_is_refused_with_a_clear_error(tmp_path, registry, people, kind
         target = _copy_with(tmp_path, source, _rating_out_of_range)
     else:
         target = _copy_with(tmp_path, source, edit)
-    with pytest.raises(RegistryError, match=message) as caught:
+    with pytest.raises(InputError, match=message) as caught:
         _read(reader, target, registry, people)
     assert target.name in str(caught.value)
 
@@ -137,7 +142,7 @@ def test_a_refused_participant_file_leaves_the_old_one(tmp_path, registry, peopl
     before = _digest(target)
     bad = people["fan2019"].copy()
     bad.loc[bad.index[0], "age"] = "99"
-    with pytest.raises(RegistryError, match="column 'age'"):
+    with pytest.raises(InputError, match="column 'age'"):
         write_participants(bad, target, registry)
     assert _digest(target) == before
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
@@ -147,10 +152,10 @@ def test_a_refused_session_file_leaves_the_old_one(tmp_path):
     target = tmp_path / "fan2018_sessions.csv"
     shutil.copyfile(SESSIONS, target)
     before = _digest(target)
-    bad = sessions.read_sessions(SESSIONS)
+    bad = read_sessions(SESSIONS)
     bad.loc[0, "mode"] = "online"
-    with pytest.raises(RegistryError, match="column 'mode'"):
-        sessions.write_sessions(bad, target)
+    with pytest.raises(InputError, match="column 'mode'"):
+        write_sessions(bad, target)
     assert _digest(target) == before
 
 
@@ -158,10 +163,10 @@ def test_a_refused_interview_file_leaves_the_old_one(tmp_path, registry, people)
     target = tmp_path / "interviews.csv"
     shutil.copyfile(INTERVIEWS, target)
     before = _digest(target)
-    bad = outcomes.read_interviews(INTERVIEWS, registry, people)
+    bad = read_interviews(INTERVIEWS, registry, people)
     bad.loc[0, "person_id"] = "nobody"
-    with pytest.raises(RegistryError, match="column 'person_id'"):
-        outcomes.write_interviews(bad, target, registry, people)
+    with pytest.raises(InputError, match="column 'person_id'"):
+        write_interviews(bad, target, registry, people)
     assert _digest(target) == before
 
 
@@ -169,7 +174,7 @@ def test_a_result_that_does_not_round_is_refused_and_nothing_is_written(registry
     target = paths.RESULTS / "99_bad.csv"
     row = {"id": "fan2018.methods.recruited.peers.n", "reproduced": "13", "status": "match",
            "method": "count", "role": "constraint", "note": ""}
-    with pytest.raises(RegistryError, match="does not round to printed"):
+    with pytest.raises(InputError, match="does not round to printed"):
         write_results("99_bad", [row])
     assert not target.exists()
 
@@ -177,8 +182,8 @@ def test_a_result_that_does_not_round_is_refused_and_nothing_is_written(registry
 def test_inconsistent_totals_in_digitised_values(tmp_path, registry):
     path = tmp_path / "fig1.csv"
     path.write_text("community,period,sessions\ntuanjiehu,2013H2,300\n", encoding="utf-8")
-    table = figure_values.read_fig1_values(path)
-    checks = figure_values.check_fig1(table, sessions.frequency_bands(registry), registry)
+    table = read_fig1_values(path)
+    checks = check_fig1(table, frequency_bands(registry), registry)
     assert not checks.set_index("check").loc["total sessions", "ok"]
 
 
@@ -189,8 +194,8 @@ def test_inconsistent_totals_in_digitised_values(tmp_path, registry):
 def test_bad_digitised_figure_values(tmp_path, line, message):
     path = tmp_path / "fig1.csv"
     path.write_text(f"community,period,sessions\n{line}\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match=message):
-        figure_values.read_fig1_values(path)
+    with pytest.raises(InputError, match=message):
+        read_fig1_values(path)
 
 
 def test_bad_explanations_status(tmp_path):
@@ -207,7 +212,6 @@ def test_bad_explanations_status(tmp_path):
     ({"tolerance": "half"}, "'tolerance' must be float"),
 ])
 def test_bad_parameters_are_refused(parameters, message):
-    from analysis.run import notebooks
 
     with pytest.raises(ParameterError, match=message):
         check_parameters(notebooks(), parameters)
@@ -221,7 +225,6 @@ def test_a_refused_parameter_stops_before_anything_runs(capsys):
 
 
 def test_parameters_go_only_where_declared():
-    from analysis.run import notebooks
 
     routed = check_parameters(notebooks(), {"seed": 7, "exact_p": True})
     by_name = {p.stem: v for p, v in routed.items()}
@@ -233,10 +236,10 @@ def test_parameters_go_only_where_declared():
 def test_unknown_category_in_digitised_shares(tmp_path):
     path = tmp_path / "fig2.csv"
     path.write_text("category,percent\ncooking,10\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match="line 2, column 'category'"):
-        figure_values.read_fig2_values(path)
+    with pytest.raises(InputError, match="line 2, column 'category'"):
+        read_fig2_values(path)
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(RegistryError, match=r"nothing\.csv: file not found"):
+    with pytest.raises(InputError, match=r"nothing\.csv: file not found"):
         read_csv_strict(tmp_path / "nothing.csv", ["id"])

@@ -12,9 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.registry import load_registry
-from analysis.report import STATUSES, load_results
+from analysis.io import paths
+from analysis.io.registry import load_registry
+from analysis.report.results import STATUSES, build_report, load_results
 from analysis.run import notebooks
 
 NOTEBOOKS = notebooks()
@@ -87,7 +87,6 @@ def test_nothing_reads_outside_the_repository():
 def test_report_is_current_with_the_results():
     """reports/reproduction.csv is what the committed results files give (rerun
     `make reproduce` after changing a notebook)."""
-    from analysis.report import build_report
 
     registry = load_registry()
     expected = build_report(registry, load_results(registry=registry))

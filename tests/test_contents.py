@@ -8,8 +8,18 @@ import itertools
 import pandas as pd
 import pytest
 
-from analysis import contents, figure_values
-from analysis.registry import RegistryError
+from analysis.io.design import CATEGORIES
+from analysis.io.figure_values import read_fig2_values
+from analysis.io.files import InputError
+from analysis.methods.granularity import count_options
+from analysis.reconstruct.contents import (
+    PRINTED_SHARES,
+    category_vectors,
+    check_shares,
+    choose_counts,
+    share_table,
+    top_categories,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,17 +35,17 @@ from analysis.registry import RegistryError
     ],
 )
 def test_count_options(printed, total, expected):
-    assert contents.count_options(printed, total) == expected
+    assert count_options(printed, total) == expected
 
 
 def _fake_registry(shares):
-    return pd.DataFrame({"id": list(contents.PRINTED_SHARES.values()), "printed": shares})
+    return pd.DataFrame({"id": list(PRINTED_SHARES.values()), "printed": shares})
 
 
 def _brute(shares, total):
-    options = [contents.count_options(p, total) for p in shares]
-    printed = list(contents.PRINTED_SHARES)
-    others = [c for c in contents.CATEGORIES if c not in printed]
+    options = [count_options(p, total) for p in shares]
+    printed = list(PRINTED_SHARES)
+    others = [c for c in CATEGORIES if c not in printed]
     vectors = []
     for top in itertools.product(*options):
         for rest in itertools.product(range(1, min(top)), repeat=len(others)):
@@ -47,7 +57,7 @@ def _brute(shares, total):
 @pytest.mark.parametrize(("shares", "total"), [(["30", "25", "20"], 20), (["25", "20", "15"], 20),
                                                (["19", "16", "15"], 27)])
 def test_category_vectors_equal_brute_force(shares, total):
-    number, ranges = contents.category_vectors(_fake_registry(shares), total)
+    number, ranges = category_vectors(_fake_registry(shares), total)
     truth = _brute(shares, total)
     assert number == len(truth)
     if number:
@@ -57,15 +67,15 @@ def test_category_vectors_equal_brute_force(shares, total):
 
 
 def test_published_vectors_and_choice(registry):
-    number, ranges = contents.category_vectors(registry, 214)
+    number, ranges = category_vectors(registry, 214)
     assert number > 0
-    chosen = contents.choose_counts(registry, 214)
+    chosen = choose_counts(registry, 214)
     assert chosen.sum() == 214
     ranges = ranges.set_index("category")
     assert ((chosen >= ranges["min_count"]) & (chosen <= ranges["max_count"])).all()
-    table = contents.shares(pd.Series(chosen.index.repeat(chosen.to_numpy())))
-    assert contents.top_categories(table) == list(contents.PRINTED_SHARES)
-    assert contents.check_shares(table.set_index("category")["percent"], registry)["ok"].all()
+    table = share_table(pd.Series(chosen.index.repeat(chosen.to_numpy())))
+    assert top_categories(table) == list(PRINTED_SHARES)
+    assert check_shares(table.set_index("category")["percent"], registry)["ok"].all()
 
 
 def test_check_shares_flags_what_breaks_the_text(registry):
@@ -73,14 +83,14 @@ def test_check_shares_flags_what_breaks_the_text(registry):
                       "emotional_support": 15.0, "social_skills": 10.3,
                       "mental_disorder_knowledge": 10.3, "entertainment": 9.8,
                       "personal_perceptions": 9.8, "healthy_lifestyle": 9.7})
-    assert contents.check_shares(good, registry)["ok"].all()
+    assert check_shares(good, registry)["ok"].all()
     bad = good.copy()
     bad["social_skills"], bad["daily_life_skills"] = 16.4, 9.8
-    checks = contents.check_shares(bad, registry).set_index("check")
+    checks = check_shares(bad, registry).set_index("check")
     assert not checks.loc["the printed categories are the top three", "ok"]
     assert not checks.loc["daily_life_skills share", "ok"]
     missing = good.drop("entertainment")
-    assert not contents.check_shares(missing, registry).set_index("check").loc[
+    assert not check_shares(missing, registry).set_index("check").loc[
         "all eight categories present", "ok"]
 
 
@@ -95,13 +105,13 @@ def test_check_shares_flags_what_breaks_the_text(registry):
 def test_bad_digitised_fig2_values(tmp_path, line, expected):
     path = tmp_path / "fig2.csv"
     path.write_text(f"category,percent\n{line}\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match=expected):
-        figure_values.read_fig2_values(path)
+    with pytest.raises(InputError, match=expected):
+        read_fig2_values(path)
 
 
 def test_digitised_fig2_values_are_read(tmp_path):
     path = tmp_path / "fig2.csv"
     path.write_text("category,percent\nentertainment,9.5\nemotional_support,15.2\n",
                     encoding="utf-8")
-    assert figure_values.read_fig2_values(path).to_dict() == {"entertainment": 9.5,
+    assert read_fig2_values(path).to_dict() == {"entertainment": 9.5,
                                                              "emotional_support": 15.2}

@@ -10,8 +10,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.html_report import FIGURES, build_html
+from analysis.io import paths
+from analysis.report.page import FIGURES, build_html
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

@@ -8,8 +8,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pytest
 
-from analysis.compare import compare
-from analysis.integer_samples import count_samples, moment_pairs, sample_sd, solve_sample
+from analysis.methods.integer_samples import count_samples, moment_pairs, sample_sd, solve_sample
+from analysis.printed.compare import compare
 
 
 def brute(n, lo, hi):

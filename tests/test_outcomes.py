@@ -12,10 +12,23 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import granularity, outcomes, paths
-from analysis.integer_samples import count_samples, count_vectors, group_splits, t_statistics
-from analysis.judge import load_explanations, unexpected_statuses
-from analysis.registry import RegistryError
+from analysis.checks.granularity import confidence_alternatives
+from analysis.io import paths
+from analysis.io.annotations import load_explanations
+from analysis.io.files import InputError
+from analysis.io.interviews import read_interviews, validate_interviews, write_interviews
+from analysis.methods import granularity
+from analysis.methods.integer_samples import (
+    count_samples,
+    count_vectors,
+    group_splits,
+    t_statistics,
+)
+from analysis.printed.judge import unexpected_statuses
+from analysis.reconstruct.interviews import reconstruct_interviews
+from analysis.report.results import load_results
+from analysis.stages.outcome_tables import adjust
+from analysis.stages.outcomes import outcome_results
 
 # --- enumeration, against brute force ------------------------------------------------------
 
@@ -107,15 +120,14 @@ def test_maps_keep_key_columns_first():
 
 @pytest.fixture(scope="module", params=[20130701, 5])
 def interviews(request, registry, people):
-    return outcomes.reconstruct_interviews(people["fan2018"], people["fan2019"], registry,
+    return reconstruct_interviews(people["fan2018"], people["fan2019"], registry,
                                            request.param)
 
 
 def test_every_printed_outcome_holds(registry, people, interviews):
-    from analysis.report import load_results
 
     earlier = set(load_results(exclude="04_outcomes")["id"])
-    results = outcomes.outcome_results(registry, interviews, people["fan2019"],
+    results = outcome_results(registry, interviews, people["fan2019"],
                                        load_explanations(), earlier)
     assert unexpected_statuses(results, load_explanations()).empty
     assert not results["status"].eq("pending").any()
@@ -123,8 +135,8 @@ def test_every_printed_outcome_holds(registry, people, interviews):
 
 def test_interviews_validate_and_round_trip(tmp_path, registry, people, interviews):
     path = tmp_path / "interviews.csv"
-    outcomes.write_interviews(interviews, path, registry, people)
-    assert outcomes.read_interviews(path, registry, people).equals(
+    write_interviews(interviews, path, registry, people)
+    assert read_interviews(path, registry, people).equals(
         interviews.astype(str).reset_index(drop=True))
 
 
@@ -140,8 +152,8 @@ def test_bad_interview_records_name_line_and_column(registry, people, interviews
     frame = interviews.astype(str).copy()
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     frame.loc[2, column] = bad
-    with pytest.raises(RegistryError, match=rf"line 2, column '[a-z_]+': .*{message}"):
-        outcomes.validate_interviews(frame, registry, people, "interviews.csv")
+    with pytest.raises(InputError, match=rf"line 2, column '[a-z_]+': .*{message}"):
+        validate_interviews(frame, registry, people, "interviews.csv")
 
 
 def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
@@ -149,12 +161,12 @@ def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     rating = frame.index[frame["kind"] == "rating"][0]
     frame.loc[rating, "answer"] = "6"
-    with pytest.raises(RegistryError, match=rf"line {rating}, column 'answer': '6' is not a whole"):
-        outcomes.validate_interviews(frame, registry, people)
+    with pytest.raises(InputError, match=rf"line {rating}, column 'answer': '6' is not a whole"):
+        validate_interviews(frame, registry, people)
     doubled = pd.concat([interviews.head(3), interviews.head(1)]).astype(str)
     doubled.index = pd.RangeIndex(2, 6)
-    with pytest.raises(RegistryError, match=r"line 5: .* twice"):
-        outcomes.validate_interviews(doubled, registry, people)
+    with pytest.raises(InputError, match=r"line 5: .* twice"):
+        validate_interviews(doubled, registry, people)
 
 
 # --- the notebook with other parameters ----------------------------------------------------
@@ -193,18 +205,18 @@ def test_notebook_refuses_a_bad_parameter(tmp_path):
 
 def test_adjust_truth_table():
     frame = pd.DataFrame({"p": [0.01, 0.02, 0.5]})
-    bonferroni = outcomes.adjust(frame, "p", "bonferroni")
+    bonferroni = adjust(frame, "p", "bonferroni")
     assert bonferroni["p_adjusted"].tolist() == pytest.approx([0.03, 0.06, 1.0])
     assert bonferroni["significant"].tolist() == [True, False, False]
-    holm = outcomes.adjust(frame, "p", "holm")
+    holm = adjust(frame, "p", "holm")
     assert holm["p_adjusted"].tolist() == pytest.approx([0.03, 0.04, 0.5])
-    assert outcomes.adjust(frame, "p", "none")["p_adjusted"].tolist() == [0.01, 0.02, 0.5]
+    assert adjust(frame, "p", "none")["p_adjusted"].tolist() == [0.01, 0.02, 0.5]
     with pytest.raises(ValueError, match="method must be"):
-        outcomes.adjust(frame, "p", "sidak")
+        adjust(frame, "p", "sidak")
 
 
 def test_confidence_alternatives_come_from_the_registry(registry):
-    table = outcomes.confidence_alternatives(registry).set_index("alternative")["works"]
+    table = confidence_alternatives(registry).set_index("alternative")["works"]
     mean_only, with_sd, half_points = table.tolist()
     assert 12 not in mean_only  # 85/12 = 7.08, 86/12 = 7.17
     assert 8 in mean_only  # 57/8 = 7.125 rounds half away to 7.13

@@ -22,8 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.io import paths
+from analysis.io.design import COMMUNITIES, PERIODS
+from analysis.io.sessions import read_sessions
 from analysis.lookalike import write_lookalike
+from analysis.methods.tables import feasible_tables
+from analysis.reconstruct.sessions import band_matrices, frequency_bands, sessions_table
 
 OUTPUT_FOLDERS = ("data/reconstructed", "reports", "figures", "notebooks")
 RECORD_IDS = re.compile(r"\b[PG]1[89]-\d{3}\b|\bS\d{3}\b")
@@ -124,15 +128,14 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
     """Notebooks 02 and 03 with digitised Fig. 1 and Fig. 2 values (here: another feasible
     table and shares that round as printed), outputs redirected: the values are used and
     checked against the text, and the repository is untouched."""
-    from analysis import sessions
 
-    low, high = sessions.band_matrices(sessions.frequency_bands(registry))
-    feasible = sessions.feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000)
+    low, high = band_matrices(frequency_bands(registry))
+    feasible = feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000)
     table = feasible.witnesses[-1]
     fig1 = tmp_path / "fig1.csv"
     lines = ["community,period,sessions"] + [
-        f"{c},{p},{int(table[i, j])}" for i, c in enumerate(sessions.COMMUNITIES)
-        for j, p in enumerate(sessions.PERIODS) if table[i, j]]
+        f"{c},{p},{int(table[i, j])}" for i, c in enumerate(COMMUNITIES)
+        for j, p in enumerate(PERIODS) if table[i, j]]
     fig1.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fig2 = tmp_path / "fig2.csv"
     fig2.write_text("category,percent\nfine_motor_exercise,19.2\ndaily_life_skills,16.1\n"
@@ -148,8 +151,8 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
     assert _hashes(copy, _tracked()) == before
     executed = (output / "notebooks" / "02_service_process.ipynb").read_text(encoding="utf-8")
     assert "Fig. 1 values: read off the figure" in executed
-    records = sessions.read_sessions(output / "data" / "reconstructed" / "fan2018_sessions.csv")
-    assert (sessions.sessions_table(records).to_numpy() == table).all()
+    records = read_sessions(output / "data" / "reconstructed" / "fan2018_sessions.csv")
+    assert (sessions_table(records).to_numpy() == table).all()
     content = (output / "notebooks" / "03_service_content.ipynb").read_text(encoding="utf-8")
     assert "shares: read off the figure" in content
     results = (output / "reports" / "results" / "03_service_content.csv").read_text()

@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.compare import compare
-from analysis.rounding import format_half_away, parse_printed, round_half_away
+from analysis.printed.compare import compare
+from analysis.printed.rounding import format_half_away, parse_printed, round_half_away
 
 decimals = st.integers(min_value=0, max_value=4)
 exact = st.decimals(min_value=-10_000, max_value=10_000, places=6, allow_nan=False,

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import enrolment, reconstruct
-from analysis.judge import load_explanations, unexpected_statuses
-from analysis.participants import COLUMNS, read_participants, write_participants
-from analysis.registry import RegistryError
+from analysis.checks.overlap import overlap_check
+from analysis.io.annotations import load_explanations
+from analysis.io.files import InputError
+from analysis.io.participants import PARTICIPANT_COLUMNS, read_participants, write_participants
+from analysis.printed.judge import unexpected_statuses
+from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
+from analysis.stages.enrolment import enrolment_results, rows_for_enrolment
 
 DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
             "continuity_correction": False, "exact_p": "never"}
@@ -18,8 +21,8 @@ DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
 @pytest.fixture(scope="module", params=[20130701, 7])
 def people(request, registry):
     seed = request.param
-    return (seed, reconstruct.reconstruct_fan2018(registry, seed),
-            reconstruct.reconstruct_fan2019(registry, seed))
+    return (seed, reconstruct_fan2018(registry, seed),
+            reconstruct_fan2019(registry, seed))
 
 
 def test_every_constraint_and_status_holds(registry, people):
@@ -27,8 +30,8 @@ def test_every_constraint_and_status_holds(registry, people):
     the status expected from explanations.csv, so every constraint is met."""
     _, people18, people19 = people
     explanations = load_explanations()
-    results = enrolment.enrolment_results(registry, people18, people19, explanations, DEFAULTS)
-    assert results["id"].tolist() == enrolment.rows_for_enrolment(registry)["id"].tolist()
+    results = enrolment_results(registry, people18, people19, explanations, DEFAULTS)
+    assert results["id"].tolist() == rows_for_enrolment(registry)["id"].tolist()
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()
     constraints = results[results["role"] == "constraint"]
@@ -36,15 +39,15 @@ def test_every_constraint_and_status_holds(registry, people):
 
 
 def test_same_seed_same_data(registry):
-    first = reconstruct.reconstruct_fan2019(registry, 99)
-    assert first.equals(reconstruct.reconstruct_fan2019(registry, 99))
-    assert reconstruct.reconstruct_fan2018(registry, 99).equals(
-        reconstruct.reconstruct_fan2018(registry, 99))
+    first = reconstruct_fan2019(registry, 99)
+    assert first.equals(reconstruct_fan2019(registry, 99))
+    assert reconstruct_fan2018(registry, 99).equals(
+        reconstruct_fan2018(registry, 99))
 
 
 def test_another_seed_other_people_same_margins(registry):
-    a = reconstruct.reconstruct_fan2019(registry, 1)
-    b = reconstruct.reconstruct_fan2019(registry, 2)
+    a = reconstruct_fan2019(registry, 1)
+    b = reconstruct_fan2019(registry, 2)
     assert not a.equals(b)
     for column in ("sex", "education", "diagnosis", "role", "wave", "evaluated"):
         assert a[column].value_counts().equals(b[column].value_counts())
@@ -61,7 +64,7 @@ def test_ages_respect_inclusion_and_onset(people):
 
 
 def test_samples_of_the_two_papers_cannot_be_nested(registry):
-    overlap = reconstruct.overlap_check(registry).set_index(["role", "variable", "category"])
+    overlap = overlap_check(registry).set_index(["role", "variable", "category"])
     # fan2018 Table 2: 6 bipolar peers; fan2019 Table 1: 5 bipolar providers
     assert not overlap.loc[("peer", "diagnosis", "bipolar_disorder"), "possible"]
     assert overlap.loc[("peer", "sex", "female"), "possible"]
@@ -72,13 +75,13 @@ def test_samples_of_the_two_papers_cannot_be_nested(registry):
 @pytest.fixture(scope="module")
 def good_file(registry, tmp_path_factory):
     path = tmp_path_factory.mktemp("people") / "fan2019_participants.csv"
-    write_participants(reconstruct.reconstruct_fan2019(registry, 3), path, registry)
+    write_participants(reconstruct_fan2019(registry, 3), path, registry)
     return path
 
 
 def test_written_file_reads_back(registry, good_file):
     frame = read_participants(good_file, registry)
-    assert list(frame.columns) == COLUMNS
+    assert list(frame.columns) == PARTICIPANT_COLUMNS
 
 
 @pytest.mark.parametrize(("column", "bad", "message"), [
@@ -100,7 +103,7 @@ def test_bad_values_name_file_line_and_column(registry, good_file, tmp_path, col
     frame.loc[first, column] = bad
     path = tmp_path / "broken.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(RegistryError, match=message) as error:
+    with pytest.raises(InputError, match=message) as error:
         read_participants(path, registry)
     assert f"broken.csv, line {first + 2}" in str(error.value)
 
@@ -111,7 +114,7 @@ def test_unknown_family_member(registry, good_file, tmp_path):
     frame.loc[carer, "cares_for"] = "C19-999"
     path = tmp_path / "broken.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(RegistryError, match="column 'cares_for'"):
+    with pytest.raises(InputError, match="column 'cares_for'"):
         read_participants(path, registry)
 
 
@@ -119,15 +122,15 @@ def test_missing_column(registry, good_file, tmp_path):
     frame = pd.read_csv(good_file, dtype=str, keep_default_na=False).drop(columns="diagnosis")
     path = tmp_path / "broken.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(RegistryError, match=r"missing column\(s\) \['diagnosis'\]"):
+    with pytest.raises(InputError, match=r"missing column\(s\) \['diagnosis'\]"):
         read_participants(path, registry)
 
 
 def test_a_failed_write_keeps_the_old_file(registry, good_file, tmp_path):
     target = tmp_path / "kept.csv"
     target.write_text("old\n", encoding="utf-8")
-    frame = reconstruct.reconstruct_fan2019(registry, 3)
+    frame = reconstruct_fan2019(registry, 3)
     frame.loc[0, "age"] = "99"
-    with pytest.raises(RegistryError):
+    with pytest.raises(InputError):
         write_participants(frame, target, registry)
     assert target.read_text(encoding="utf-8") == "old\n"

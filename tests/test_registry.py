@@ -10,15 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import consistency, paths
-from analysis.registry import (
-    COLUMNS,
-    RegistryError,
-    load_registry,
-    normalise_text,
-    paper_text,
-    read_csv_strict,
-)
+from analysis.checks.consistency import all_checks, p_map, percent_map, sum_map, unexpected
+from analysis.io import paths
+from analysis.io.annotations import load_findings, load_implied
+from analysis.io.files import InputError, read_csv_strict
+from analysis.io.registry import REGISTRY_COLUMNS, load_registry, normalise_text, paper_text
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +23,7 @@ def registry() -> pd.DataFrame:
 
 
 def test_registry_loads_and_covers_both_papers(registry):
-    assert list(registry.columns[: len(COLUMNS)]) == COLUMNS
+    assert list(registry.columns[: len(REGISTRY_COLUMNS)]) == REGISTRY_COLUMNS
     counts = registry["paper"].value_counts()
     # Several hundred numbers: every table cell, test and sentence number of both papers.
     assert counts["fan2018"] > 200
@@ -38,7 +34,7 @@ def test_registry_loads_and_covers_both_papers(registry):
 
 
 def test_every_registry_string_is_a_string(registry):
-    assert all(registry[c].map(type).eq(str).all() for c in COLUMNS)
+    assert all(registry[c].map(type).eq(str).all() for c in REGISTRY_COLUMNS)
 
 
 def test_context_is_verbatim_in_the_paper(registry):
@@ -94,7 +90,7 @@ def test_second_transcription_agrees(registry):
 
 @pytest.fixture(scope="module")
 def checks(registry) -> pd.DataFrame:
-    return consistency.all_checks(registry)
+    return all_checks(registry)
 
 
 def test_every_check_family_runs(checks):
@@ -106,18 +102,18 @@ def test_every_check_family_runs(checks):
 
 def test_no_unexpected_inconsistency(checks):
     """Fails on any new transcription error; paper-side inconsistencies are findings.csv."""
-    problems = consistency.unexpected(checks, consistency.load_findings())
+    problems = unexpected(checks, load_findings())
     assert problems.empty, problems.to_string()
 
 
 def test_findings_have_reasons():
-    findings = consistency.load_findings()
+    findings = load_findings()
     assert findings["reason"].str.len().min() > 40
     assert not findings.duplicated(["id", "check"]).any()
 
 
 def test_implied_inputs_have_reasons():
-    implied = consistency.load_implied()
+    implied = load_implied()
     assert (implied["reason"].str.len() > 40).all()
 
 
@@ -125,14 +121,14 @@ def test_percent_check_catches_a_wrong_percentage(registry):
     broken = registry.copy()
     row = broken["id"] == "fan2018.table2.sex_male.peers.percent"
     broken.loc[row, "printed"] = "67.7"
-    result = consistency.percent_map(broken).set_index("id")
+    result = percent_map(broken).set_index("id")
     assert not result.loc["fan2018.table2.sex_male.peers.percent", "consistency"]
 
 
 def test_sum_check_catches_a_wrong_cell(registry):
     broken = registry.copy()
     broken.loc[broken["id"] == "fan2018.table2.sex_male.peers.count", "printed"] = "9"
-    result = consistency.sum_map(broken).set_index("block")
+    result = sum_map(broken).set_index("block")
     assert not result.loc["fan2018.table2.sex.peers", "consistency"]
 
 
@@ -140,7 +136,7 @@ def test_p_check_catches_a_wrong_statistic(registry):
     broken = registry.copy()
     broken.loc[broken["id"] == "fan2018.table2.sex.peers_vs_consumers.statistic",
                "printed"] = "3.37"
-    result = consistency.p_map(broken).set_index("id")
+    result = p_map(broken).set_index("id")
     assert not result.loc["fan2018.table2.sex.peers_vs_consumers.p", "consistency"]
 
 
@@ -148,7 +144,7 @@ def test_unexpected_reports_both_directions():
     checks = pd.DataFrame({"check": ["p", "p", "sum"], "id": ["a", "b", "c"],
                            "consistency": [False, True, True]})
     findings = pd.DataFrame({"id": ["b", "zz"], "check": ["p", "p"], "reason": ["x", "y"]})
-    problems = consistency.unexpected(checks, findings).set_index("id")["problem"]
+    problems = unexpected(checks, findings).set_index("id")["problem"]
     assert problems["a"].startswith("new failure")
     assert problems["b"] == "listed finding now passes"
     assert problems["zz"] == "listed finding is not checked at all"
@@ -157,7 +153,7 @@ def test_unexpected_reports_both_directions():
 # --- the loader fails loudly, naming file, line and column ------------------------------
 
 def _write(tmp_path: Path, rows: list[dict], header: list[str] | None = None) -> Path:
-    frame = pd.DataFrame(rows, columns=header or COLUMNS)
+    frame = pd.DataFrame(rows, columns=header or REGISTRY_COLUMNS)
     path = tmp_path / "registry.csv"
     frame.to_csv(path, index=False)
     return path
@@ -196,21 +192,21 @@ def test_loader_accepts_a_good_row(tmp_path):
 )
 def test_loader_rejects_bad_values(tmp_path, change, message):
     path = _write(tmp_path, [{**GOOD, **change}])
-    with pytest.raises(RegistryError, match=re.escape(message)) as error:
+    with pytest.raises(InputError, match=re.escape(message)) as error:
         load_registry(path)
     assert "registry.csv, line 2" in str(error.value)
 
 
 def test_loader_rejects_duplicate_ids(tmp_path):
     path = _write(tmp_path, [GOOD, GOOD])
-    with pytest.raises(RegistryError,
+    with pytest.raises(InputError,
                        match=r"line 3, column 'id'.*duplicate id \(first on line 2\)"):
         load_registry(path)
 
 
 def test_loader_rejects_missing_column(tmp_path):
-    path = _write(tmp_path, [GOOD], header=[c for c in COLUMNS if c != "decimals"])
-    with pytest.raises(RegistryError, match=r"line 1: missing column\(s\) \['decimals'\]"):
+    path = _write(tmp_path, [GOOD], header=[c for c in REGISTRY_COLUMNS if c != "decimals"])
+    with pytest.raises(InputError, match=r"line 1: missing column\(s\) \['decimals'\]"):
         load_registry(path)
 
 
@@ -218,10 +214,10 @@ def test_loader_rejects_ragged_line(tmp_path):
     path = _write(tmp_path, [GOOD])
     with path.open("a", encoding="utf-8") as handle:
         handle.write("fan2018.x.count,fan2018,Table 2,Item, with a comma\n")
-    with pytest.raises(RegistryError, match="line 3: 5 fields, expected 12"):
+    with pytest.raises(InputError, match="line 3: 5 fields, expected 12"):
         load_registry(path)
 
 
 def test_loader_rejects_missing_file(tmp_path):
-    with pytest.raises(RegistryError, match="file not found"):
+    with pytest.raises(InputError, match="file not found"):
         load_registry(tmp_path / "nope.csv")

@@ -5,15 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.registry import RegistryError, load_registry
-from analysis.report import (
-    REPORT_COLUMNS,
-    RESULT_COLUMNS,
-    build_report,
-    load_results,
-    write_report,
-)
+from analysis.io import paths
+from analysis.io.files import InputError
+from analysis.io.registry import load_registry
+from analysis.report.results import REPORT_COLUMNS, RESULT_COLUMNS, build_report, load_results
+from analysis.report.summary import write_report
+from analysis.run import merge_streams
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +59,7 @@ def test_report_merges_results(registry, tmp_path):
 )
 def test_results_are_validated(registry, tmp_path, change, message):
     _results_file(tmp_path, "01_enrolment", [{**ROW, **change}])
-    with pytest.raises(RegistryError, match=message) as error:
+    with pytest.raises(InputError, match=message) as error:
         load_results(tmp_path, registry)
     assert "01_enrolment.csv, line 2" in str(error.value)
 
@@ -70,7 +67,7 @@ def test_results_are_validated(registry, tmp_path, change, message):
 def test_an_id_claimed_by_two_notebooks_is_an_error(registry, tmp_path):
     _results_file(tmp_path, "01_enrolment", [ROW])
     _results_file(tmp_path, "02_process", [ROW])
-    with pytest.raises(RegistryError, match="more than one notebook"):
+    with pytest.raises(InputError, match="more than one notebook"):
         load_results(tmp_path, registry)
 
 
@@ -90,7 +87,7 @@ def test_a_bad_result_leaves_the_old_report_untouched(registry, tmp_path):
     out_csv.write_text("old\n", encoding="utf-8")
     out_md.write_text("old\n", encoding="utf-8")
     _results_file(tmp_path / "results", "01_enrolment", [{**ROW, "reproduced": "1"}])
-    with pytest.raises(RegistryError):
+    with pytest.raises(InputError):
         write_report(registry, tmp_path / "results", out_csv, out_md)
     assert out_csv.read_text(encoding="utf-8") == "old\n"
     assert out_md.read_text(encoding="utf-8") == "old\n"
@@ -108,7 +105,6 @@ def test_committed_report_has_a_row_per_registry_row(registry):
 def test_split_stream_outputs_are_merged():
     """One print may reach the notebook as one stream message or two; the committed
     notebook must be the same either way."""
-    from analysis.run import merge_streams
 
     split = [{"output_type": "stream", "name": "stdout", "text": "58 numbers"},
              {"output_type": "stream", "name": "stdout", "text": "\n"},

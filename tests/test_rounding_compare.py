@@ -7,8 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis.compare import compare, compare_map, rounded_as_printed
-from analysis.rounding import decimals_of, parse_printed, round_half_away, word_to_int
+from analysis.printed.compare import compare, compare_map, rounded_as_printed
+from analysis.printed.rounding import decimals_of, parse_printed, round_half_away, word_to_int
 
 
 @pytest.mark.parametrize(

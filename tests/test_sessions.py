@@ -12,9 +12,35 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis import contents, figure_values, sessions
-from analysis.registry import RegistryError, normalise_text, paper_text, value
-from analysis.stats import chi2_independence
+from analysis.io.design import COMMUNITIES, PERIODS
+from analysis.io.figure_values import read_fig1_values
+from analysis.io.files import InputError
+from analysis.io.registry import normalise_text, paper_text, printed_text, value
+from analysis.io.sessions import read_sessions, validate_sessions, write_sessions
+from analysis.methods.contingency import chi2_independence
+from analysis.methods.tables import (
+    _proposal,
+    chi2_tables,
+    count_band_tables,
+    feasible_tables,
+    quasi_independence,
+    sample_tables,
+)
+from analysis.reconstruct.contents import choose_counts
+from analysis.reconstruct.sessions import (
+    FREQUENCY_RULES,
+    band_matrices,
+    check_fig1,
+    choose_table,
+    first_period_ends,
+    frequency_bands,
+    group_sessions,
+    literal_minimum,
+    reconstruct_sessions,
+    sessions_table,
+    statistic_window,
+    table_frame,
+)
 
 TOTAL_ID = "fan2018.results.peer_sessions.all_communities.count"
 STEM = "fan2018.results.sessions_by_community_period.communities_by_period"
@@ -22,20 +48,20 @@ STEM = "fan2018.results.sessions_by_community_period.communities_by_period"
 
 @pytest.fixture(scope="module")
 def bands(registry):
-    return sessions.frequency_bands(registry)
+    return frequency_bands(registry)
 
 
 @pytest.fixture(scope="module")
 def feasible(registry, bands):
-    low, high = sessions.band_matrices(bands)
-    window = sessions.statistic_window(sessions.value_text(registry, f"{STEM}.statistic"))
-    return sessions.feasible_tables(low, high, int(value(registry, TOTAL_ID)), window,
+    low, high = band_matrices(bands)
+    window = statistic_window(printed_text(registry, f"{STEM}.statistic"))
+    return feasible_tables(low, high, int(value(registry, TOTAL_ID)), window,
                                     seed=11, draws=40_000)
 
 
 # --- the stated rules -------------------------------------------------------------------
 
-@pytest.mark.parametrize("rule", sessions.FREQUENCY_RULES, ids=lambda r: r["rule"])
+@pytest.mark.parametrize("rule", FREQUENCY_RULES, ids=lambda r: r["rule"])
 def test_every_rule_is_quoted_from_the_paper(rule):
     assert normalise_text(rule["quote"]) in normalise_text(paper_text("fan2018"))
 
@@ -46,14 +72,14 @@ def test_structural_zeros_give_the_printed_df(registry, bands):
     r, c = structural.shape
     assert (r - 1) * (c - 1) == int(value(registry, f"{STEM}.df"))
     # communities starting August 2015: four empty periods each; Tuanjiehu 2015 H1
-    assert structural.loc[["xiangheyuan", "jingsong"], list(sessions.PERIODS[:4])].all().all()
+    assert structural.loc[["xiangheyuan", "jingsong"], list(PERIODS[:4])].all().all()
     assert structural.loc["tuanjiehu", "2015H1"]
     assert not structural.loc[["tuanjiehu", "maizidian"], "2013H2"].any()
 
 
 def test_bands_widen_with_tolerance(registry):
-    narrow = sessions.frequency_bands(registry, 0.25)
-    wide = sessions.frequency_bands(registry, 0.5)
+    narrow = frequency_bands(registry, 0.25)
+    wide = frequency_bands(registry, 0.5)
     assert (wide["low"] <= narrow["low"]).all()
     assert (wide["high"] >= narrow["high"]).all()
 
@@ -61,9 +87,9 @@ def test_bands_widen_with_tolerance(registry):
 def test_literal_reading_cannot_give_the_printed_total(registry):
     """Read literally, 'once every two weeks' allows no whole number in 26 weeks, and
     'once or twice each week' alone with the loosest other rules exceeds 214."""
-    literal = sessions.literal_minimum(registry).set_index("rule")
+    literal = literal_minimum(registry).set_index("rule")
     assert literal.loc["second year", "minimum"] > literal.loc["second year", "maximum"]
-    loose = sessions.frequency_bands(registry, 0.5)
+    loose = frequency_bands(registry, 0.5)
     loose = loose[~loose["structural_zero"]].groupby("rule")["low"].sum()
     weekly = "2015-2016, first two communities"
     needed = literal.loc[weekly, "minimum"] + loose.drop(weekly).sum()
@@ -73,13 +99,13 @@ def test_literal_reading_cannot_give_the_printed_total(registry):
 @pytest.mark.parametrize("tolerance", [-0.1, 1.0, 2])
 def test_bad_tolerance_is_refused(registry, tolerance):
     with pytest.raises(ValueError, match="tolerance"):
-        sessions.frequency_bands(registry, tolerance)
+        frequency_bands(registry, tolerance)
 
 
 @pytest.mark.parametrize(("printed", "window"),
                          [("48.75", (48.745, 48.755)), ("3.6", (3.55, 3.65))])
 def test_statistic_window(printed, window):
-    assert sessions.statistic_window(printed) == pytest.approx(window)
+    assert statistic_window(printed) == pytest.approx(window)
 
 
 # --- counting and sampling, against brute force ------------------------------------------
@@ -102,14 +128,14 @@ def _brute(low, high, total):
 
 
 def test_count_band_tables_equals_brute_force():
-    assert sessions.count_band_tables(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL) == len(
+    assert count_band_tables(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL) == len(
         _brute(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL))
 
 
 def test_sampler_is_uniform_over_band_tables():
     everything = _brute(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL)
-    proposal = sessions._proposal(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL)
-    tables, _ = sessions.sample_tables(proposal, SMALL_LOW.shape, 60_000,
+    proposal = _proposal(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL)
+    tables, _ = sample_tables(proposal, SMALL_LOW.shape, 60_000,
                                        np.random.default_rng(5))
     assert (tables.sum(axis=(1, 2)) == SMALL_TOTAL).all()
     keys = {t.tobytes(): k for k, t in enumerate(everything)}
@@ -120,11 +146,11 @@ def test_sampler_is_uniform_over_band_tables():
 
 def test_feasible_tables_match_brute_force():
     everything = _brute(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL)
-    statistic = sessions.chi2_tables(everything)
+    statistic = chi2_tables(everything)
     window = (2.0, 2.6)
     truth = everything[(statistic >= window[0]) & (statistic < window[1])]
     assert len(truth) > 5
-    found = sessions.feasible_tables(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL, window, seed=3,
+    found = feasible_tables(SMALL_LOW, SMALL_HIGH, SMALL_TOTAL, window, seed=3,
                                      draws=20_000)
     assert found.low <= len(truth) <= found.high
     assert {t.tobytes() for t in found.witnesses} == {t.tobytes() for t in truth}
@@ -135,17 +161,17 @@ def test_chi2_tables_equals_the_stats_module():
     rng = np.random.default_rng(0)
     tables = rng.integers(1, 30, size=(5, 4, 6))
     expected = [float(chi2_independence(t).iloc[0]["statistic"]) for t in tables]
-    assert sessions.chi2_tables(tables) == pytest.approx(expected)
+    assert chi2_tables(tables) == pytest.approx(expected)
 
 
 def test_quasi_independence_equals_a_poisson_glm(feasible, bands):
-    structural = sessions.band_matrices(bands)[1] == 0
+    structural = band_matrices(bands)[1] == 0
     table = feasible.witnesses[0]
-    frame = sessions.table_frame(table).stack().rename("n").reset_index()  # noqa: PD013
+    frame = table_frame(table).stack().rename("n").reset_index()  # noqa: PD013
     frame = frame[~structural.ravel()]
     design = pd.get_dummies(frame[["community", "period"]], drop_first=True, dtype=float)
     fit = sm.GLM(frame["n"].to_numpy(), sm.add_constant(design), family=sm.families.Poisson()).fit()
-    ours = sessions.quasi_independence(table, structural).iloc[0]
+    ours = quasi_independence(table, structural).iloc[0]
     assert ours["statistic"] == pytest.approx(fit.pearson_chi2, rel=1e-6)
     assert ours["df"] == fit.df_resid
 
@@ -153,21 +179,21 @@ def test_quasi_independence_equals_a_poisson_glm(feasible, bands):
 def test_every_witness_meets_every_constraint(registry, feasible, bands):
     assert len(feasible.witnesses) > 20
     for table in feasible.witnesses[:50]:
-        assert figure_values.check_fig1(table, bands, registry)["ok"].all()
+        assert check_fig1(table, bands, registry)["ok"].all()
     assert feasible.low <= feasible.estimate <= feasible.high < feasible.band_tables
 
 
 def test_sampler_is_deterministic(registry, bands):
-    low, high = sessions.band_matrices(bands)
-    runs = [sessions.feasible_tables(low, high, 214, (48.745, 48.755), seed=2, draws=10_000)
+    low, high = band_matrices(bands)
+    runs = [feasible_tables(low, high, 214, (48.745, 48.755), seed=2, draws=10_000)
             for _ in range(2)]
     assert np.array_equal(runs[0].witnesses, runs[1].witnesses)
     assert runs[0].estimate == runs[1].estimate
 
 
 def test_choice_spans_one_to_two_months(registry, feasible):
-    chosen = sessions.choose_table(feasible, registry)
-    assert sessions.first_period_ends(chosen[None], registry)[0]
+    chosen = choose_table(feasible, registry)
+    assert first_period_ends(chosen[None], registry)[0]
     assert any(np.array_equal(chosen, w) for w in feasible.witnesses)
 
 
@@ -175,17 +201,17 @@ def test_choice_spans_one_to_two_months(registry, feasible):
 
 @pytest.fixture(scope="module")
 def records(registry, feasible):
-    table = sessions.choose_table(feasible, registry)
-    return table, sessions.reconstruct_sessions(
-        table, contents.choose_counts(registry, int(table.sum())), registry, seed=4)
+    table = choose_table(feasible, registry)
+    return table, reconstruct_sessions(
+        table, choose_counts(registry, int(table.sum())), registry, seed=4)
 
 
 def test_records_give_back_the_table_and_the_printed_numbers(registry, records):
     table, frame = records
-    assert (sessions.sessions_table(frame).to_numpy() == table).all()
+    assert (sessions_table(frame).to_numpy() == table).all()
     text = frame.astype(str)
     text.index = pd.RangeIndex(2, 2 + len(text))
-    sessions.validate_sessions(text)
+    validate_sessions(text)
     durations = frame["duration_min"]
     stem = "fan2018.results.session_duration_{}.sessions.other"
     assert durations.min() == int(value(registry, stem.format("min")))
@@ -193,13 +219,13 @@ def test_records_give_back_the_table_and_the_printed_numbers(registry, records):
     group = (frame["mode"] == "group").mean() * 100
     assert round(group, 1) == float(value(registry, "fan2019.methods.group_services.all.percent"))
     counts = frame["category"].value_counts()
-    assert counts.to_dict() == contents.choose_counts(registry, len(frame)).to_dict()
+    assert counts.to_dict() == choose_counts(registry, len(frame)).to_dict()
 
 
 def test_group_sessions_needs_a_single_count():
-    assert sessions.group_sessions(214, "98.6") == 211
+    assert group_sessions(214, "98.6") == 211
     with pytest.raises(ValueError, match="not a single count"):
-        sessions.group_sessions(2140, "98.6")
+        group_sessions(2140, "98.6")
 
 
 @pytest.mark.parametrize(
@@ -220,8 +246,8 @@ def test_bad_session_records_name_line_and_column(records, column, bad, message)
     text = frame.astype(str)
     text.index = pd.RangeIndex(2, 2 + len(text))
     text.loc[5, column] = bad
-    with pytest.raises(RegistryError, match=rf"line 5, column '{column}': .*{message}"):
-        sessions.validate_sessions(text, "sessions.csv")
+    with pytest.raises(InputError, match=rf"line 5, column '{column}': .*{message}"):
+        validate_sessions(text, "sessions.csv")
 
 
 def test_a_later_community_cannot_meet_before_it_started(records):
@@ -230,22 +256,22 @@ def test_a_later_community_cannot_meet_before_it_started(records):
     text.index = pd.RangeIndex(2, 2 + len(text))
     row = text.index[text["community"] == "jingsong"][0]
     text.loc[row, "date"] = "2015-07-10"
-    with pytest.raises(RegistryError, match="before jingsong started"):
-        sessions.validate_sessions(text)
+    with pytest.raises(InputError, match="before jingsong started"):
+        validate_sessions(text)
 
 
 def test_write_then_read_sessions(tmp_path, records):
     _, frame = records
     path = tmp_path / "fan2018_sessions.csv"
-    sessions.write_sessions(frame, path)
-    assert sessions.read_sessions(path).equals(frame)
+    write_sessions(frame, path)
+    assert read_sessions(path).equals(frame)
 
 
 # --- digitised figure values --------------------------------------------------------------
 
 def _fig1_csv(path, table):
     rows = [{"community": c, "period": p, "sessions": int(table[i, j])}
-            for i, c in enumerate(sessions.COMMUNITIES) for j, p in enumerate(sessions.PERIODS)
+            for i, c in enumerate(COMMUNITIES) for j, p in enumerate(PERIODS)
             if table[i, j]]
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
@@ -253,13 +279,13 @@ def _fig1_csv(path, table):
 
 def test_digitised_values_are_read_and_checked(tmp_path, registry, bands, feasible):
     table = feasible.witnesses[0]
-    read = figure_values.read_fig1_values(_fig1_csv(tmp_path / "fig1.csv", table))
+    read = read_fig1_values(_fig1_csv(tmp_path / "fig1.csv", table))
     assert np.array_equal(read, table)
-    assert figure_values.check_fig1(read, bands, registry)["ok"].all()
+    assert check_fig1(read, bands, registry)["ok"].all()
     moved = table.copy()
     moved[0, 5] += 3
     moved[1, 5] -= 3
-    checks = figure_values.check_fig1(moved, bands, registry).set_index("check")
+    checks = check_fig1(moved, bands, registry).set_index("check")
     assert not checks.loc["Pearson chi-square", "ok"]
     assert checks.loc["total sessions", "ok"]
 
@@ -276,16 +302,16 @@ def test_digitised_values_are_read_and_checked(tmp_path, registry, bands, feasib
 def test_bad_digitised_fig1_values(tmp_path, line, expected):
     path = tmp_path / "fig1.csv"
     path.write_text(f"community,period,sessions\n{line}\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match=expected):
-        figure_values.read_fig1_values(path)
+    with pytest.raises(InputError, match=expected):
+        read_fig1_values(path)
 
 
 def test_repeated_and_missing_columns_in_digitised_values(tmp_path):
     path = tmp_path / "fig1.csv"
     path.write_text("community,period,sessions\ntuanjiehu,2013H2,4\ntuanjiehu,2013H2,5\n",
                     encoding="utf-8")
-    with pytest.raises(RegistryError, match=r"line 3: .* listed twice"):
-        figure_values.read_fig1_values(path)
+    with pytest.raises(InputError, match=r"line 3: .* listed twice"):
+        read_fig1_values(path)
     path.write_text("community,sessions\ntuanjiehu,4\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match="missing column"):
-        figure_values.read_fig1_values(path)
+    with pytest.raises(InputError, match="missing column"):
+        read_fig1_values(path)

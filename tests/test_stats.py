@@ -11,7 +11,25 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from analysis import stats as st
+from analysis.methods.contingency import (
+    chi2_goodness_of_fit,
+    chi2_independence,
+    fisher_exact,
+    fisher_exact_rxc,
+    likelihood_ratio_independence,
+)
+from analysis.methods.pvalues import (
+    bonferroni_threshold,
+    p_adjust,
+    p_from_statistic,
+    p_interval_from_statistic,
+)
+from analysis.methods.two_groups import (
+    mann_whitney_u,
+    shapiro_wilk,
+    ttest_ind,
+    ttest_ind_from_stats,
+)
 
 LEADING = ["test", "statistic", "df", "p", "method"]
 
@@ -59,15 +77,15 @@ def _brute_fisher(table: list[list[int]]) -> float:
 @pytest.mark.parametrize(
     "result",
     [
-        pytest.param(lambda: st.chi2_independence([[12, 5], [3, 10]]), id="chi2"),
-        pytest.param(lambda: st.likelihood_ratio_independence([[12, 5], [3, 10]]), id="G"),
-        pytest.param(lambda: st.fisher_exact([[12, 5], [3, 10]]), id="fisher2x2"),
-        pytest.param(lambda: st.fisher_exact([[3, 1, 2], [0, 4, 2]]), id="fisher2x3"),
-        pytest.param(lambda: st.chi2_goodness_of_fit([19, 5]), id="gof"),
-        pytest.param(lambda: st.ttest_ind([1, 2, 3, 4], [3, 4, 5, 7]), id="t"),
-        pytest.param(lambda: st.ttest_ind_from_stats(1, 1, 5, 2, 1, 6), id="t_stats"),
-        pytest.param(lambda: st.mann_whitney_u([1, 2, 3], [4, 5, 6]), id="U"),
-        pytest.param(lambda: st.shapiro_wilk([2.1, 3.4, 1.9, 5.0, 4.2, 3.3]), id="W"),
+        pytest.param(lambda: chi2_independence([[12, 5], [3, 10]]), id="chi2"),
+        pytest.param(lambda: likelihood_ratio_independence([[12, 5], [3, 10]]), id="G"),
+        pytest.param(lambda: fisher_exact([[12, 5], [3, 10]]), id="fisher2x2"),
+        pytest.param(lambda: fisher_exact([[3, 1, 2], [0, 4, 2]]), id="fisher2x3"),
+        pytest.param(lambda: chi2_goodness_of_fit([19, 5]), id="gof"),
+        pytest.param(lambda: ttest_ind([1, 2, 3, 4], [3, 4, 5, 7]), id="t"),
+        pytest.param(lambda: ttest_ind_from_stats(1, 1, 5, 2, 1, 6), id="t_stats"),
+        pytest.param(lambda: mann_whitney_u([1, 2, 3], [4, 5, 6]), id="U"),
+        pytest.param(lambda: shapiro_wilk([2.1, 3.4, 1.9, 5.0, 4.2, 3.3]), id="W"),
     ],
 )
 def test_one_row_with_leading_columns(result) -> None:
@@ -104,7 +122,7 @@ def test_2x2_pearson_yates_lr_against_formulas(table: list[list[int]]) -> None:
     nz = obs > 0
     g = 2 * float(np.sum(obs[nz] * np.log(obs[nz] / exp[nz])))
 
-    res = st.chi2_independence(table)
+    res = chi2_independence(table)
     assert res.loc[0, "statistic"] == pytest.approx(pearson, rel=1e-12)
     assert res.loc[0, "df"] == 1.0
     assert res.loc[0, "p"] == pytest.approx(math.erfc(math.sqrt(pearson / 2)), rel=1e-10)
@@ -113,20 +131,20 @@ def test_2x2_pearson_yates_lr_against_formulas(table: list[list[int]]) -> None:
     assert res.loc[0, "cells_expected_lt5"] == int((exp < 5).sum())
     assert not res.loc[0, "correction_applied"]
 
-    res_y = st.chi2_independence(table, correction=True)
+    res_y = chi2_independence(table, correction=True)
     assert res_y.loc[0, "statistic"] == pytest.approx(yates, rel=1e-12, abs=1e-15)
     assert res_y.loc[0, "p"] == pytest.approx(math.erfc(math.sqrt(yates / 2)), rel=1e-10)
     assert res_y.loc[0, "correction_applied"]
     assert "Yates" in res_y.loc[0, "method"]
 
-    res_g = st.likelihood_ratio_independence(table)
+    res_g = likelihood_ratio_independence(table)
     assert res_g.loc[0, "statistic"] == pytest.approx(g, rel=1e-12)
     assert res_g.loc[0, "p"] == pytest.approx(math.erfc(math.sqrt(g / 2)), rel=1e-10)
 
 
 @pytest.mark.parametrize("table", TABLES_2X2)
 def test_2x2_fisher_against_exact_fractions(table: list[list[int]]) -> None:
-    res = st.fisher_exact(table)
+    res = fisher_exact(table)
     assert res.loc[0, "p"] == pytest.approx(_brute_fisher(table), rel=1e-12)
     assert res.loc[0, "statistic"] == pytest.approx(float(_table_prob(table)), rel=1e-12)
     (a, b), (c, d) = table
@@ -137,14 +155,14 @@ def test_2x2_fisher_against_exact_fractions(table: list[list[int]]) -> None:
 
 def test_fisher_tea_tasting_textbook_value() -> None:
     # Fisher's lady tasting tea: two-sided p = 34/70 = 0.4857, one-sided 17/70
-    assert st.fisher_exact([[3, 1], [1, 3]]).loc[0, "p"] == pytest.approx(34 / 70, rel=1e-12)
-    res = st.fisher_exact([[3, 1], [1, 3]], alternative="greater")
+    assert fisher_exact([[3, 1], [1, 3]]).loc[0, "p"] == pytest.approx(34 / 70, rel=1e-12)
+    res = fisher_exact([[3, 1], [1, 3]], alternative="greater")
     assert res.loc[0, "p"] == pytest.approx(17 / 70, rel=1e-12)
 
 
 @pytest.mark.parametrize("table", TABLES_2X2)
 def test_rxc_enumeration_equals_scipy_on_2x2(table: list[list[int]]) -> None:
-    p, p_obs = st.fisher_exact_rxc(table)
+    p, p_obs = fisher_exact_rxc(table)
     assert p == pytest.approx(sps.fisher_exact(table).pvalue, rel=1e-9)
     assert p_obs == pytest.approx(float(_table_prob(table)), rel=1e-12)
 
@@ -164,7 +182,7 @@ RXC_TABLES = [
 
 @pytest.mark.parametrize("table", RXC_TABLES)
 def test_rxc_fisher_against_brute_force(table: list[list[int]]) -> None:
-    res = st.fisher_exact(table)
+    res = fisher_exact(table)
     assert res.loc[0, "p"] == pytest.approx(_brute_fisher(table), rel=1e-10)
     assert res.loc[0, "statistic"] == pytest.approx(float(_table_prob(table)), rel=1e-12)
     assert math.isnan(res.loc[0, "odds_ratio"])
@@ -174,16 +192,16 @@ def test_rxc_fisher_against_brute_force(table: list[list[int]]) -> None:
 def test_rxc_fisher_transpose_invariant_and_larger_table() -> None:
     # 4x4 with n = 38 and structural zeros, like the papers' community x year table
     table = np.array([[5, 5, 4, 4], [2, 2, 2, 2], [0, 0, 4, 4], [0, 0, 2, 2]])
-    p, _ = st.fisher_exact_rxc(table)
-    p_t, _ = st.fisher_exact_rxc(table.T)
+    p, _ = fisher_exact_rxc(table)
+    p_t, _ = fisher_exact_rxc(table.T)
     assert p == pytest.approx(p_t, rel=1e-10)
     assert 0.0 < p < 1.0
 
 
 def test_rxc_fisher_monte_carlo_close_to_exact() -> None:
     table = [[8, 2, 3], [1, 5, 4]]
-    exact = st.fisher_exact(table).loc[0, "p"]
-    mc = st.fisher_exact(table, method="monte-carlo", n_resamples=20_000, seed=1)
+    exact = fisher_exact(table).loc[0, "p"]
+    mc = fisher_exact(table, method="monte-carlo", n_resamples=20_000, seed=1)
     assert mc.loc[0, "p"] == pytest.approx(exact, abs=0.01)
     assert "Monte Carlo" in mc.loc[0, "method"]
 
@@ -200,7 +218,7 @@ def test_chi2_rxc_against_direct_sum_and_dataframe_input() -> None:
     obs = table.to_numpy(dtype=float)
     exp = np.outer(obs.sum(1), obs.sum(0)) / obs.sum()
     chi2 = float(((obs - exp) ** 2 / exp).sum())
-    res = st.chi2_independence(table, correction=True)  # no effect beyond 2x2
+    res = chi2_independence(table, correction=True)  # no effect beyond 2x2
     assert res.loc[0, "statistic"] == pytest.approx(chi2, rel=1e-12)
     assert res.loc[0, "df"] == 6.0
     assert not res.loc[0, "correction_applied"]
@@ -224,7 +242,7 @@ def test_chi2_rxc_against_direct_sum_and_dataframe_input() -> None:
     ],
 )
 def test_goodness_of_fit(observed, expected, chi2: float, df: float) -> None:
-    res = st.chi2_goodness_of_fit(observed, expected)
+    res = chi2_goodness_of_fit(observed, expected)
     assert res.loc[0, "statistic"] == pytest.approx(chi2, rel=1e-12)
     assert res.loc[0, "df"] == df
     assert res.loc[0, "p"] == pytest.approx(sps.chi2.sf(chi2, df), rel=1e-12)
@@ -232,7 +250,7 @@ def test_goodness_of_fit(observed, expected, chi2: float, df: float) -> None:
 
 
 def test_goodness_of_fit_19_of_24_value() -> None:
-    res = st.chi2_goodness_of_fit([19, 5])
+    res = chi2_goodness_of_fit([19, 5])
     assert round(res.loc[0, "statistic"], 4) == 8.1667
 
 
@@ -245,9 +263,9 @@ Y = [10.2, 11.9, 13.1, 9.8, 10.5, 12.2, 11.0, 9.1, 14.8]
 
 @pytest.mark.parametrize("equal_var", [True, False])
 def test_ttest_from_stats_equals_raw(equal_var: bool) -> None:
-    raw = st.ttest_ind(X, Y, equal_var=equal_var)
+    raw = ttest_ind(X, Y, equal_var=equal_var)
     xs, ys = np.array(X), np.array(Y)
-    summ = st.ttest_ind_from_stats(
+    summ = ttest_ind_from_stats(
         xs.mean(), xs.std(ddof=1), xs.size, ys.mean(), ys.std(ddof=1), ys.size, equal_var=equal_var
     )
     assert list(raw.columns) == list(summ.columns)
@@ -265,8 +283,8 @@ def test_ttest_pooled_formula_and_welch_df() -> None:
     t_pooled = (xs.mean() - ys.mean()) / math.sqrt(sp2 * (1 / n1 + 1 / n2))
     welch_df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
 
-    pooled = st.ttest_ind(X, Y)
-    welch = st.ttest_ind(X, Y, equal_var=False)
+    pooled = ttest_ind(X, Y)
+    welch = ttest_ind(X, Y, equal_var=False)
     assert pooled.loc[0, "statistic"] == pytest.approx(t_pooled, rel=1e-12)
     assert pooled.loc[0, "df"] == n1 + n2 - 2
     assert welch.loc[0, "df"] == pytest.approx(welch_df, rel=1e-12)
@@ -276,8 +294,8 @@ def test_ttest_pooled_formula_and_welch_df() -> None:
 
 
 def test_ttest_drops_nan() -> None:
-    a = st.ttest_ind([*X, np.nan], Y)
-    b = st.ttest_ind(X, Y)
+    a = ttest_ind([*X, np.nan], Y)
+    b = ttest_ind(X, Y)
     assert a.loc[0, "statistic"] == pytest.approx(b.loc[0, "statistic"], rel=1e-12)
     assert a.loc[0, "n_x"] == len(X)
 
@@ -287,7 +305,7 @@ def test_ttest_drops_nan() -> None:
 # ---------------------------------------------------------------------------
 def test_mann_whitney_exact_small_sample() -> None:
     # complete separation, n = 3 + 3: U = 0, exact two-sided p = 2 / C(6, 3)
-    res = st.mann_whitney_u([1, 2, 3], [4, 5, 6])
+    res = mann_whitney_u([1, 2, 3], [4, 5, 6])
     assert res.loc[0, "statistic"] == 0.0
     assert res.loc[0, "u"] == 0.0
     assert res.loc[0, "p"] == pytest.approx(2 / 20, rel=1e-12)
@@ -298,7 +316,7 @@ def test_mann_whitney_exact_small_sample() -> None:
 def test_mann_whitney_z_with_ties_matches_spss_asymptotic() -> None:
     x = [3, 4, 2, 5, 5, 4, 3, 1, 4]
     y = [5, 4, 5, 3, 5, 4, 5, 5]
-    res = st.mann_whitney_u(x, y, method="asymptotic", use_continuity=False)
+    res = mann_whitney_u(x, y, method="asymptotic", use_continuity=False)
     z = res.loc[0, "z"]
     assert z < 0
     # SPSS "Asymp. Sig." = 2 * Phi(-|z|) equals scipy's tie-corrected asymptotic p
@@ -315,7 +333,7 @@ def test_mann_whitney_z_with_ties_matches_spss_asymptotic() -> None:
 # ---------------------------------------------------------------------------
 def test_shapiro_wilk_df_is_n() -> None:
     x = [2.1, 3.4, 1.9, 5.0, 4.2, 3.3, 2.8, np.nan]
-    res = st.shapiro_wilk(x)
+    res = shapiro_wilk(x)
     ref = sps.shapiro([2.1, 3.4, 1.9, 5.0, 4.2, 3.3, 2.8])
     assert res.loc[0, "df"] == 7.0
     assert res.loc[0, "statistic"] == pytest.approx(ref.statistic, rel=1e-12)
@@ -324,7 +342,7 @@ def test_shapiro_wilk_df_is_n() -> None:
 
 def test_shapiro_wilk_equally_spaced_three_points() -> None:
     # three equally spaced points give W = 1 exactly (p = 1)
-    res = st.shapiro_wilk([1.0, 2.0, 3.0])
+    res = shapiro_wilk([1.0, 2.0, 3.0])
     assert res.loc[0, "statistic"] == pytest.approx(1.0, abs=1e-6)
 
 
@@ -342,7 +360,7 @@ P_VEC = [0.04, 0.001, 0.3, 0.02, 0.012]
     ],
 )
 def test_p_adjust_known_vector(method: str, adjusted: list[float], reject: list[bool]) -> None:
-    res = st.p_adjust(P_VEC, method=method)
+    res = p_adjust(P_VEC, method=method)
     assert list(res.columns) == ["p", "p_adjusted", "reject", "method"]
     np.testing.assert_allclose(res["p"], P_VEC)
     np.testing.assert_allclose(res["p_adjusted"], adjusted, rtol=1e-12)
@@ -351,8 +369,8 @@ def test_p_adjust_known_vector(method: str, adjusted: list[float], reject: list[
 
 
 def test_bonferroni_threshold() -> None:
-    assert st.bonferroni_threshold(0.05, 6) == pytest.approx(8.333333333333333e-3, rel=1e-15)
-    assert st.bonferroni_threshold(0.05, 1) == 0.05
+    assert bonferroni_threshold(0.05, 6) == pytest.approx(8.333333333333333e-3, rel=1e-15)
+    assert bonferroni_threshold(0.05, 1) == 0.05
 
 
 # ---------------------------------------------------------------------------
@@ -371,25 +389,25 @@ def test_bonferroni_threshold() -> None:
     ],
 )
 def test_p_from_statistic(test: str, statistic: float, df, p: float) -> None:
-    assert st.p_from_statistic(test, statistic, df) == pytest.approx(p, rel=1e-9)
+    assert p_from_statistic(test, statistic, df) == pytest.approx(p, rel=1e-9)
 
 
 def test_p_from_statistic_chi2_df2_closed_form() -> None:
     # chi2 with 2 df: p = exp(-x / 2)
-    assert st.p_from_statistic("chi2", 10.30, 2) == pytest.approx(math.exp(-5.15), rel=1e-12)
+    assert p_from_statistic("chi2", 10.30, 2) == pytest.approx(math.exp(-5.15), rel=1e-12)
 
 
 def test_p_interval_from_statistic() -> None:
-    lo, hi = st.p_interval_from_statistic("chi2", 3.835, 3.845, 1)
-    assert lo == pytest.approx(st.p_from_statistic("chi2", 3.845, 1))
-    assert hi == pytest.approx(st.p_from_statistic("chi2", 3.835, 1))
+    lo, hi = p_interval_from_statistic("chi2", 3.835, 3.845, 1)
+    assert lo == pytest.approx(p_from_statistic("chi2", 3.845, 1))
+    assert hi == pytest.approx(p_from_statistic("chi2", 3.835, 1))
     assert lo < 0.05 < hi
     # negative t interval: p monotone in |t|
-    lo, hi = st.p_interval_from_statistic("t", -2.235, -2.225, 10)
-    assert lo == pytest.approx(st.p_from_statistic("t", 2.235, 10))
-    assert hi == pytest.approx(st.p_from_statistic("t", 2.225, 10))
+    lo, hi = p_interval_from_statistic("t", -2.235, -2.225, 10)
+    assert lo == pytest.approx(p_from_statistic("t", 2.235, 10))
+    assert hi == pytest.approx(p_from_statistic("t", 2.225, 10))
     # straddling 0: p_max = 1, p_min from the larger |statistic|
-    lo, hi = st.p_interval_from_statistic("z", -0.5, 0.3)
+    lo, hi = p_interval_from_statistic("z", -0.5, 0.3)
     assert hi == 1.0
     assert lo == pytest.approx(2 * sps.norm.sf(0.5))
 
@@ -400,16 +418,16 @@ def test_p_interval_from_statistic() -> None:
 @pytest.mark.parametrize(
     ("func", "table", "match"),
     [
-        (st.chi2_independence, [[3, -1], [2, 4]], "negative"),
-        (st.chi2_independence, [[3, 1.5], [2, 4]], "non-integer"),
-        (st.chi2_independence, [[3, 0], [2, 0]], "zero margin"),
-        (st.chi2_independence, [[0, 0], [2, 4]], "zero margin"),
-        (st.chi2_independence, [[1, 2, 3]], "at least 2 rows"),
-        (st.chi2_independence, [1, 2, 3], "two-dimensional"),
-        (st.likelihood_ratio_independence, [[3, -1], [2, 4]], "negative"),
-        (st.fisher_exact, [[0, 0, 0], [2, 4, 1]], "zero margin"),
-        (st.fisher_exact, [[3, np.nan], [2, 4]], "non-finite"),
-        (st.fisher_exact_rxc, [[1, 0, 2], [2, 0, 1]], "zero margin"),
+        (chi2_independence, [[3, -1], [2, 4]], "negative"),
+        (chi2_independence, [[3, 1.5], [2, 4]], "non-integer"),
+        (chi2_independence, [[3, 0], [2, 0]], "zero margin"),
+        (chi2_independence, [[0, 0], [2, 4]], "zero margin"),
+        (chi2_independence, [[1, 2, 3]], "at least 2 rows"),
+        (chi2_independence, [1, 2, 3], "two-dimensional"),
+        (likelihood_ratio_independence, [[3, -1], [2, 4]], "negative"),
+        (fisher_exact, [[0, 0, 0], [2, 4, 1]], "zero margin"),
+        (fisher_exact, [[3, np.nan], [2, 4]], "non-finite"),
+        (fisher_exact_rxc, [[1, 0, 2], [2, 0, 1]], "zero margin"),
     ],
 )
 def test_table_errors(func, table, match: str) -> None:
@@ -420,23 +438,23 @@ def test_table_errors(func, table, match: str) -> None:
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: st.p_adjust([0.01, 0.02], method="fdr_bh"), "method must be"),
-        (lambda: st.p_adjust([0.01, 1.2]), r"\[0, 1\]"),
-        (lambda: st.p_from_statistic("f", 3.0, 1), "test must be one of"),
-        (lambda: st.p_from_statistic("chi2", 3.0, None), "needs df"),
-        (lambda: st.p_from_statistic("chi2", -1.0, 1), ">= 0"),
-        (lambda: st.p_interval_from_statistic("t", 2.0, 1.0, 5), "statistic_lo"),
-        (lambda: st.fisher_exact([[1, 2, 3], [3, 2, 1]], alternative="less"), "only defined"),
-        (lambda: st.fisher_exact([[1, 2], [3, 2]], alternative="bigger"), "alternative"),
-        (lambda: st.fisher_exact([[1, 2], [3, 2]], method="network"), "method must be"),
-        (lambda: st.chi2_goodness_of_fit([19, 5], [0.5, 0.5]), "not proportions"),
-        (lambda: st.chi2_goodness_of_fit([19, -5]), "non-negative"),
-        (lambda: st.ttest_ind([1.0], [2.0, 3.0]), "at least 2"),
-        (lambda: st.ttest_ind_from_stats(1, 1, 1, 2, 1, 5), "n1"),
-        (lambda: st.mann_whitney_u([1, 2], [3, 4], alternative="both"), "alternative"),
-        (lambda: st.shapiro_wilk([1.0, 2.0]), "at least 3"),
-        (lambda: st.bonferroni_threshold(0.05, 0), "positive integer"),
-        (lambda: st.bonferroni_threshold(5, 3), "alpha"),
+        (lambda: p_adjust([0.01, 0.02], method="fdr_bh"), "method must be"),
+        (lambda: p_adjust([0.01, 1.2]), r"\[0, 1\]"),
+        (lambda: p_from_statistic("f", 3.0, 1), "test must be one of"),
+        (lambda: p_from_statistic("chi2", 3.0, None), "needs df"),
+        (lambda: p_from_statistic("chi2", -1.0, 1), ">= 0"),
+        (lambda: p_interval_from_statistic("t", 2.0, 1.0, 5), "statistic_lo"),
+        (lambda: fisher_exact([[1, 2, 3], [3, 2, 1]], alternative="less"), "only defined"),
+        (lambda: fisher_exact([[1, 2], [3, 2]], alternative="bigger"), "alternative"),
+        (lambda: fisher_exact([[1, 2], [3, 2]], method="network"), "method must be"),
+        (lambda: chi2_goodness_of_fit([19, 5], [0.5, 0.5]), "not proportions"),
+        (lambda: chi2_goodness_of_fit([19, -5]), "non-negative"),
+        (lambda: ttest_ind([1.0], [2.0, 3.0]), "at least 2"),
+        (lambda: ttest_ind_from_stats(1, 1, 1, 2, 1, 5), "n1"),
+        (lambda: mann_whitney_u([1, 2], [3, 4], alternative="both"), "alternative"),
+        (lambda: shapiro_wilk([1.0, 2.0]), "at least 3"),
+        (lambda: bonferroni_threshold(0.05, 0), "positive integer"),
+        (lambda: bonferroni_threshold(5, 3), "alpha"),
     ],
 )
 def test_argument_errors(call, match: str) -> None:

@@ -1,0 +1,152 @@
+"""Granularity of the printed means, SDs and percentages, checked from printed numbers alone.
+
+:func:`granularity` runs GRIM, GRIMMER and percent-vs-count on every mean, SD and percentage
+of the registry (n and bounds in ``data/published/granularity.csv``); :func:`explain_granularity`
+says what would make an impossible value possible. :func:`consumer_rating_n` and
+:func:`confidence_alternatives` are the evidence behind two findings of fan2019: the Table 4
+ratings come from 41 consumers, and the providers' confidence score needs half points.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.io.annotations import load_granularity_specs
+from analysis.io.questionnaire import CONSUMER_RATINGS, questions
+from analysis.io.registry import printed_text, value
+from analysis.methods.granularity import (
+    consistent_ns,
+    count_options,
+    grim,
+    grimmer,
+    grimmer_grain,
+    percent_count,
+    percent_count_map,
+)
+from analysis.methods.integer_samples import moment_pairs
+
+__all__ = [
+    "confidence_alternatives",
+    "consumer_rating_n",
+    "explain_granularity",
+    "granularity",
+    "percent_checks",
+]
+
+
+def granularity(registry: pd.DataFrame, specs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """GRIM (and GRIMMER where an SD is printed) for every mean of ``specs``, and
+    percent-vs-count for every percentage of the registry with a count and a denominator.
+    Returns ``id``, ``check``, ``printed``, ``n``, ``consistent``."""
+    specs = load_granularity_specs() if specs is None else specs
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    rows = []
+    for spec in specs.itertuples(index=False):
+        n = int(value(registry, spec.n_id))
+        mean = printed[spec.id]
+        rows.append({"id": spec.id, "check": "GRIM", "printed": mean, "n": n,
+                     "consistent": grim(mean, n)})
+        if spec.sd_id:
+            rows.append({"id": spec.sd_id, "check": "GRIMMER", "printed": printed[spec.sd_id],
+                         "n": n, "consistent": grimmer(mean, printed[spec.sd_id], n,
+                                                       int(spec.lo), int(spec.hi))})
+    ids = set(registry["id"])
+    for row in registry[registry["quantity"] == "percent"].itertuples(index=False):
+        count_id = row.id.rsplit(".", 1)[0] + ".count"
+        if count_id not in ids or not row.denominator:
+            continue
+        n, count = int(value(registry, row.denominator)), int(value(registry, count_id))
+        if not 0 <= count <= n:
+            continue
+        rows.append({"id": row.id, "check": "percent", "printed": row.printed, "n": n,
+                     "consistent": percent_count(row.printed, count, n)})
+    return pd.DataFrame(rows).drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def explain_granularity(checks: pd.DataFrame, registry: pd.DataFrame,
+                        specs: pd.DataFrame | None = None, spread: int = 12) -> pd.DataFrame:
+    """For each failing granularity check, what would make the printed value possible, from
+    the printed numbers alone: other n within ``spread`` of the printed one (GRIM, with the
+    SD where printed), half-point answers, or, for a percentage, the counts that would round
+    to it. Adds ``explanation``."""
+
+    specs = load_granularity_specs() if specs is None else specs
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    notes = []
+    for row in checks.itertuples(index=False):
+        if row.consistent:
+            notes.append("")
+            continue
+        if row.check == "percent":
+            fits = count_options(row.printed, row.n)
+            notes.append(f"no count of {row.n} rounds to {row.printed}%" if not fits
+                         else f"counts that fit: {fits}")
+            continue
+        key = "id" if row.check == "GRIM" else "sd_id"
+        spec = specs[specs[key] == row.id].iloc[0]
+        mean = printed[row.id] if row.check == "GRIM" else printed[spec["id"]]
+        sd = printed.get(spec["sd_id"], "") if spec["sd_id"] else ""
+        lo, hi = int(spec["lo"]), int(spec["hi"])
+        ns = consistent_ns(mean, max(2, row.n - spread), row.n + spread)
+        if sd:
+            ns = [n for n in ns if grimmer(mean, sd, n, lo, hi)]
+        half = bool(sd) and bool(grimmer_grain(mean, sd, row.n, lo, hi, 2))
+        if not sd:
+            half = grim(mean, row.n, 2)
+        parts = [f"possible with n = {ns}" if ns else f"no n within {spread} of {row.n}"]
+        if half:
+            parts.append(f"or with {row.n} half-point answers")
+        notes.append("; ".join(parts))
+    return checks.assign(explanation=notes)
+
+
+def consumer_rating_n(registry: pd.DataFrame, low: int = 30, high: int = 60) -> pd.DataFrame:
+    """For each consumer rating of fan2019 Table 4, the n (``low`` to ``high``) whose integer
+    answers can give the printed mean (GRIM) and, with the mean, the printed SD (GRIMMER):
+    ``question``, ``mean``, ``sd``, ``grim_ns``, ``grimmer_ns``."""
+    rows = []
+    for question in CONSUMER_RATINGS:
+        mean = printed_text(registry, f"fan2019.table4.{question}.consumers.mean")
+        sd = printed_text(registry, f"fan2019.table4.{question}.consumers.sd")
+        grim_ns = consistent_ns(mean, low, high)
+        rows.append({"question": question, "mean": mean, "sd": sd, "grim_ns": grim_ns,
+                     "grimmer_ns": [n for n in grim_ns
+                                    if not moment_pairs(n, mean, sd, 1, 5).empty]})
+    return pd.DataFrame(rows)
+
+
+def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataFrame:
+    """What would make the providers' printed confidence score (fan2019 Table 2, 0-10)
+    possible: whole-number answers with another n (``spread`` either side of the printed
+    n), for the mean alone and with the SD, and the printed n answering in half points."""
+
+    mean = printed_text(registry, "fan2019.table2.confidence.peers.mean")
+    sd = printed_text(registry, "fan2019.table2.confidence.peers.sd")
+    n = int(value(registry, "fan2019.table2.header.peers.n"))
+    catalogue = questions(registry).set_index(["role", "question"])
+    lo, hi = (int(catalogue.loc[("peer", "confidence"), end]) for end in ("lo", "hi"))
+    ns = consistent_ns(mean, max(2, n - spread), n + spread)
+    return pd.DataFrame({
+        "alternative": [f"whole numbers, n from {max(2, n - spread)} to {n + spread}: mean",
+                        "the same n: mean and SD",
+                        f"{n} answers in half points: (sum, sum of squares) in half points"],
+        "works": [ns, [k for k in ns if grimmer(mean, sd, k, lo, hi)],
+                  grimmer_grain(mean, sd, n, lo, hi, 2)],
+    })
+
+
+def percent_checks(registry: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """Every printed percentage of ``selection`` against its printed count and denominator
+    (the registry's ``denominator`` column): :func:`analysis.granularity.percent_count_map`
+    with ``id`` and the whole-number counts that would round to the printed percentage."""
+
+    rows = []
+    ids = set(registry["id"])
+    for row in selection[selection["quantity"] == "percent"].itertuples(index=False):
+        count_id = row.id.rsplit(".", 1)[0] + ".count"
+        if count_id not in ids or not row.denominator:
+            continue
+        n = int(value(registry, row.denominator))
+        rows.append({"percent": row.printed, "count": int(value(registry, count_id)), "n": n,
+                     "id": row.id, "counts_that_fit": count_options(row.printed, n)})
+    return percent_count_map(pd.DataFrame(rows))

@@ -1,0 +1,3 @@
+"""The outputs a reader sees: each notebook's results, reports/reproduction.csv and .md, the HTML
+page, and the figures.
+"""

@@ -1,0 +1,154 @@
+"""The reproduction report: one row per registry row, saying whether it was reproduced.
+
+Each analysis notebook ends by writing ``reports/results/<notebook>.csv`` with the columns of
+:data:`RESULT_COLUMNS` for the registry rows it handles (:func:`write_results`).
+:func:`build_report` joins those files to the registry; rows no notebook handles are
+``pending``.
+
+Statuses
+--------
+match
+    The reproduced value rounds (SPSS, half away from zero) to the printed one under the
+    method the paper names.
+match_other_method
+    It matches only under another test, n or rounding, named in ``method``.
+mismatch
+    Nothing tried reproduces it; the closest value is in ``reproduced``, the likely cause in
+    ``note``.
+not_reproducible
+    The inputs are not published (e.g. values only drawn in a figure).
+pending
+    Not yet handled by any notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.io import paths
+from analysis.io.files import InputError, atomic_write_text, read_csv_strict
+from analysis.io.registry import load_registry
+from analysis.printed.compare import compare
+
+__all__ = [
+    "REPORT_COLUMNS",
+    "RESULT_COLUMNS",
+    "ROLES",
+    "STATUSES",
+    "build_report",
+    "load_results",
+    "write_results",
+]
+
+
+STATUSES = ("match", "match_other_method", "mismatch", "not_reproducible", "pending")
+
+
+ROLES = ("constraint", "derived")
+
+
+RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "note"]
+
+
+REPORT_COLUMNS = [
+    "id", "paper", "location", "item", "group", "quantity", "printed", "reproduced", "status",
+    "method", "role", "source", "note",
+]
+
+
+def _check_results(results: pd.DataFrame, registry: pd.DataFrame, name: str) -> None:
+    problems = []
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    for line, row in results.iterrows():
+        where = f"{name}, line {line}, id {row['id']!r}"
+        if row["id"] not in printed:
+            problems.append(f"{where}: not a registry id")
+            continue
+        if row["status"] not in STATUSES or row["status"] == "pending":
+            problems.append(f"{where}, column 'status': {row['status']!r} is not one of "
+                            f"{STATUSES[:-1]}")
+        if row["role"] not in (*ROLES, ""):
+            problems.append(f"{where}, column 'role': {row['role']!r} is not one of {ROLES}")
+        if row["status"] in ("match", "match_other_method"):
+            try:
+                agrees = compare(row["reproduced"], printed[row["id"]])
+            except (TypeError, ValueError) as error:
+                problems.append(f"{where}, column 'reproduced': {error}")
+                continue
+            if not agrees:
+                problems.append(f"{where}: status {row['status']!r} but reproduced "
+                                f"{row['reproduced']!r} does not round to printed "
+                                f"{printed[row['id']]!r}")
+            if row["status"] == "match_other_method" and not row["method"].strip():
+                problems.append(f"{where}, column 'method': name the other method")
+        if row["status"] == "mismatch" and not row["note"].strip():
+            problems.append(f"{where}, column 'note': a mismatch needs its likely cause")
+    if problems:
+        raise InputError("invalid results:\n  " + "\n  ".join(problems))
+
+
+def load_results(
+    results_dir: Path | str | None = None,
+    registry: pd.DataFrame | None = None,
+    exclude: str | None = None,
+) -> pd.DataFrame:
+    """Read every ``<notebook>.csv`` in ``results_dir`` (default ``reports/results``), check
+    it (known ids, allowed statuses and roles, ``match`` rows that really round to the printed
+    value, mismatches with a note) and return them with a ``source`` column (the notebook).
+    ``exclude`` skips one notebook's file (by stem).
+
+    Raises :class:`InputError` if an id is claimed by two notebooks.
+    """
+    results_dir = paths.RESULTS if results_dir is None else Path(results_dir)
+    registry = load_registry() if registry is None else registry
+    frames = []
+    for path in sorted(results_dir.glob("*.csv")):
+        if path.stem == exclude:
+            continue  # a notebook asking which rows the others handle skips its own file
+        frame = read_csv_strict(path, RESULT_COLUMNS)
+        _check_results(frame, registry, path.name)
+        frame["source"] = f"notebooks/{path.stem}.ipynb"
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=[*RESULT_COLUMNS, "source"], dtype=str)
+    results = pd.concat(frames, ignore_index=True)
+    claimed = results[results["id"].duplicated(keep=False)]
+    if not claimed.empty:
+        listing = claimed.groupby("id")["source"].apply(lambda s: ", ".join(s)).head(10)
+        raise InputError(
+            "ids handled by more than one notebook:\n  "
+            + "\n  ".join(f"{k}: {v}" for k, v in listing.items())
+        )
+    return results
+
+
+def build_report(registry: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """One row per registry row, in registry order, in the columns of :data:`REPORT_COLUMNS`;
+    registry rows absent from ``results`` get status ``pending``."""
+    merged = registry.merge(results, on="id", how="left", validate="one_to_one")
+    for column in ("reproduced", "method", "role", "note", "source"):
+        merged[column] = merged[column].fillna("")
+    merged["status"] = merged["status"].fillna("pending")
+    return merged[REPORT_COLUMNS].reset_index(drop=True)
+
+
+def write_results(notebook: str, results: pd.DataFrame | Iterable[dict]) -> Path:
+    """Write one notebook's reproduced rows to ``reports/results/<notebook>.csv``.
+
+    ``results`` holds the columns of :data:`RESULT_COLUMNS`; ``reproduced`` is written as
+    a string at full precision. The file is validated against the registry before it is
+    written, so an invalid status never reaches the report.
+    """
+    frame = pd.DataFrame(results)
+    missing = [c for c in RESULT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise KeyError(f"write_results({notebook!r}): missing column(s) {missing}")
+    frame = frame[RESULT_COLUMNS].astype(str).replace({"nan": "", "None": ""})
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    _check_results(frame, load_registry(), f"{notebook}.csv")
+    path = paths.RESULTS / f"{notebook}.csv"
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    return path
