@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analysis.io.interviews import write_interviews
 from analysis.io.participants import write_participants
-from analysis.io.registry import load_registry, printed_text, value
+from analysis.io.registry import load_registry
 from analysis.io.sessions import write_sessions
 from analysis.methods.tables import feasible_tables
 from analysis.reconstruct.contents import choose_counts
@@ -23,9 +23,9 @@ from analysis.reconstruct.interviews import reconstruct_interviews
 from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
 from analysis.reconstruct.sessions import (
     band_matrices,
+    fig1_targets,
     frequency_bands,
     reconstruct_sessions,
-    statistic_window,
 )
 
 __all__ = ["write_lookalike"]
@@ -44,20 +44,16 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
         write_participants(frame, path, registry)
         written.append(path)
     low, high = band_matrices(frequency_bands(registry))
-    total = int(value(registry, "fan2018.results.peer_sessions.all_communities.count"))
-    window = statistic_window(printed_text(
-        registry, "fan2018.results.sessions_by_community_period.communities_by_period.statistic"))
+    total, window = fig1_targets(registry)
     feasible = feasible_tables(low, high, total, window, seed=seed, draws=20_000)
     table = feasible.witnesses[len(feasible.witnesses) // 2]
-    records = reconstruct_sessions(table, choose_counts(registry, total),
-                                            registry, seed)
+    records = reconstruct_sessions(table, choose_counts(registry, total), registry, seed)
     path = folder / "fan2018_sessions.csv"
     write_sessions(records, path)
     written.append(path)
     interviews = reconstruct_interviews(people18, people19, registry, seed)
     path = folder / "interviews.csv"
-    write_interviews(interviews, path, registry,
-                              {"fan2018": people18, "fan2019": people19})
+    write_interviews(interviews, path, registry, {"fan2018": people18, "fan2019": people19})
     written.append(path)
     return written
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.checks.audit import audit_tests, cross_check, normalise, recompute
-from analysis.checks.granularity import explain_granularity, granularity
+from analysis.checks.granularity import explain_granularity, granularity_checks
 from analysis.checks.statcheck import compare_with_statcheck, run_statcheck, statcheck_available
 from analysis.io import paths
 from analysis.io.annotations import load_findings
@@ -76,7 +76,7 @@ def test_decision_inconsistency_is_flagged():
 
 
 def test_granularity_finds_the_impossible_values(registry):
-    checks = explain_granularity(granularity(registry), registry)
+    checks = explain_granularity(granularity_checks(registry), registry)
     failing = checks[~checks["consistent"]].set_index("id")
     assert failing.loc["fan2019.results.improve_mood.initial_consumers.percent",
                        "explanation"] == "no count of 26 rounds to 39%"
@@ -87,7 +87,7 @@ def test_granularity_finds_the_impossible_values(registry):
 
 def test_the_audit_agrees_with_the_notebooks(registry, tests):
     report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
-    checks = granularity(registry)
+    checks = granularity_checks(registry)
     assert cross_check(tests, checks, report).empty
 
 
@@ -98,7 +98,7 @@ def test_a_disagreement_is_caught(registry, tests):
                 "status"] = "match"
     planted.loc[planted["id"] == "fan2019.results.improve_mood.initial_consumers.percent",
                 "status"] = "match"
-    problems = cross_check(tests, granularity(registry), planted)
+    problems = cross_check(tests, granularity_checks(registry), planted)
     assert set(problems["id"]) == {"fan2018.table2.working_status.peers_vs_consumers.p",
                                    "fan2019.results.improve_mood.initial_consumers.percent"}
 

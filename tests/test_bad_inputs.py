@@ -208,7 +208,7 @@ def test_bad_explanations_status(tmp_path):
 @pytest.mark.parametrize(("parameters", "message"), [
     ({"sead": 1}, "'sead' is not declared.*did you mean 'seed'"),
     ({"seed": "20130701"}, "'seed' must be int"),
-    ({"exact_p": 1}, "'exact_p' must be bool"),
+    ({"exact_p": 1}, "'exact_p' must be str"),
     ({"tolerance": "half"}, "'tolerance' must be float"),
 ])
 def test_bad_parameters_are_refused(parameters, message):
@@ -225,12 +225,12 @@ def test_a_refused_parameter_stops_before_anything_runs(capsys):
 
 
 def test_parameters_go_only_where_declared():
-
-    routed = check_parameters(notebooks(), {"seed": 7, "exact_p": True})
+    routed = check_parameters(notebooks(), {"seed": 7, "tolerance": 0.25, "exact_p": "always"})
     by_name = {p.stem: v for p, v in routed.items()}
     assert by_name["00_registry"] == {}
-    assert by_name["04_outcomes"] == {"seed": 7, "exact_p": True}
-    assert by_name["01_enrolment"] == {"seed": 7}
+    assert by_name["01_enrolment"] == {"seed": 7, "exact_p": "always"}
+    assert by_name["02_service_process"] == {"seed": 7, "tolerance": 0.25}
+    assert by_name["04_outcomes"] == {"seed": 7, "exact_p": "always"}
 
 
 def test_unknown_category_in_digitised_shares(tmp_path):

@@ -8,12 +8,11 @@ import itertools
 import pandas as pd
 import pytest
 
-from analysis.io.design import CATEGORIES
+from analysis.io.design import CATEGORIES, PRINTED_SHARES
 from analysis.io.figure_values import read_fig2_values
 from analysis.io.files import InputError
 from analysis.methods.granularity import count_options
 from analysis.reconstruct.contents import (
-    PRINTED_SHARES,
     category_vectors,
     check_shares,
     choose_counts,

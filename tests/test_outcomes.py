@@ -26,9 +26,8 @@ from analysis.methods.integer_samples import (
 )
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct.interviews import reconstruct_interviews
-from analysis.report.results import load_results
+from analysis.stages import outcomes
 from analysis.stages.outcome_tables import adjust
-from analysis.stages.outcomes import outcome_results
 
 # --- enumeration, against brute force ------------------------------------------------------
 
@@ -126,9 +125,7 @@ def interviews(request, registry, people):
 
 def test_every_printed_outcome_holds(registry, people, interviews):
 
-    earlier = set(load_results(exclude="04_outcomes")["id"])
-    results = outcome_results(registry, interviews, people["fan2019"],
-                                       load_explanations(), earlier)
+    results = outcomes.results(registry, interviews, people["fan2019"], load_explanations())
     assert unexpected_statuses(results, load_explanations()).empty
     assert not results["status"].eq("pending").any()
 
@@ -183,7 +180,7 @@ def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path):
     before = _tracked_hashes()
     out = tmp_path / "04_outcomes_holm.ipynb"
     papermill.execute_notebook(str(paths.NOTEBOOKS / "04_outcomes.ipynb"), str(out),
-                               parameters={"multiple_testing": "holm", "exact_p": True},
+                               parameters={"multiple_testing": "holm", "exact_p": "always"},
                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False,
                                kernel_name="python3")
     text = out.read_text(encoding="utf-8")

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from analysis.checks.overlap import overlap_check
-from analysis.io.annotations import load_explanations
+from analysis.io.annotations import load_explanations, stage_rows
 from analysis.io.files import InputError
 from analysis.io.participants import PARTICIPANT_COLUMNS, read_participants, write_participants
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
-from analysis.stages.enrolment import enrolment_results, rows_for_enrolment
+from analysis.stages import enrolment
 
 DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
             "continuity_correction": False, "exact_p": "never"}
@@ -30,8 +30,8 @@ def test_every_constraint_and_status_holds(registry, people):
     the status expected from explanations.csv, so every constraint is met."""
     _, people18, people19 = people
     explanations = load_explanations()
-    results = enrolment_results(registry, people18, people19, explanations, DEFAULTS)
-    assert results["id"].tolist() == rows_for_enrolment(registry)["id"].tolist()
+    results = enrolment.results(registry, people18, people19, explanations, DEFAULTS)
+    assert results["id"].tolist() == stage_rows(registry, enrolment.STAGE)["id"].tolist()
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()
     constraints = results[results["role"] == "constraint"]

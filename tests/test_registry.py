@@ -10,7 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.checks.consistency import all_checks, p_map, percent_map, sum_map, unexpected
+from analysis.checks.consistency import (
+    all_checks,
+    check_p_values,
+    check_percents,
+    check_sums,
+    unexpected,
+)
 from analysis.io import paths
 from analysis.io.annotations import load_findings, load_implied
 from analysis.io.files import InputError, read_csv_strict
@@ -121,14 +127,14 @@ def test_percent_check_catches_a_wrong_percentage(registry):
     broken = registry.copy()
     row = broken["id"] == "fan2018.table2.sex_male.peers.percent"
     broken.loc[row, "printed"] = "67.7"
-    result = percent_map(broken).set_index("id")
+    result = check_percents(broken).set_index("id")
     assert not result.loc["fan2018.table2.sex_male.peers.percent", "consistency"]
 
 
 def test_sum_check_catches_a_wrong_cell(registry):
     broken = registry.copy()
     broken.loc[broken["id"] == "fan2018.table2.sex_male.peers.count", "printed"] = "9"
-    result = sum_map(broken).set_index("block")
+    result = check_sums(broken).set_index("block")
     assert not result.loc["fan2018.table2.sex.peers", "consistency"]
 
 
@@ -136,7 +142,7 @@ def test_p_check_catches_a_wrong_statistic(registry):
     broken = registry.copy()
     broken.loc[broken["id"] == "fan2018.table2.sex.peers_vs_consumers.statistic",
                "printed"] = "3.37"
-    result = p_map(broken).set_index("id")
+    result = check_p_values(broken).set_index("id")
     assert not result.loc["fan2018.table2.sex.peers_vs_consumers.p", "consistency"]
 
 

@@ -12,7 +12,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis.io.design import COMMUNITIES, PERIODS
+from analysis.io.design import COMMUNITIES, PERIODS, frequency_rules
 from analysis.io.figure_values import read_fig1_values
 from analysis.io.files import InputError
 from analysis.io.registry import normalise_text, paper_text, printed_text, value
@@ -26,9 +26,9 @@ from analysis.methods.tables import (
     quasi_independence,
     sample_tables,
 )
+from analysis.printed.compare import rounding_window
 from analysis.reconstruct.contents import choose_counts
 from analysis.reconstruct.sessions import (
-    FREQUENCY_RULES,
     band_matrices,
     check_fig1,
     choose_table,
@@ -38,7 +38,6 @@ from analysis.reconstruct.sessions import (
     literal_minimum,
     reconstruct_sessions,
     sessions_table,
-    statistic_window,
     table_frame,
 )
 
@@ -54,14 +53,14 @@ def bands(registry):
 @pytest.fixture(scope="module")
 def feasible(registry, bands):
     low, high = band_matrices(bands)
-    window = statistic_window(printed_text(registry, f"{STEM}.statistic"))
+    window = rounding_window(printed_text(registry, f"{STEM}.statistic"))
     return feasible_tables(low, high, int(value(registry, TOTAL_ID)), window,
                                     seed=11, draws=40_000)
 
 
 # --- the stated rules -------------------------------------------------------------------
 
-@pytest.mark.parametrize("rule", FREQUENCY_RULES, ids=lambda r: r["rule"])
+@pytest.mark.parametrize("rule", frequency_rules(), ids=lambda r: r["rule"])
 def test_every_rule_is_quoted_from_the_paper(rule):
     assert normalise_text(rule["quote"]) in normalise_text(paper_text("fan2018"))
 
@@ -104,8 +103,8 @@ def test_bad_tolerance_is_refused(registry, tolerance):
 
 @pytest.mark.parametrize(("printed", "window"),
                          [("48.75", (48.745, 48.755)), ("3.6", (3.55, 3.65))])
-def test_statistic_window(printed, window):
-    assert statistic_window(printed) == pytest.approx(window)
+def test_rounding_window(printed, window):
+    assert rounding_window(printed) == pytest.approx(window)
 
 
 # --- counting and sampling, against brute force ------------------------------------------

@@ -4,12 +4,12 @@ Three families of checks, each a ``*_map(registry)`` that returns one row per ch
 with its key inputs first, then a boolean ``consistency`` column, then extras (the scrutiny
 convention):
 
-- :func:`sum_map` — the counts of a table block (e.g. Sex: Male/Female among peers) add up
+- :func:`check_sums` — the counts of a table block (e.g. Sex: Male/Female among peers) add up
   to the block's printed n.
-- :func:`percent_map` — each printed percentage equals count / n x 100, rounded half away
+- :func:`check_percents` — each printed percentage equals count / n x 100, rounded half away
   from zero to the printed decimals; where no count is printed beside it, that *some* integer
   count out of n gives it (GRIM for percentages).
-- :func:`p_map` — each printed p agrees with its printed test statistic and df: the
+- :func:`check_p_values` — each printed p agrees with its printed test statistic and df: the
   statistic is known only to lie within half a unit of its last printed digit, so the p that
   the interval admits is an interval too; the printed p must be the SPSS-rounded value of some
   p in it (or, for ``<0.001``, some p in it must lie below 0.001).
@@ -32,7 +32,7 @@ from analysis.methods.pvalues import p_interval_from_statistic
 from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed, round_half_away
 
-__all__ = ["all_checks", "p_map", "percent_map", "sum_map", "unexpected"]
+__all__ = ["all_checks", "check_p_values", "check_percents", "check_sums", "unexpected"]
 
 
 def _values(registry: pd.DataFrame) -> dict[str, Decimal]:
@@ -40,7 +40,7 @@ def _values(registry: pd.DataFrame) -> dict[str, Decimal]:
         registry["id"], registry["printed"], strict=True)}
 
 
-def sum_map(registry: pd.DataFrame) -> pd.DataFrame:
+def check_sums(registry: pd.DataFrame) -> pd.DataFrame:
     """Do the counts of each table block add up to the block's n?
 
     Reproduces nothing; checks e.g. Table 2 of fan2018 (Sex: 8 + 4 = 12 peers) and the column
@@ -76,7 +76,7 @@ def sum_map(registry: pd.DataFrame) -> pd.DataFrame:
                                        "sum", "ids", "id"])
 
 
-def percent_map(registry: pd.DataFrame) -> pd.DataFrame:
+def check_percents(registry: pd.DataFrame) -> pd.DataFrame:
     """Does each printed percentage equal count / n x 100 at its printed decimals?
 
     The count is the row with the same stem and quantity ``count``; n is the percent row's
@@ -124,7 +124,7 @@ def percent_map(registry: pd.DataFrame) -> pd.DataFrame:
                                        "computed", "kind"])
 
 
-def p_map(registry: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.DataFrame:
+def check_p_values(registry: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.DataFrame:
     """Does each printed p agree with its printed statistic and df?
 
     For a p row whose stem also has a ``statistic`` row, the df comes from the stem's ``df``
@@ -189,9 +189,9 @@ def p_map(registry: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.Dat
 def all_checks(registry: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every internal check as one long DataFrame: ``check``, ``id``, ``consistency``."""
     parts = [
-        sum_map(registry).assign(check="sum"),
-        percent_map(registry).assign(check="percent"),
-        p_map(registry, implied).assign(check="p"),
+        check_sums(registry).assign(check="sum"),
+        check_percents(registry).assign(check="percent"),
+        check_p_values(registry, implied).assign(check="p"),
     ]
     return pd.concat([p[["check", "id", "consistency"]] for p in parts], ignore_index=True)
 

@@ -1,6 +1,6 @@
 """Granularity of the printed means, SDs and percentages, checked from printed numbers alone.
 
-:func:`granularity` runs GRIM, GRIMMER and percent-vs-count on every mean, SD and percentage
+:func:`granularity_checks` runs GRIM, GRIMMER and percent-vs-count on every mean, SD and percentage
 of the registry (n and bounds in ``data/published/granularity.csv``); :func:`explain_granularity`
 says what would make an impossible value possible. :func:`consumer_rating_n` and
 :func:`confidence_alternatives` are the evidence behind two findings of fan2019: the Table 4
@@ -29,12 +29,12 @@ __all__ = [
     "confidence_alternatives",
     "consumer_rating_n",
     "explain_granularity",
-    "granularity",
+    "granularity_checks",
     "percent_checks",
 ]
 
 
-def granularity(registry: pd.DataFrame, specs: pd.DataFrame | None = None) -> pd.DataFrame:
+def granularity_checks(registry: pd.DataFrame, specs: pd.DataFrame | None = None) -> pd.DataFrame:
     """GRIM (and GRIMMER where an SD is printed) for every mean of ``specs``, and
     percent-vs-count for every percentage of the registry with a count and a denominator.
     Returns ``id``, ``check``, ``printed``, ``n``, ``consistent``."""
@@ -123,7 +123,7 @@ def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataF
     mean = printed_text(registry, "fan2019.table2.confidence.peers.mean")
     sd = printed_text(registry, "fan2019.table2.confidence.peers.sd")
     n = int(value(registry, "fan2019.table2.header.peers.n"))
-    catalogue = questions(registry).set_index(["role", "question"])
+    catalogue = questions().set_index(["role", "question"])
     lo, hi = (int(catalogue.loc[("peer", "confidence"), end]) for end in ("lo", "hi"))
     ns = consistent_ns(mean, max(2, n - spread), n + spread)
     return pd.DataFrame({

@@ -6,17 +6,22 @@
 - ``implied.csv``: inputs the papers imply but do not print, e.g. the df of a t test
   (:func:`load_implied`);
 - ``granularity.csv``: for each printed mean, its n, its scale and its SD
-  (:func:`load_granularity_specs`).
+  (:func:`load_granularity_specs`);
+- ``stages.csv``: which stage (notebook) reproduces each row, and under which measure
+  (:func:`load_stages`, :func:`stage_rows`).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.io import paths
-from analysis.io.files import read_csv_strict
+from analysis.io.facts import read_facts
+from analysis.io.files import InputError, read_csv_strict
+from analysis.printed.rounding import parse_printed
 
 __all__ = [
     "CHECKS",
@@ -26,6 +31,10 @@ __all__ = [
     "load_findings",
     "load_granularity_specs",
     "load_implied",
+    "load_stages",
+    "measure_value",
+    "stage_rows",
+    "stage_sections",
 ]
 
 
@@ -80,3 +89,47 @@ def load_granularity_specs(path=None) -> pd.DataFrame:
     the scale's bounds, the registry id of the SD (or "") and the reason."""
     return read_csv_strict(paths.PUBLISHED / "granularity.csv" if path is None else path,
                            ["id", "n_id", "lo", "hi", "sd_id", "reason"])
+
+
+def load_stages(registry: pd.DataFrame) -> pd.DataFrame:
+    """``data/published/stages.csv`` (``id``, ``stage``, ``measure``), checked to list every
+    registry row exactly once, in registry order."""
+    stages = read_facts("stages")
+    if stages["id"].tolist() != registry["id"].tolist():
+        known, listed = set(registry["id"]), set(stages["id"])
+        raise InputError(
+            f"stages.csv must list every registry row once, in registry order: missing "
+            f"{sorted(known - listed)[:5]}, unknown {sorted(listed - known)[:5]}")
+    return stages.reset_index(drop=True)
+
+
+def stage_rows(registry: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """The registry rows of ``stage`` (e.g. ``"01_enrolment"``) with their ``measure``, in
+    registry order: what :class:`analysis.printed.claims.Claims` judges."""
+    stages = load_stages(registry)
+    if stage not in set(stages["stage"]):
+        raise KeyError(f"no registry row belongs to stage {stage!r}")
+    merged = registry.reset_index(drop=True).assign(stage=stages["stage"],
+                                                     measure=stages["measure"])
+    return merged[merged["stage"] == stage].reset_index(drop=True)
+
+
+def measure_value(registry: pd.DataFrame, key: str) -> Decimal:
+    """The number printed for measure ``key`` (``stages.csv``), e.g. ``"sessions_total"``
+    -> 214: every row of that measure must print the same value."""
+    stages = load_stages(registry)
+    printed = set(registry.loc[(stages["measure"] == key).to_numpy(), "printed"])
+    if len(printed) != 1:
+        raise KeyError(f"measure {key!r} is printed as {sorted(printed)}: expected one value")
+    return parse_printed(printed.pop()).value
+
+
+def stage_sections(registry: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """Every registry row printed in a section (paper and location) where ``stage`` has
+    rows, whichever stage judges it: what a stage's section-wide checks look at (notebook
+    04 checks every percentage printed in the outcome sections)."""
+    mine = stage_rows(registry, stage)
+    sections = set(zip(mine["paper"], mine["location"], strict=True))
+    keep = [pair in sections for pair in zip(registry["paper"], registry["location"],
+                                             strict=True)]
+    return registry[keep]

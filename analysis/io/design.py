@@ -1,10 +1,19 @@
-"""The study design as both papers describe it: communities, waves, periods, categories.
+"""The study design as both papers describe it, read from ``data/design/`` (never retyped).
 
-fan2018 (Methods: Participants): the service started in July 2013 in Tuanjiehu and Maizidian
-(the initial communities) and in August 2015 in Xiangheyuan and Jingsong (the later ones);
-its Fig. 1 counts sessions "by every 6-month period" from July 2013 to June 2016; its Results
-(Service contents) list eight content categories. fan2018 Table 2 and fan2019 Table 1 describe
-the same demographic variables in different categories (:data:`VARIABLES`).
+- :data:`COMMUNITIES`, :data:`COMMUNITY_WAVE`, :data:`COMMUNITY_START`,
+  :data:`COMMUNITY_LABEL` (``communities.csv``): fan2018, Methods: Participants — the service
+  started in July 2013 in Tuanjiehu and Maizidian (the initial communities) and in August
+  2015 in Xiangheyuan and Jingsong (the later ones);
+- :data:`PERIODS` and :func:`period_table` (``periods.csv``): the six-month periods of
+  fan2018 Fig. 1, July 2013 to June 2016;
+- :func:`frequency_rules` (``frequency_rules.csv``): how often sessions were held, one rule
+  per sentence of fan2018 (Results: Service process);
+- :data:`CATEGORIES` and :data:`PRINTED_SHARES` (``categories.csv``): the eight content
+  categories of fan2018 (Results: Service contents), three with printed shares;
+- :data:`VARIABLES` (``variables.csv``): the demographic variables of fan2018 Table 2 and
+  fan2019 Table 1 and their registry prefixes.
+
+Each file is validated against ``data/datapackage.json`` by :mod:`analysis.io.facts`.
 """
 
 from __future__ import annotations
@@ -13,55 +22,65 @@ import datetime as dt
 
 import pandas as pd
 
+from analysis.io.facts import read_facts
+
 __all__ = [
     "CATEGORIES",
     "COMMUNITIES",
+    "COMMUNITY_LABEL",
     "COMMUNITY_START",
     "COMMUNITY_WAVE",
     "DAYS_PER_MONTH",
     "DAYS_PER_WEEK",
     "GROUP",
     "PERIODS",
+    "PRINTED_SHARES",
     "VARIABLES",
     "active_weeks",
+    "frequency_rules",
     "period_table",
 ]
 
-
-#: The four communities, in the order of the papers' tables (ids as in the participant data).
-COMMUNITIES = ("tuanjiehu", "maizidian", "xiangheyuan", "jingsong")
-
-
-#: "Peer support was initiated in July 2013 in Tuanjiehu and Maizidian, and in the other two
-#: communities in August 2015" (fan2018, Methods: Participants).
-COMMUNITY_START = {
-    "tuanjiehu": dt.date(2013, 7, 1),
-    "maizidian": dt.date(2013, 7, 1),
-    "xiangheyuan": dt.date(2015, 8, 1),
-    "jingsong": dt.date(2015, 8, 1),
-}
-
-
-#: "214 peer support sessions were delivered from July 2013 to June 2016"; Fig. 1 counts
-#: them "by every 6-month period": six half-years, end dates exclusive.
-PERIODS = ("2013H2", "2014H1", "2014H2", "2015H1", "2015H2", "2016H1")
-
-
 DAYS_PER_WEEK = 7
-
-
 DAYS_PER_MONTH = 365.2425 / 12
+
+#: Role -> group slug in registry ids (``fan2019.table1.gender_female.consumers.count``).
+GROUP = {"peer": "peers", "consumer": "consumers"}
+
+_COMMUNITIES = read_facts("communities")
+#: The four communities, in the order of the papers' tables (slugs as in the record files).
+COMMUNITIES = tuple(_COMMUNITIES["community"])
+COMMUNITY_LABEL = dict(zip(_COMMUNITIES["community"], _COMMUNITIES["label"], strict=True))
+COMMUNITY_WAVE = dict(zip(_COMMUNITIES["community"], _COMMUNITIES["wave"], strict=True))
+COMMUNITY_START = {community: dt.date.fromisoformat(start) for community, start in
+                   zip(_COMMUNITIES["community"], _COMMUNITIES["start"], strict=True)}
+
+_PERIODS = read_facts("periods")
+#: The periods of fan2018 Fig. 1, in order.
+PERIODS = tuple(_PERIODS["period"])
+
+_CATEGORIES = read_facts("categories")
+#: The eight content categories in the order fan2018 lists them: slug -> label.
+CATEGORIES = dict(zip(_CATEGORIES["category"], _CATEGORIES["label"], strict=True))
+#: Category -> registry id of the share fan2018 prints, for the top three in the order the
+#: text lists them.
+PRINTED_SHARES = {row.category: row.share_fan2018 for row in
+                  _CATEGORIES[_CATEGORIES["top_rank"] != ""].sort_values("top_rank").itertuples()}
+
+#: Column of the participant files -> (table, registry prefix), per paper.
+VARIABLES = {paper: {row.column: (row.table, row.prefix) for row in rows.itertuples()}
+             for paper, rows in read_facts("variables").groupby("paper", sort=False)}
 
 
 def period_table() -> pd.DataFrame:
-    """The six periods of fan2018 Fig. 1: ``period``, ``start``, ``end`` (exclusive)."""
-    rows = []
-    for label in PERIODS:
-        year, half = int(label[:4]), label[4:]
-        start = dt.date(year, 1 if half == "H1" else 7, 1)
-        end = dt.date(year, 7, 1) if half == "H1" else dt.date(year + 1, 1, 1)
-        rows.append({"period": label, "start": start, "end": end})
-    return pd.DataFrame(rows)
+    """The periods of fan2018 Fig. 1: ``period``, ``start``, ``end`` (exclusive, as dates),
+    ``label``."""
+    return pd.DataFrame({
+        "period": _PERIODS["period"].to_numpy(),
+        "start": [dt.date.fromisoformat(d) for d in _PERIODS["start"]],
+        "end": [dt.date.fromisoformat(d) for d in _PERIODS["end"]],
+        "label": _PERIODS["label"].to_numpy(),
+    })
 
 
 def active_weeks(community: str, period: str) -> float:
@@ -71,45 +90,12 @@ def active_weeks(community: str, period: str) -> float:
     return max(0, (row["end"] - start).days) / DAYS_PER_WEEK
 
 
-GROUP = {"peer": "peers", "consumer": "consumers"}  # role -> group slug in registry ids
-
-
-COMMUNITY_WAVE = {
-    "tuanjiehu": "initial",
-    "maizidian": "initial",
-    "xiangheyuan": "later",
-    "jingsong": "later",
-}
-
-
-# column -> (table, registry prefix) per paper: fan2018 Table 2, fan2019 Table 1
-VARIABLES = {
-    "fan2018": {
-        "sex": ("table2", "sex"),
-        "education": ("table2", "education"),
-        "marital_status": ("table2", "marital_status"),
-        "employed": ("table2", "working_status"),
-        "diagnosis": ("table2", "diagnosis"),
-    },
-    "fan2019": {
-        "sex": ("table1", "gender"),
-        "education": ("table1", "education"),
-        "marital_status": ("table1", "current_marital_status"),
-        "lives_alone": ("table1", "lives_alone"),
-        "employed": ("table1", "current_employment"),
-        "diagnosis": ("table1", "diagnosis"),
-    },
-}
-
-
-#: The eight categories in the order fan2018 lists them (Results: Service contents).
-CATEGORIES = {
-    "daily_life_skills": "Daily life skills",
-    "social_skills": "Social interpersonal skills",
-    "mental_disorder_knowledge": "Knowledge of mental disorders",
-    "entertainment": "Entertainment",
-    "fine_motor_exercise": "Fine motor skill practice and exercise",
-    "personal_perceptions": "Personal perceptions",
-    "healthy_lifestyle": "Healthy life style",
-    "emotional_support": "Emotional support",
-}
+def frequency_rules() -> tuple[dict, ...]:
+    """The stated session frequencies (``frequency_rules.csv``), one dict per rule with
+    ``communities`` and ``periods`` as tuples; ``low`` and ``high`` are registry ids or the
+    words ``once`` / ``twice``."""
+    rules = read_facts("frequency_rules")
+    return tuple(
+        {**row, "communities": tuple(row["communities"].split()),
+         "periods": tuple(row["periods"].split())}
+        for row in rules.to_dict("records"))

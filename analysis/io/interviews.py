@@ -29,7 +29,7 @@ def validate_interviews(frame: pd.DataFrame, registry: pd.DataFrame,
     missing = [c for c in INTERVIEW_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{name}, line 1: missing column(s) {missing}")
-    catalogue = questions(registry).set_index(["paper", "question", "role"])
+    catalogue = questions().set_index(["paper", "question", "role"])
     roles = {paper: table.set_index("person_id")["role"] for paper, table in people.items()}
     problems = []
     for line, row in frame.iterrows():

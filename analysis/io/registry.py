@@ -39,7 +39,6 @@ __all__ = [
     "normalise_text",
     "paper_text",
     "printed_text",
-    "rows_for",
     "stem",
     "table1_series_fan2018",
     "validate_registry",
@@ -227,11 +226,6 @@ def printed_text(registry: pd.DataFrame, row_id: str) -> str:
     if match.empty:
         raise KeyError(f"no registry row {row_id!r}")
     return str(match.iloc[0])
-
-
-def rows_for(registry: pd.DataFrame, patterns: list[str]) -> pd.DataFrame:
-    """The registry rows whose id matches one of ``patterns``."""
-    return registry[registry["id"].str.contains("|".join(patterns), regex=True)]
 
 
 def categories(registry: pd.DataFrame, paper: str, column: str) -> list[str]:

@@ -29,12 +29,14 @@ from scipy import stats as sps
 from analysis.methods.tidy import check_alternative, one_row
 
 __all__ = [
+    "EXACT_P",
     "FISHER_REL_TOL",
     "chi2_goodness_of_fit",
     "chi2_independence",
     "fisher_exact",
     "fisher_exact_rxc",
     "likelihood_ratio_independence",
+    "reports_exact_p",
 ]
 
 
@@ -465,3 +467,23 @@ def chi2_goodness_of_fit(observed: Any, expected: Any = None) -> pd.DataFrame:
         k=int(obs.size),
         min_expected=float(exp.min()),
     )
+
+
+#: Policies for reporting Fisher's exact p instead of the Pearson p (notebook parameter
+#: ``exact_p``): never; when an expected count is below 5; the same for 2 x 2 tables only
+#: (what SPSS's Crosstabs offers: it prints Fisher's test for 2 x 2 tables, with a footnote
+#: when an expected count is below 5); always.
+EXACT_P = ("never", "small_expected", "small_expected_2x2", "always")
+
+
+def reports_exact_p(policy: str, small_expected: bool, two_by_two: bool) -> bool:
+    """Whether ``policy`` (one of :data:`EXACT_P`) reports Fisher's exact p for a table
+    with (``small_expected``) or without an expected count below 5.
+
+    >>> [reports_exact_p(p, True, False) for p in EXACT_P]
+    [False, True, False, True]
+    """
+    if policy not in EXACT_P:
+        raise ValueError(f"exact_p must be one of {EXACT_P}, got {policy!r}")
+    return (policy == "always" or (policy == "small_expected" and small_expected)
+            or (policy == "small_expected_2x2" and small_expected and two_by_two))

@@ -1,44 +1,115 @@
-"""The claims collector: every judged row of a stage goes through one :class:`Claims`."""
+"""The claims collector: every judged row of every stage goes through one :class:`Claims`.
+
+A stage (one notebook) owns a set of registry rows, listed in ``data/published/stages.csv``.
+Its handlers, one per table or section of a paper, compute values from the records and
+*claim* rows with them:
+
+- :meth:`Claims.add` claims one row by its id (a table cell, whose id a handler builds from
+  the table's own keys);
+- :meth:`Claims.measure` claims every row that prints one quantity (``stages.csv`` gives
+  such rows a shared ``measure`` key: the 214 sessions are printed three times, and are
+  judged three times against one computed value);
+- :meth:`Claims.unavailable` marks a row whose inputs are not published.
+
+:meth:`Claims.frame` returns the judged rows in registry order. A row no handler claimed is
+``not_reproducible`` if ``explanations.csv`` says so with a reason, and an error otherwise;
+a row claimed twice, or outside the stage, is an error too. Every judged row is made in one
+place, :meth:`Claims._record`, so a field added to the report (such as how strong the
+evidence is) is added there once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from analysis.io.registry import rows_for
-from analysis.printed.judge import judge, not_reproducible
+from analysis.printed.judge import Attempt, judge, not_reproducible
 
 __all__ = ["Claims"]
 
 
 class Claims:
-    """Collects attempts per registry row, refusing a row computed twice."""
+    """The judged rows of one stage.
 
-    def __init__(self, explanations: pd.DataFrame) -> None:
+    Parameters
+    ----------
+    rows : DataFrame
+        The stage's registry rows (columns ``id``, ``printed``, ``measure``), in registry
+        order: :func:`analysis.io.annotations.stage_rows`.
+    explanations : DataFrame
+        :func:`analysis.io.annotations.load_explanations`: the note of every non-match.
+    """
+
+    def __init__(self, rows: pd.DataFrame, explanations: pd.DataFrame) -> None:
+        self.rows = rows.reset_index(drop=True)
         self.explanations = explanations
-        self.rows: list[dict] = []
-        self.seen: set[str] = set()
+        self.printed = dict(zip(self.rows["id"], self.rows["printed"], strict=True))
+        self.judged: dict[str, dict] = {}
+        self.roles_if_unavailable: dict[str, str] = {}
 
-    def _claim(self, row_id: str) -> None:
-        if row_id in self.seen:
-            raise ValueError(f"{row_id}: computed twice")
-        self.seen.add(row_id)
+    def __contains__(self, row_id: str) -> bool:
+        return row_id in self.printed
 
-    def add(self, registry: pd.DataFrame, row_id: str, role: str, *attempts) -> None:
-        self._claim(row_id)
-        printed = registry.loc[registry["id"] == row_id, "printed"]
-        if printed.empty:
-            raise KeyError(f"no registry row {row_id!r}")
-        self.rows.append(judge(row_id, printed.iloc[0], attempts, role, self.explanations))
+    def ids(self, prefix: str = "") -> list[str]:
+        """The stage's row ids (those starting with ``prefix``), in registry order."""
+        return [row_id for row_id in self.rows["id"] if row_id.startswith(prefix)]
 
-    def unavailable(self, row_id: str) -> None:
-        self._claim(row_id)
-        self.rows.append(not_reproducible(row_id, self.explanations))
+    def measure_ids(self, key: str) -> list[str]:
+        """The rows printing measure ``key``; an error if there is none (a typo)."""
+        ids = self.rows.loc[self.rows["measure"] == key, "id"].tolist()
+        if not ids:
+            raise KeyError(f"no row of this stage has measure {key!r} (data/published/"
+                           "stages.csv)")
+        return ids
 
-    def frame(self, registry: pd.DataFrame, patterns: list[str]) -> pd.DataFrame:
-        selected = rows_for(registry, patterns)["id"].tolist()
-        missing = sorted(set(selected) - self.seen)
-        extra = sorted(self.seen - set(selected))
-        if missing or extra:
-            raise ValueError(f"rows not handled: {missing}; rows not selected: {extra}")
-        order = {row_id: k for k, row_id in enumerate(selected)}
-        return pd.DataFrame(sorted(self.rows, key=lambda r: order[r["id"]]))
+    def printed_measure(self, key: str) -> str:
+        """The number the rows of measure ``key`` print (they must all print the same)."""
+        printed = {self.printed[row_id] for row_id in self.measure_ids(key)}
+        if len(printed) != 1:
+            raise ValueError(f"measure {key!r} is printed as {sorted(printed)}: not one value")
+        return printed.pop()
+
+    def _record(self, row: dict) -> dict:
+        if row["id"] in self.judged:
+            raise ValueError(f"{row['id']}: judged twice")
+        self.judged[row["id"]] = row
+        return row
+
+    def add(self, row_id: str, role: str, *attempts: Attempt) -> dict:
+        """Judge row ``row_id`` (see :func:`analysis.printed.judge.judge`)."""
+        if row_id not in self.printed:
+            raise KeyError(f"{row_id!r} is not a row of this stage (data/published/stages.csv)")
+        return self._record(judge(row_id, self.printed[row_id], attempts, role,
+                                  self.explanations))
+
+    def measure(self, key: str, role: str, *attempts: Attempt) -> list[dict]:
+        """Judge every row printing measure ``key`` against the same attempts."""
+        return [self.add(row_id, role, *attempts) for row_id in self.measure_ids(key)]
+
+    def unavailable(self, row_id: str, role: str = "") -> dict:
+        """Mark ``row_id`` as not reproducible now (the reason is in explanations.csv)."""
+        return self._record(not_reproducible(row_id, self.explanations, role))
+
+    def unavailable_measure(self, key: str, role: str = "") -> None:
+        """Give the rows of measure ``key``, if no handler judges them, the ``role`` of a
+        rule the records obey (e.g. the inclusion ages) when they are marked unavailable."""
+        for row_id in self.measure_ids(key):
+            self.roles_if_unavailable[row_id] = role
+
+    def frame(self, only: Iterable[str] | None = None) -> pd.DataFrame:
+        """The judged rows in registry order; rows nobody claimed are ``not_reproducible``
+        with the reason from explanations.csv (an error if it gives none). ``only`` limits
+        the frame to some rows, all of which must have been judged (for a partial rerun)."""
+        if only is not None:
+            wanted = list(only)
+            missing = [row_id for row_id in wanted if row_id not in self.judged]
+            if missing:
+                raise ValueError(f"not judged: {missing[:5]}")
+            return pd.DataFrame([self.judged[row_id] for row_id in wanted])
+        rows = []
+        for row_id in self.rows["id"]:
+            if row_id not in self.judged:
+                self.unavailable(row_id, self.roles_if_unavailable.get(row_id, ""))
+            rows.append(self.judged[row_id])
+        return pd.DataFrame(rows)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.printed.rounding import parse_printed, round_half_away, to_decimal
 
-__all__ = ["compare", "compare_map", "rounded_as_printed"]
+__all__ = ["compare", "compare_map", "rounded_as_printed", "rounding_window"]
 
 
 def rounded_as_printed(reproduced: object, printed: str, decimals: int | None = None) -> str:
@@ -132,3 +132,10 @@ def compare_map(
     rest = [c for c in data.columns if c not in (printed, reproduced)]
     return pd.concat([out, data[rest]], axis=1)
 
+
+def rounding_window(printed: str) -> tuple[float, float]:
+    """The values ``[low, high)`` that round (half away from zero) to a printed positive
+    statistic: ``"48.75"`` -> ``(48.745, 48.755)``."""
+    parsed = parse_printed(printed)
+    half = 0.5 * 10.0 ** (-parsed.decimals)
+    return float(parsed.value) - half, float(parsed.value) + half

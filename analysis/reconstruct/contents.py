@@ -17,14 +17,13 @@ from functools import cache
 
 import pandas as pd
 
-from analysis.io.design import CATEGORIES
+from analysis.io.design import CATEGORIES, PRINTED_SHARES
 from analysis.io.registry import value
 from analysis.methods.allocation import apportion
 from analysis.methods.granularity import count_options
 from analysis.printed.rounding import parse_printed, round_half_away
 
 __all__ = [
-    "PRINTED_SHARES",
     "category_vectors",
     "check_shares",
     "choose_counts",
@@ -33,12 +32,6 @@ __all__ = [
 ]
 
 
-#: Registry rows of the printed shares (fan2018 Results: Service contents).
-PRINTED_SHARES = {
-    "fine_motor_exercise": "fan2018.results.category_fine_motor_exercise.activities.percent",
-    "daily_life_skills": "fan2018.results.category_daily_life_skills.activities.percent",
-    "emotional_support": "fan2018.results.category_emotional_support.activities.percent",
-}
 
 
 @cache

@@ -29,7 +29,7 @@ from analysis.io.questionnaire import (
     PROVIDER_RATINGS,
     STRESS_REASONS,
     T_TESTS,
-    table3_items,
+    TABLE3_ITEMS,
 )
 from analysis.io.registry import printed_text, value
 from analysis.methods.allocation import apportion
@@ -235,7 +235,7 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
     first, second = _score_sample(registry, providers, seed)
     _ratings(rows, providers, "confidence", "score", first, second, 0, rng)
     for role, group in (("peers", providers), ("consumers", consumers)):
-        for question in table3_items(registry):
+        for question in TABLE3_ITEMS:
             k = _count(registry, f"fan2019.table3.{question}.{role}.count")
             by_wave = None
             if role == "consumers" and question.endswith("improve_mood_and_feeling_cared_about"):

@@ -24,6 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.io.annotations import measure_value
 from analysis.io.design import (
     COMMUNITIES,
     COMMUNITY_START,
@@ -31,6 +32,7 @@ from analysis.io.design import (
     DAYS_PER_WEEK,
     PERIODS,
     active_weeks,
+    frequency_rules,
     period_table,
 )
 from analysis.io.registry import printed_text, value
@@ -39,82 +41,27 @@ from analysis.methods.allocation import allocate
 from analysis.methods.contingency import chi2_independence
 from analysis.methods.granularity import count_options
 from analysis.methods.tables import Feasible
-from analysis.printed.rounding import parse_printed, round_half_away
+from analysis.printed.compare import rounding_window
+from analysis.printed.rounding import round_half_away
 
 __all__ = [
     "DURATION_RANGE",
+    "FIG1_TEST",
     "FORMAT_OF_CATEGORY",
-    "FREQUENCY_RULES",
     "band_matrices",
     "check_fig1",
     "choose_table",
+    "fig1_targets",
     "first_period_ends",
     "frequency_bands",
     "group_sessions",
     "literal_minimum",
     "reconstruct_sessions",
     "sessions_table",
-    "statistic_window",
     "table_frame",
 ]
 
 
-#: The frequencies fan2018 states (Results: Service process), one rule per sentence.
-#: ``kind`` is "interval" (once every low-high units) or "rate" (low-high times per unit),
-#: "none" for a stated absence. ``low`` and ``high`` are registry ids where the number is
-#: printed as a number, or the quoted words ("once or twice") otherwise.
-FREQUENCY_RULES = (
-    {
-        "rule": "first six months",
-        "communities": ("tuanjiehu", "maizidian"),
-        "periods": ("2013H2",),
-        "kind": "interval",
-        "unit": "month",
-        "low": "fan2018.results.session_interval_min_months.initial_communities.other",
-        "high": "fan2018.results.session_interval_max_months.initial_communities.other",
-        "quote": "which were organized about once every one or two months",
-    },
-    {
-        "rule": "second year",
-        "communities": ("tuanjiehu", "maizidian"),
-        "periods": ("2014H1", "2014H2"),
-        "kind": "interval",
-        "unit": "week",
-        "low": "fan2018.results.session_interval_year2_weeks.initial_communities.other",
-        "high": "fan2018.results.session_interval_year2_weeks.initial_communities.other",
-        "quote": "During the second year, sessions were delivered about once every two weeks",
-    },
-    {
-        "rule": "no session in Tuanjiehu",
-        "communities": ("tuanjiehu",),
-        "periods": ("2015H1",),
-        "kind": "none",
-        "unit": "",
-        "low": "",
-        "high": "",
-        "quote": "no session had been provided during this time period in Tuanjiehu",
-    },
-    {
-        "rule": "2015-2016, first two communities",
-        "communities": ("tuanjiehu", "maizidian"),
-        "periods": ("2015H1", "2015H2", "2016H1"),
-        "kind": "rate",
-        "unit": "week",
-        "low": "once",
-        "high": "twice",
-        "quote": "It occurred once or twice each week in the first two communities",
-    },
-    {
-        "rule": "2015-2016, newer two communities",
-        "communities": ("xiangheyuan", "jingsong"),
-        "periods": ("2015H2", "2016H1"),
-        "kind": "interval",
-        "unit": "week",
-        "low": "fan2018.results.session_interval_later_weeks.later_communities.other",
-        "high": "fan2018.results.session_interval_later_weeks.later_communities.other",
-        "quote": "and once every two weeks in the newer two communities",
-    },
-)
 
 
 _TIMES = {"once": 1, "twice": 2}
@@ -141,7 +88,7 @@ def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFr
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be in [0, 1), not {tolerance!r}")
     covered: dict[tuple[str, str], dict] = {}
-    for rule in FREQUENCY_RULES:
+    for rule in frequency_rules():
         for community in rule["communities"]:
             for period in rule["periods"]:
                 key = (community, period)
@@ -206,20 +153,12 @@ def table_frame(table: np.ndarray) -> pd.DataFrame:
                         columns=pd.Index(PERIODS, name="period"))
 
 
-def statistic_window(printed: str) -> tuple[float, float]:
-    """The values ``[low, high)`` that round (half away from zero) to a printed positive
-    statistic: ``"48.75"`` -> ``(48.745, 48.755)``."""
-    parsed = parse_printed(printed)
-    half = 0.5 * 10.0 ** (-parsed.decimals)
-    return float(parsed.value) - half, float(parsed.value) + half
-
-
 def first_period_ends(tables: np.ndarray, registry: pd.DataFrame) -> np.ndarray:
     """Whether the first period's average intervals, in months, span the printed "one or two
     months": one initial community's rounds to the lower, the other's to the upper end."""
     tables = np.asarray(tables)
     months = active_weeks("tuanjiehu", "2013H2") * DAYS_PER_WEEK / DAYS_PER_MONTH
-    rule = FREQUENCY_RULES[0]
+    rule = frequency_rules()[0]
     a, b = _stated(registry, rule["low"]), _stated(registry, rule["high"])
     interval = months / tables[:, :2, 0]
     rounded = np.floor(interval + 0.5)
@@ -385,3 +324,14 @@ def check_fig1(table: np.ndarray, bands: pd.DataFrame, registry: pd.DataFrame) -
                  "expected": "all cells", "observed": f"{int(outside.sum())} cells outside",
                  "ok": not outside.any()})
     return pd.DataFrame(rows)
+
+
+#: The registry stem of fan2018 Fig. 1's printed chi-square test (Results: Service process).
+FIG1_TEST = "fan2018.results.sessions_by_community_period.communities_by_period"
+
+
+def fig1_targets(registry: pd.DataFrame) -> tuple[int, tuple[float, float]]:
+    """What every Fig. 1 table must give: the printed number of sessions, and the window of
+    chi-square values that round to the printed one (``[48.745, 48.755)``)."""
+    total = int(measure_value(registry, "sessions_total"))
+    return total, rounding_window(printed_text(registry, f"{FIG1_TEST}.statistic"))

@@ -16,15 +16,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
+from analysis.io.design import COMMUNITY_LABEL, period_table
+
 __all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
-NAMES = {
-    "tuanjiehu": "Tuanjiehu",
-    "maizidian": "Maizidian",
-    "xiangheyuan": "Xiangheyuan",
-    "jingsong": "Jingsong",
-}
 
 
 def _box(
@@ -84,7 +80,7 @@ def enrolment_flow(people: pd.DataFrame) -> plt.Figure:
         mine = patients[(patients["wave"] == wave) & (patients["role"] == role)]
         label = "providers" if role == "peer" else "consumers"
         sites = mine["community"].value_counts(sort=False)
-        site_text = ", ".join(f"{NAMES[c]} {n}" for c, n in sites.items())
+        site_text = ", ".join(f"{COMMUNITY_LABEL[c]} {n}" for c, n in sites.items())
         _box(ax, x, 0.82, f"Recruited {label}\nn = {len(mine)}\n({site_text})")
         lost = mine[mine["evaluated"] == "no"]
         reasons = lost["dropout_reason"].replace("", "reason not reported").value_counts()
@@ -159,7 +155,7 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
         part = ranges[ranges["community"] == community].set_index("period").loc[periods]
         x = [i + (k - (len(communities) - 1) / 2) * width for i in range(len(periods))]
         ax.bar(x, part["reconstructed"], width=width * 0.92, color=colours[k % len(colours)],
-               label=NAMES.get(community, community))
+               label=COMMUNITY_LABEL.get(community, community))
         active = part["band_high"] > 0
         low = (part["reconstructed"] - part["feasible_min"])[active].clip(lower=0)
         high = (part["feasible_max"] - part["reconstructed"])[active].clip(lower=0)
@@ -167,8 +163,8 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
                     part["reconstructed"][active], yerr=[low, high], fmt="none",
                     ecolor="#222222", elinewidth=0.7, capsize=2)
     ax.set_xticks(range(len(periods)))
-    ax.set_xticklabels([f"{p[:4]} {'Jan-Jun' if p.endswith('H1') else 'Jul-Dec'}"
-                        for p in periods], fontsize=8)
+    labels = period_table().set_index("period")["label"]
+    ax.set_xticklabels([labels[p] for p in periods], fontsize=8)
     ax.set_ylabel("Peer support sessions")
     ax.set_title("Sessions per community per 6-month period (fan2018 Fig. 1, redrawn)",
                  fontsize=9.5)

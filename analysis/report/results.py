@@ -93,12 +93,10 @@ def _check_results(results: pd.DataFrame, registry: pd.DataFrame, name: str) -> 
 def load_results(
     results_dir: Path | str | None = None,
     registry: pd.DataFrame | None = None,
-    exclude: str | None = None,
 ) -> pd.DataFrame:
     """Read every ``<notebook>.csv`` in ``results_dir`` (default ``reports/results``), check
     it (known ids, allowed statuses and roles, ``match`` rows that really round to the printed
     value, mismatches with a note) and return them with a ``source`` column (the notebook).
-    ``exclude`` skips one notebook's file (by stem).
 
     Raises :class:`InputError` if an id is claimed by two notebooks.
     """
@@ -106,8 +104,6 @@ def load_results(
     registry = load_registry() if registry is None else registry
     frames = []
     for path in sorted(results_dir.glob("*.csv")):
-        if path.stem == exclude:
-            continue  # a notebook asking which rows the others handle skips its own file
         frame = read_csv_strict(path, RESULT_COLUMNS)
         _check_results(frame, registry, path.name)
         frame["source"] = f"notebooks/{path.stem}.ipynb"

@@ -1,5 +1,22 @@
-"""Notebook 01, judged: every printed number of fan2018 Tables 1-2, fan2019 Table 1,
-recruitment, response rates and caregivers, against the participant records."""
+"""Notebook 01, judged: every printed number of the enrolment stage against the participant
+records (reconstructed or real).
+
+One handler per table or section of a paper; each claims its rows in a
+:class:`analysis.printed.claims.Claims` (table cells by id, other numbers by their measure in
+``data/published/stages.csv``). :func:`results` runs them all:
+
+- fan2018 Table 1 (:func:`fan2018_table1`) and its two chi-square tests;
+- fan2018 Table 2 (:func:`fan2018_table2`) and its tests (:func:`fan2018_table2_tests`);
+- fan2018 Methods: Participants and the December 2014 evaluation frame
+  (:func:`fan2018_participants`, :func:`fan2018_evaluation`);
+- fan2019 Table 1 (:func:`fan2019_table1`), recruitment (:func:`fan2019_recruitment`),
+  evaluation timing (:func:`fan2019_timing`), response rates and their tests
+  (:func:`fan2019_response_rates`, :func:`fan2019_response_tests`), the demographic
+  comparisons (:func:`fan2019_comparisons`) and the caregivers (:func:`fan2019_caregivers`).
+
+The inclusion ages of both papers' Methods are rules the records obey, not results: their
+rows are ``not_reproducible`` with role ``constraint``.
+"""
 
 from __future__ import annotations
 
@@ -7,96 +24,46 @@ import re
 
 import pandas as pd
 
+from analysis.io.annotations import stage_rows
 from analysis.io.design import GROUP, VARIABLES
+from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
-from analysis.printed.judge import double_rounded, judge, lazily, not_reproducible
-from analysis.stages.enrolment_tables import (
-    CONTINUOUS,
-    bonferroni_m,
-    caregiver_summary,
-    fan2018_table1,
-    fan2018_table1_tests,
-    fan2018_table2,
-    fan2018_table2_tests,
-    fan2019_table1,
-    group_comparisons,
-    peers_and_consumers,
-    response_rates,
-)
+from analysis.printed.claims import Claims
+from analysis.printed.judge import double_rounded, lazily
+from analysis.stages import enrolment_tables as tables
 
 __all__ = [
-    "EXACT_P",
-    "INCLUSION_AGE_IDS",
-    "ROW_SELECTION",
-    "enrolment_results",
+    "STAGE",
     "exact_p_policies",
+    "fan2018_evaluation",
+    "fan2018_participants",
+    "fan2018_table1",
+    "fan2018_table2",
+    "fan2018_table2_tests",
+    "fan2019_caregivers",
+    "fan2019_comparisons",
+    "fan2019_recruitment",
+    "fan2019_response_rates",
+    "fan2019_response_tests",
+    "fan2019_table1",
+    "fan2019_timing",
     "p_attempts",
-    "rows_for_enrolment",
+    "results",
     "statistic_attempts",
 ]
 
-
-#: Policies for reporting an exact p instead of the Pearson p (parameter ``exact_p``).
-EXACT_P = ("never", "small_expected", "small_expected_2x2", "always")
+STAGE = "01_enrolment"
 
 
-#: Inclusion ages (Methods): rules, not results; enforced in every reconstructed age.
-INCLUSION_AGE_IDS = {
-    f"{paper}.methods.{item}.{group}.other"
-    for paper, items in (
-        ("fan2018", ("peer_age_min", "peer_age_max", "consumer_age_min", "consumer_age_max")),
-        ("fan2019", ("inclusion_age_min", "inclusion_age_max")),
-    )
-    for item in items
-    for group in ("peers", "consumers")
-}
-
-
-#: Registry rows this stage handles: locations, plus ids (regex) from other sections.
-ROW_SELECTION = {
-    "locations": {
-        "fan2018": [
-            "Methods: Participants",
-            "Table 1",
-            "Table 2",
-            "Results: Peer and consumer participants",
-        ],
-        "fan2019": [
-            "Methods: Participants",
-            "Table 1",
-            "Results: Participant characteristics and response rates",
-        ],
-    },
-    "ids": [
-        # who was evaluated, where and when (the flow of participants)
-        r"^fan2018\.abstract\.communities\.",
-        r"^fan2018\.methods\.evaluation_communities\.",
-        r"^fan2018\.results\.(?:satisfaction_communities|benefit_communities|"
-        r"satisfaction_pool|not_assessed)\.",
-        r"^fan2019\.abstract\.followup_months\.",
-        r"^fan2019\.methods\.(?:communities_evaluated|planned_evaluation_months|"
-        r"postponed_evaluation_months|evaluation_months)\.",
-        r"^fan2019\.abstract\.(?:recruited|communities)\.",
-        r"^fan2019\.results\.(?:followup|followup_families|caregiver_of_peers|"
-        r"caregiver_of_consumers|female|age)\.caregivers\.",
-    ],
-}
-
-
-def rows_for_enrolment(registry: pd.DataFrame) -> pd.DataFrame:
-    """The registry rows that notebook 01 reproduces (see :data:`ROW_SELECTION`)."""
-    by_location = pd.Series(False, index=registry.index)
-    for paper, locations in ROW_SELECTION["locations"].items():
-        by_location |= (registry["paper"] == paper) & registry["location"].isin(locations)
-    by_id = registry["id"].str.contains("|".join(ROW_SELECTION["ids"]), regex=True)
-    return registry[by_location | by_id]
+PEARSON = "Pearson chi-square"
+DF = "(rows - 1) x (columns - 1)"
 
 
 def statistic_attempts(pearson: float, *others: tuple[str, object]) -> list:
     """Attempts for a printed chi-square statistic: the Pearson value, then the same value as
     SPSS displays it (3 decimals) rounded again, then any other tests."""
     return [
-        ("Pearson chi-square", pearson),
+        (PEARSON, pearson),
         ("Pearson chi-square, SPSS's 3 decimals rounded again", double_rounded(pearson)),
         *others,
     ]
@@ -110,7 +77,7 @@ def p_attempts(test: pd.Series, parameters: dict, two_by_two: bool = True) -> li
     ``"small_expected_2x2"``, the same for 2 x 2 tables only (SPSS Crosstabs prints Fisher's
     exact test for 2 x 2 tables, with a footnote when an expected count is below 5)."""
     tries = [
-        ("Pearson chi-square", test["p"]),
+        (PEARSON, test["p"]),
         ("continuity-corrected chi-square", test["p_yates"]),
         ("likelihood-ratio chi-square", test["p_lr"]),
         ("Fisher's exact test", test["p_fisher"]),
@@ -118,248 +85,138 @@ def p_attempts(test: pd.Series, parameters: dict, two_by_two: bool = True) -> li
     first = 0
     if parameters.get("continuity_correction") and two_by_two:
         first = 1
-    exact = parameters.get("exact_p", "never")
-    if exact not in EXACT_P:
-        raise ValueError(f"exact_p must be one of {EXACT_P}, got {exact!r}")
-    small = test["min_expected"] < 5
-    if (
-        exact == "always"
-        or (exact == "small_expected" and small)
-        or (exact == "small_expected_2x2" and small and two_by_two)
-    ):
+    if reports_exact_p(parameters.get("exact_p", "never"), test["min_expected"] < 5,
+                       two_by_two):
         first = 3
     return [tries[first]] + [t for i, t in enumerate(tries) if i != first]
 
 
-def enrolment_results(
-    registry: pd.DataFrame,
-    people18: pd.DataFrame,
-    people19: pd.DataFrame,
-    explanations: pd.DataFrame,
-    parameters: dict,
-) -> pd.DataFrame:
-    """Every registry row of :func:`rows_for_enrolment`, judged (see :mod:`analysis.judge`).
+# --- fan2018 ------------------------------------------------------------------------------
 
-    ``parameters`` (the notebook's parameters cell): ``categorical_test`` ("pearson" or
-    "fisher") and ``continuous_test`` ("t" or "mann_whitney") for the group comparisons;
-    ``continuity_correction`` (bool) and ``exact_p`` ("never", "small_expected",
-    "always") for the contingency tables (see :func:`p_attempts`).
-    """
-    attempts: dict[str, tuple[list, str]] = {}
 
-    def add(row_id: str, role: str, *tries: tuple[str, object]) -> None:
-        if row_id in attempts:
-            raise ValueError(f"{row_id}: computed twice")
-        attempts[row_id] = (list(tries), role)
-
-    # fan2018 Table 1 and its tests
-    table1 = fan2018_table1(people18)
-    known = set(registry["id"])
+def fan2018_table1(claims: Claims, table1: pd.DataFrame, tests1: pd.DataFrame) -> None:
+    """fan2018 Table 1: people per community and year (a dash, not printed, where a
+    community had not started), and its chi-square test per role."""
     for (role, community), counts in table1.iterrows():
         for year, count in counts.items():
             quantity = "n" if community == "total" else "count"
             row_id = f"fan2018.table1.{community}.{GROUP[role]}_{year}.{quantity}"
-            if count == 0 and row_id not in known:
+            if count == 0 and row_id not in claims:
                 continue  # printed as a dash: the community had not started
-            add(
-                f"fan2018.table1.{community}.{GROUP[role]}_{year}.{quantity}",
-                "constraint",
-                ("count of people enrolled in that year and not yet left", int(count)),
-            )
-    tests1 = fan2018_table1_tests(table1)
+            claims.add(row_id, "constraint",
+                       ("count of people enrolled in that year and not yet left", int(count)))
     for role, test in tests1.iterrows():
         stem = f"fan2018.table1.enrolment_by_community_year.{GROUP[role]}"
-        add(
-            f"{stem}.statistic",
-            "derived",
-            *statistic_attempts(test["pearson"], ("likelihood-ratio chi-square", test["lr"])),
-        )
-        add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
-        add(
-            f"{stem}.p",
-            "derived",
-            ("Pearson chi-square", test["p_pearson"]),
-            ("likelihood-ratio chi-square", test["p_lr"]),
-        )
-    # fan2018 Table 2
-    table2 = fan2018_table2(people18, registry)
-    tests2 = fan2018_table2_tests(people18, registry)
+        claims.add(f"{stem}.statistic", "derived", *statistic_attempts(
+            test["pearson"], ("likelihood-ratio chi-square", test["lr"])))
+        claims.add(f"{stem}.df", "derived", (DF, int(test["df"])))
+        claims.add(f"{stem}.p", "derived", (PEARSON, test["p_pearson"]),
+                   ("likelihood-ratio chi-square", test["p_lr"]))
+
+
+def fan2018_table2(claims: Claims, table2: pd.DataFrame) -> None:
+    """fan2018 Table 2: count and percentage of peers and consumers in every category, and
+    their mean age (printed again in the Results)."""
     for _, row in table2[table2["variable"] != "age"].iterrows():
         prefix = VARIABLES["fan2018"][row["variable"]][1]
         for role in ("peer", "consumer"):
             stem = f"fan2018.table2.{prefix}_{row['category']}.{GROUP[role]}."
-            add(stem + "count", "constraint", ("count", row[f"{role}_n"]))
-            add(stem + "percent", "constraint", ("count / n x 100", row[f"{role}_percent"]))
+            claims.add(stem + "count", "constraint", ("count", row[f"{role}_n"]))
+            claims.add(stem + "percent", "constraint",
+                       ("count / n x 100", row[f"{role}_percent"]))
     age = table2[table2["variable"] == "age"].iloc[0]
     for role in ("peer", "consumer"):
-        for quantity in ("mean", "sd"):
-            add(
-                f"fan2018.table2.age.{GROUP[role]}.{quantity}",
-                "constraint",
-                (quantity, age[f"{role}_{quantity}"]),
-            )
-        add(f"fan2018.results.age.{GROUP[role]}.mean", "constraint", ("mean", age[f"{role}_mean"]))
+        claims.measure(f"fan2018_age_mean_{GROUP[role]}", "constraint",
+                       ("mean", age[f"{role}_mean"]))
+        claims.add(f"fan2018.table2.age.{GROUP[role]}.sd", "constraint",
+                   ("sd", age[f"{role}_sd"]))
+
+
+def fan2018_table2_tests(claims: Claims, tests2: pd.DataFrame, parameters: dict) -> None:
+    """fan2018 Table 2's tests, peers vs consumers: a chi-square per categorical variable
+    (with every variant SPSS prints), and the t test of age."""
     for variable, test in tests2.iterrows():
         prefix = "age" if variable == "age" else VARIABLES["fan2018"][variable][1]
         stem = f"fan2018.table2.{prefix}.peers_vs_consumers"
         if variable == "age":
-            add(
-                f"{stem}.statistic",
-                "constraint",
-                ("independent-samples t, pooled (df 60)", test["statistic"]),
-                ("pooled t, SPSS's 3 decimals rounded again", double_rounded(test["statistic"])),
-                ("Welch t", test["welch_statistic"]),
-            )
-            add(
-                f"{stem}.p",
-                "derived",
-                ("independent-samples t, pooled", test["p"]),
-                ("Welch t", test["p_welch"]),
-                ("Mann-Whitney U (asymptotic)", test["p_mann_whitney"]),
-            )
+            claims.add(f"{stem}.statistic", "constraint",
+                       ("independent-samples t, pooled (df 60)", test["statistic"]),
+                       ("pooled t, SPSS's 3 decimals rounded again",
+                        double_rounded(test["statistic"])),
+                       ("Welch t", test["welch_statistic"]))
+            claims.add(f"{stem}.p", "derived", ("independent-samples t, pooled", test["p"]),
+                       ("Welch t", test["p_welch"]),
+                       ("Mann-Whitney U (asymptotic)", test["p_mann_whitney"]))
             continue
-        add(
-            f"{stem}.statistic",
-            "derived",
-            *statistic_attempts(
-                test["statistic"],
-                ("continuity-corrected chi-square", test["yates_statistic"]),
-                ("likelihood-ratio chi-square", test["lr_statistic"]),
-            ),
-        )
-        add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
-        add(f"{stem}.p", "derived", *p_attempts(test, parameters, bool(test["two_by_two"])))
-    # fan2018 Methods: Participants
-    patients18 = peers_and_consumers(people18)
-    current = patients18[patients18["year_left"] == ""]
-    add(
-        "fan2018.methods.communities.all_communities.other",
-        "derived",
-        ("number of communities in the data", patients18["community"].nunique()),
-    )
-    add(
-        "fan2018.methods.later_communities.later_communities.other",
-        "derived",
-        (
-            "communities of the later wave",
-            patients18.loc[patients18["wave"] == "later", "community"].nunique(),
-        ),
-    )
+        claims.add(f"{stem}.statistic", "derived", *statistic_attempts(
+            test["statistic"], ("continuity-corrected chi-square", test["yates_statistic"]),
+            ("likelihood-ratio chi-square", test["lr_statistic"])))
+        claims.add(f"{stem}.df", "derived", (DF, int(test["df"])))
+        claims.add(f"{stem}.p", "derived",
+                   *p_attempts(test, parameters, bool(test["two_by_two"])))
+
+
+def fan2018_participants(claims: Claims, people18: pd.DataFrame) -> None:
+    """fan2018 Abstract and Methods: Participants: communities, people recruited, the peer
+    who quit, and the caregivers recruited for the evaluation."""
+    patients = tables.peers_and_consumers(people18)
+    current = patients[patients["year_left"] == ""]
+    in_data = ("number of communities in the data", patients["community"].nunique())
+    claims.measure("fan2018_communities", "derived", in_data)
+    claims.measure("fan2018_later_communities", "derived", (
+        "communities of the later wave",
+        patients.loc[patients["wave"] == "later", "community"].nunique()))
     for role in ("peer", "consumer"):
-        add(
-            f"fan2018.methods.recruited.{GROUP[role]}.n",
-            "constraint",
-            ("enrolled and not left by 2016", int((current["role"] == role).sum())),
-        )
-    add(
-        "fan2018.methods.peer_quit.tuanjiehu.count",
-        "constraint",
-        (
-            "Tuanjiehu peers with a leaving year",
-            int(
-                (
-                    (patients18["role"] == "peer")
-                    & (patients18["community"] == "tuanjiehu")
-                    & (patients18["year_left"] != "")
-                ).sum()
-            ),
-        ),
-    )
-    carers18 = people18[people18["role"] == "caregiver"]
-    roles18 = people18.set_index("person_id")["role"]
-    add(
-        "fan2018.methods.caregivers_recruited.caregivers.n",
-        "constraint",
-        ("caregivers", len(carers18)),
-    )
-    add(
-        "fan2018.methods.caregiver_families.caregivers.n",
-        "constraint",
-        ("distinct families (cared-for people)", carers18["cares_for"].nunique()),
-    )
-    for role, slug in (("peer", "caregivers_of_peers"), ("consumer", "caregivers_of_consumers")):
-        add(
-            f"fan2018.methods.caregivers_recruited.{slug}.count",
-            "constraint",
-            (f"caregivers of {role}s", int((carers18["cares_for"].map(roles18) == role).sum())),
-        )
-    add(
-        "fan2018.abstract.communities.all_communities.other",
-        "derived",
-        ("number of communities in the data", patients18["community"].nunique()),
-    )
-    # fan2018 evaluation frame (December 2014, initial communities)
+        claims.add(f"fan2018.methods.recruited.{GROUP[role]}.n", "constraint",
+                   ("enrolled and not left by 2016", int((current["role"] == role).sum())))
+    left = (patients["role"] == "peer") & (patients["community"] == "tuanjiehu") & (
+        patients["year_left"] != "")
+    claims.measure("fan2018_peers_left_tuanjiehu", "constraint",
+                   ("Tuanjiehu peers with a leaving year", int(left.sum())))
+    carers = people18[people18["role"] == "caregiver"]
+    cared = carers["cares_for"].map(people18.set_index("person_id")["role"])
+    claims.measure("fan2018_caregivers", "constraint", ("caregivers", len(carers)))
+    claims.measure("fan2018_caregiver_families", "constraint",
+                   ("distinct families (cared-for people)", carers["cares_for"].nunique()))
+    for role in ("peer", "consumer"):
+        claims.measure(f"fan2018_caregivers_of_{GROUP[role]}", "constraint",
+                       (f"caregivers of {role}s", int((cared == role).sum())))
+
+
+def fan2018_evaluation(claims: Claims, people18: pd.DataFrame) -> None:
+    """fan2018 Methods and Results: who was in the December 2014 evaluation (the initial
+    communities), and the consumers not assessed."""
     framed = people18[people18["evaluated"] != ""]
-    framed_consumers = framed[framed["role"] == "consumer"]
-    for row_id in (
-        "fan2018.methods.evaluation_communities.first_two_communities.other",
-        "fan2018.results.satisfaction_communities.initial_communities.other",
-        "fan2018.results.benefit_communities.initial_communities.other",
-    ):
-        add(row_id, "derived", ("communities in the evaluation", framed["community"].nunique()))
-    add(
-        "fan2018.results.satisfaction_pool.consumers.n",
-        "constraint",
-        ("consumers of the initial communities enrolled by 2014", len(framed_consumers)),
-    )
-    add(
-        "fan2018.results.satisfaction_pool.caregivers.n",
-        "constraint",
-        ("caregivers", int((people18["role"] == "caregiver").sum())),
-    )
-    not_assessed = int((framed_consumers["evaluated"] == "no").sum())
-    add(
-        "fan2018.results.not_assessed.consumers.count",
-        "constraint",
-        ("consumers not assessed", not_assessed),
-    )
-    add(
-        "fan2018.results.not_assessed.consumers.percent",
-        "constraint",
-        ("not assessed / consumers x 100", 100 * not_assessed / len(framed_consumers)),
-    )
-    # fan2019 evaluation timing and places
-    patients19_ = peers_and_consumers(people19)
-    months19 = patients19_.groupby("wave")["followup_month"].agg(lambda m: int(m.astype(int).max()))
-    evaluated19 = patients19_[patients19_["evaluated"] == "yes"].groupby("wave")["community"]
-    for wave in ("initial", "later"):
-        add(
-            f"fan2019.methods.communities_evaluated.{wave}.other",
-            "derived",
-            (f"communities with evaluated people, {wave} wave", int(evaluated19.nunique()[wave])),
-        )
-        add(
-            f"fan2019.methods.evaluation_months.{wave}.other",
-            "constraint",
-            ("months from the wave's start to follow-up", int(months19[wave])),
-        )
-    add(
-        "fan2019.methods.postponed_evaluation_months.initial.other",
-        "constraint",
-        ("months from the start to follow-up, initial wave", int(months19["initial"])),
-    )
-    add(
-        "fan2019.abstract.followup_months.all.other",
-        "constraint",
-        ("months from the start to follow-up, at every site (largest)", int(months19.max())),
-        ("months from the start to follow-up, later communities only", int(months19["later"])),
-    )
-    # fan2019 Table 1
-    table19 = fan2019_table1(people19, registry)
-    n19 = table19.attrs["n"]
+    consumers = framed[framed["role"] == "consumer"]
+    claims.measure("fan2018_evaluation_communities", "derived",
+                   ("communities in the evaluation", framed["community"].nunique()))
+    claims.measure("fan2018_evaluation_consumers", "constraint",
+                   ("consumers of the initial communities enrolled by 2014", len(consumers)))
+    claims.measure("fan2018_evaluation_caregivers", "constraint",
+                   ("caregivers", int((people18["role"] == "caregiver").sum())))
+    missed = int((consumers["evaluated"] == "no").sum())
+    claims.measure("fan2018_not_assessed", "constraint", ("consumers not assessed", missed))
+    claims.measure("fan2018_not_assessed_percent", "constraint",
+                   ("not assessed / consumers x 100", 100 * missed / len(consumers)))
+
+
+# --- fan2019 ------------------------------------------------------------------------------
+
+
+def fan2019_table1(claims: Claims, table19: pd.DataFrame) -> None:
+    """fan2019 Table 1: n, and N (%) per category and Mean (SD) of age and age at onset,
+    for providers (peers) and consumers."""
     for role in ("peer", "consumer"):
-        add(f"fan2019.table1.header.{GROUP[role]}.n", "constraint", ("n", n19[role]))
+        claims.add(f"fan2019.table1.header.{GROUP[role]}.n", "constraint",
+                   ("n", table19.attrs["n"][role]))
     for _, row in table19.iterrows():
         for role in ("peer", "consumer"):
             group = GROUP[role]
-            if row["variable"] in CONTINUOUS["fan2019"]:
+            if row["variable"] in tables.CONTINUOUS["fan2019"]:
                 prefix = "age" if row["variable"] == "age" else "first_onset_age"
                 for quantity in ("mean", "sd"):
-                    add(
-                        f"fan2019.table1.{prefix}.{group}.{quantity}",
-                        "constraint",
-                        (quantity, row[f"{role}_{quantity}"]),
-                    )
+                    claims.add(f"fan2019.table1.{prefix}.{group}.{quantity}", "constraint",
+                               (quantity, row[f"{role}_{quantity}"]))
                 continue
             prefix = VARIABLES["fan2019"][row["variable"]][1]
             if row["variable"] == "lives_alone":
@@ -368,206 +225,184 @@ def enrolment_results(
                 stem = f"fan2019.table1.lives_alone.{group}."
             else:
                 stem = f"fan2019.table1.{prefix}_{row['category']}.{group}."
-            add(stem + "count", "constraint", ("count", row[f"{role}_n"]))
-            add(stem + "percent", "constraint", ("count / n x 100", row[f"{role}_percent"]))
-    # fan2019 recruitment, waves and communities
-    patients19 = peers_and_consumers(people19)
-    count19 = patients19.groupby(["role", "wave"]).size()
-    sites = patients19.groupby(["role", "community"]).size()
-    for source in ("abstract", "methods"):
-        stem = "recruited" if source == "abstract" else "recruited_total"
-        for role in ("peer", "consumer"):
-            add(
-                f"fan2019.{source}.{stem}.{GROUP[role]}.n",
-                "constraint",
-                ("people enrolled", int((patients19["role"] == role).sum())),
-            )
-    for wave in ("initial", "later"):
-        for role in ("peer", "consumer"):
-            add(
-                f"fan2019.methods.recruited.{wave}_{GROUP[role]}.n",
-                "constraint",
-                ("people enrolled in the wave", int(count19[role, wave])),
-            )
-    for row_id in registry["id"]:
-        match = re.match(
-            r"^fan2019\.methods\.recruited_site_(\w+)\.(initial|later)_peers\.count$", row_id
-        )
-        if match:
-            add(
-                row_id,
-                "constraint",
-                ("providers from the community", int(sites.get(("peer", match[1]), 0))),
-            )
-    waves = patients19.groupby("wave")["community"].nunique()
-    add(
-        "fan2019.abstract.communities.all.other",
-        "derived",
-        ("communities in the data", patients19["community"].nunique()),
-    )
-    add(
-        "fan2019.methods.communities_compared.all.other",
-        "derived",
-        ("communities in the data", patients19["community"].nunique()),
-    )
-    for row_id, wave in (
-        ("fan2019.abstract.communities.initial.other", "initial"),
-        ("fan2019.abstract.communities.later.other", "later"),
-        ("fan2019.methods.communities_initiated.initial.other", "initial"),
-        ("fan2019.methods.communities_recruited_from.initial.other", "initial"),
-        ("fan2019.methods.communities_initiated.later.other", "later"),
-    ):
-        add(row_id, "derived", (f"communities of the {wave} wave", int(waves[wave])))
-    # fan2019 response rates and tests
-    rates = response_rates(people19).set_index(["role", "wave"])
-    for (role, wave), rate in rates.iterrows():
-        group = f"{wave}_{GROUP[role]}"
-        add(
-            f"fan2019.results.completed_followup.{group}.count",
-            "constraint",
-            ("completed the follow-up evaluation", int(rate["completed"])),
-        )
-        add(
-            f"fan2019.results.completed_followup.{group}.percent",
-            "constraint",
-            ("completed / recruited x 100", rate["percent"]),
-        )
-        if f"fan2019.results.completed_followup.{group}.n" in set(registry["id"]):
-            add(
-                f"fan2019.results.completed_followup.{group}.n",
-                "constraint",
-                ("recruited", int(rate["recruited"])),
-            )
-        months = (
-            patients19.loc[
-                (patients19["role"] == role) & (patients19["wave"] == wave), "followup_month"
-            ]
-            .astype(int)
-            .unique()
-        )
-        row_id = f"fan2019.results.followup_months.{group}.other"
-        if row_id in set(registry["id"]):
-            add(row_id, "constraint", ("months from the wave's start to follow-up", int(months[0])))
+            claims.add(stem + "count", "constraint", ("count", row[f"{role}_n"]))
+            claims.add(stem + "percent", "constraint", ("count / n x 100", row[f"{role}_percent"]))
+
+
+def fan2019_recruitment(claims: Claims, people19: pd.DataFrame) -> None:
+    """fan2019 Abstract and Methods: Participants: people recruited in all, by wave and by
+    community, and the communities of each wave."""
+    patients = tables.peers_and_consumers(people19)
+    by_wave = patients.groupby(["role", "wave"]).size()
+    sites = patients.groupby(["role", "community"]).size()
     for role in ("peer", "consumer"):
-        rate = rates.loc[(role, "initial")]
+        claims.measure(f"fan2019_recruited_{GROUP[role]}", "constraint",
+                       ("people enrolled", int((patients["role"] == role).sum())))
+        for wave in ("initial", "later"):
+            claims.add(f"fan2019.methods.recruited.{wave}_{GROUP[role]}.n", "constraint",
+                       ("people enrolled in the wave", int(by_wave[role, wave])))
+    site_id = re.compile(r"^fan2019\.methods\.recruited_site_(\w+)\.(initial|later)_peers\.count$")
+    for row_id in claims.ids("fan2019.methods.recruited_site_"):
+        community = site_id.match(row_id)[1]
+        claims.add(row_id, "constraint", ("providers from the community",
+                                          int(sites.get(("peer", community), 0))))
+    claims.measure("fan2019_communities", "derived",
+                   ("communities in the data", patients["community"].nunique()))
+    waves = patients.groupby("wave")["community"].nunique()
+    for wave in ("initial", "later"):
+        claims.measure(f"fan2019_communities_{wave}", "derived",
+                       (f"communities of the {wave} wave", int(waves[wave])))
+
+
+def fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
+    """fan2019 Abstract and Methods: where and when each wave was evaluated (months from
+    the wave's start to its follow-up)."""
+    patients = tables.peers_and_consumers(people19)
+    months = patients.groupby("wave")["followup_month"].agg(lambda m: int(m.astype(int).max()))
+    evaluated = patients[patients["evaluated"] == "yes"].groupby("wave")["community"]
+    for wave in ("initial", "later"):
+        claims.measure(f"fan2019_evaluated_communities_{wave}", "derived", (
+            f"communities with evaluated people, {wave} wave", int(evaluated.nunique()[wave])))
+        claims.measure(f"fan2019_followup_months_{wave}", "constraint",
+                       ("months from the wave's start to follow-up", int(months[wave])))
+    claims.measure("fan2019_followup_months_postponed", "constraint",
+                   ("months from the start to follow-up, initial wave", int(months["initial"])))
+    claims.measure("fan2019_followup_months_longest", "constraint",
+                   ("months from the start to follow-up, at every site (largest)",
+                    int(months.max())),
+                   ("months from the start to follow-up, later communities only",
+                    int(months["later"])))
+
+
+def fan2019_response_rates(claims: Claims, rates: pd.DataFrame, people19: pd.DataFrame) -> None:
+    """fan2019 Results: follow-up completion by role and wave, the months to follow-up of
+    each group, the groups compared and the provider on temporary leave."""
+    patients = tables.peers_and_consumers(people19)
+    for (role, wave), rate in rates.set_index(["role", "wave"]).iterrows():
+        group = f"{wave}_{GROUP[role]}"
+        stem = f"fan2019.results.completed_followup.{group}"
+        claims.add(f"{stem}.count", "constraint",
+                   ("completed the follow-up evaluation", int(rate["completed"])))
+        claims.add(f"{stem}.percent", "constraint",
+                   ("completed / recruited x 100", rate["percent"]))
+        if f"{stem}.n" in claims:
+            claims.add(f"{stem}.n", "constraint", ("recruited", int(rate["recruited"])))
+        mine = patients[(patients["role"] == role) & (patients["wave"] == wave)]
+        months_id = f"fan2019.results.followup_months.{group}.other"
+        if months_id in claims:
+            claims.add(months_id, "constraint", ("months from the wave's start to follow-up",
+                                                 int(mine["followup_month"].astype(int).iloc[0])))
+    claims.measure("fan2019_response_rate_groups", "derived",
+                   ("groups compared (waves)", patients["wave"].nunique()))
+    leave = patients[patients["dropout_reason"].str.startswith("temporary leave")]
+    claims.measure("fan2019_temporary_leave", "constraint", (
+        "later providers on temporary leave",
+        int(((leave["role"] == "peer") & (leave["wave"] == "later")).sum())))
+
+
+def fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict) -> None:
+    """fan2019 Results: the chi-square tests of completion, initial vs later, per role."""
+    initial = rates[rates["wave"] == "initial"].set_index("role")
+    for role in ("peer", "consumer"):
+        rate = initial.loc[role]
         stem = f"fan2019.results.response_rate.{GROUP[role]}_initial_vs_later"
-        add(f"{stem}.statistic", "derived", ("Pearson chi-square", rate["statistic"]))
-        add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(rate["df"])))
-        add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
-    add(
-        "fan2019.results.response_rate_groups.all.other",
-        "derived",
-        ("groups compared (waves)", patients19["wave"].nunique()),
-    )
-    leave = patients19[patients19["dropout_reason"].str.startswith("temporary leave")]
-    add(
-        "fan2019.results.temporary_leave.later_peers.count",
-        "constraint",
-        (
-            "later providers on temporary leave",
-            int(((leave["role"] == "peer") & (leave["wave"] == "later")).sum()),
-        ),
-    )
-    alpha = 0.05
-    add(
-        "fan2019.results.bonferroni_threshold.initial_vs_later.p",
-        "derived",
-        (
-            f"0.05 / {bonferroni_m('categorical')} categorical Table 1 variables",
-            bonferroni_threshold(alpha, bonferroni_m("categorical")),
-        ),
-        (
-            f"0.05 / {bonferroni_m('all')} Table 1 variables",
-            bonferroni_threshold(alpha, bonferroni_m("all")),
-        ),
-    )
+        claims.add(f"{stem}.statistic", "derived", (PEARSON, rate["statistic"]))
+        claims.add(f"{stem}.df", "derived", (DF, int(rate["df"])))
+        claims.add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
+
+
+def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, registry: pd.DataFrame,
+                        parameters: dict) -> None:
+    """fan2019 Results: the Bonferroni threshold of the initial-vs-later comparison, and the
+    smallest p of the completers-vs-dropouts comparisons in each wave."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
-    for wave, row_id in (
-        ("initial", "fan2019.results.dropout_demographics.initial_consumers.p"),
-        ("later", "fan2019.results.dropout_demographics.later_consumers.p"),
-    ):
+    by_kind = {kind: tables.bonferroni_m(kind) for kind in ("categorical", "all")}
+    claims.measure("fan2019_bonferroni_threshold", "derived",
+                   (f"0.05 / {by_kind['categorical']} categorical Table 1 variables",
+                    bonferroni_threshold(0.05, by_kind["categorical"])),
+                   (f"0.05 / {by_kind['all']} Table 1 variables",
+                    bonferroni_threshold(0.05, by_kind["all"])))
+    for wave in ("initial", "later"):
         subset = people19[people19["wave"] == wave]
-        compared = lazily(
-            group_comparisons, subset, registry, "evaluated", "consumer", categorical, continuous
-        )
-        add(
-            row_id,
-            "constraint",
-            (
-                f"smallest p, completers vs dropouts ({categorical} / {continuous})",
-                lambda c=compared: float(c()["p"].min()),
-            ),
-            (
-                "smallest p with the other test of each kind",
-                lambda c=compared: float(c()["p_alternative"].min()),
-            ),
-        )
-    # fan2019 caregivers
-    carers = caregiver_summary(people19)
-    add("fan2019.results.followup.caregivers.n", "constraint", ("caregivers", carers["n"]))
-    add(
-        "fan2019.results.followup_families.caregivers.n",
-        "constraint",
-        ("distinct families", carers["families"]),
-    )
-    add(
-        "fan2019.results.caregiver_of_peers.caregivers.count",
-        "constraint",
-        ("caregivers of providers", carers["of_peers"]),
-    )
-    add(
-        "fan2019.results.caregiver_of_consumers.caregivers.count",
-        "constraint",
-        ("caregivers of consumers", carers["of_consumers"]),
-    )
-    add("fan2019.results.female.caregivers.count", "constraint", ("women", carers["female"]))
-    add(
-        "fan2019.results.female.caregivers.percent",
-        "constraint",
-        ("women / caregivers x 100", carers["female_percent"]),
-    )
-    add("fan2019.results.age.caregivers.mean", "constraint", ("mean age", carers["age_mean"]))
-
-    selected = rows_for_enrolment(registry)
-    printed = dict(zip(registry["id"], registry["printed"], strict=True))
-    unknown = set(attempts) - set(selected["id"])
-    if unknown:
-        raise ValueError(f"computed rows outside this stage: {sorted(unknown)[:5]}")
-    rows = []
-    for row_id in selected["id"]:
-        if row_id in attempts:
-            tries, role = attempts[row_id]
-            rows.append(judge(row_id, printed[row_id], tries, role, explanations))
-        else:
-            role = "constraint" if row_id in INCLUSION_AGE_IDS else ""
-            rows.append(not_reproducible(row_id, explanations, role))
-    return pd.DataFrame(rows)
+        compared = lazily(tables.group_comparisons, subset, registry, "evaluated", "consumer",
+                          categorical, continuous)
+        claims.add(f"fan2019.results.dropout_demographics.{wave}_consumers.p", "constraint",
+                   (f"smallest p, completers vs dropouts ({categorical} / {continuous})",
+                    lambda c=compared: float(c()["p"].min())),
+                   ("smallest p with the other test of each kind",
+                    lambda c=compared: float(c()["p_alternative"].min())))
 
 
-def exact_p_policies(
-    registry: pd.DataFrame,
-    people18: pd.DataFrame,
-    people19: pd.DataFrame,
-    explanations: pd.DataFrame,
-    parameters: dict,
-) -> pd.DataFrame:
+def fan2019_caregivers(claims: Claims, people19: pd.DataFrame) -> None:
+    """fan2019 Results: Caregivers: how many, of whom, their sex and mean age."""
+    carers = tables.caregiver_summary(people19)
+    claims.measure("fan2019_caregivers", "constraint", ("caregivers", carers["n"]))
+    claims.measure("fan2019_caregiver_families", "constraint",
+                   ("distinct families", carers["families"]))
+    claims.measure("fan2019_caregivers_of_peers", "constraint",
+                   ("caregivers of providers", carers["of_peers"]))
+    claims.measure("fan2019_caregivers_of_consumers", "constraint",
+                   ("caregivers of consumers", carers["of_consumers"]))
+    claims.measure("fan2019_caregivers_female", "constraint", ("women", carers["female"]))
+    claims.measure("fan2019_caregivers_female_percent", "constraint",
+                   ("women / caregivers x 100", carers["female_percent"]))
+    claims.measure("fan2019_caregivers_age_mean", "constraint", ("mean age", carers["age_mean"]))
+
+
+# --- the stage ------------------------------------------------------------------------------
+
+
+def _tested(people18: pd.DataFrame, people19: pd.DataFrame, registry: pd.DataFrame) -> dict:
+    table1 = tables.fan2018_table1(people18)
+    return {"table1": table1, "tests1": tables.fan2018_table1_tests(table1),
+            "tests2": tables.fan2018_table2_tests(people18, registry),
+            "rates": tables.response_rates(people19)}
+
+
+def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
+            explanations: pd.DataFrame, parameters: dict) -> pd.DataFrame:
+    """Every registry row of this stage, judged (see :mod:`analysis.printed.judge`).
+
+    ``parameters`` (the notebook's parameters cell): ``categorical_test`` ("pearson" or
+    "fisher") and ``continuous_test`` ("t" or "mann_whitney") for the group comparisons;
+    ``continuity_correction`` (bool) and ``exact_p`` (one of :data:`EXACT_P`) for the
+    contingency tables (see :func:`p_attempts`).
+    """
+    claims = Claims(stage_rows(registry, STAGE), explanations)
+    tested = _tested(people18, people19, registry)
+    fan2018_table1(claims, tested["table1"], tested["tests1"])
+    fan2018_table2(claims, tables.fan2018_table2(people18, registry))
+    fan2018_table2_tests(claims, tested["tests2"], parameters)
+    fan2018_participants(claims, people18)
+    fan2018_evaluation(claims, people18)
+    fan2019_timing(claims, people19)
+    fan2019_table1(claims, tables.fan2019_table1(people19, registry))
+    fan2019_recruitment(claims, people19)
+    fan2019_response_rates(claims, tested["rates"], people19)
+    fan2019_response_tests(claims, tested["rates"], parameters)
+    fan2019_comparisons(claims, people19, registry, parameters)
+    fan2019_caregivers(claims, people19)
+    claims.unavailable_measure("inclusion_age", "constraint")
+    return claims.frame()
+
+
+def exact_p_policies(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
+                     explanations: pd.DataFrame, parameters: dict) -> pd.DataFrame:
     """Which rule for reporting Fisher's exact p explains the printed p-values? For each
     policy in :data:`EXACT_P`, how many contingency-table p-values of this stage match under
     the policy's method, and how many only under another test."""
+    tested = _tested(people18, people19, registry)
     rows = []
     for policy in EXACT_P:
-        trial = enrolment_results(
-            registry, people18, people19, explanations, {**parameters, "exact_p": policy}
-        )
-        p_rows = trial[
-            trial["id"].str.endswith(".p") & trial["method"].str.contains("chi-square|Fisher")
-        ]
-        rows.append(
-            {
-                "exact_p": policy,
-                "p-values": len(p_rows),
-                "match the paper's method": int((p_rows["status"] == "match").sum()),
-                "only another test": int((p_rows["status"] == "match_other_method").sum()),
-            }
-        )
+        claims = Claims(stage_rows(registry, STAGE), explanations)
+        chosen = {**parameters, "exact_p": policy}
+        fan2018_table1(claims, tested["table1"], tested["tests1"])
+        fan2018_table2_tests(claims, tested["tests2"], chosen)
+        fan2019_response_tests(claims, tested["rates"], chosen)
+        trial = claims.frame(only=claims.judged)
+        p_rows = trial[trial["id"].str.endswith(".p")
+                       & trial["method"].str.contains("chi-square|Fisher")]
+        rows.append({"exact_p": policy, "p-values": len(p_rows),
+                     "match the paper's method": int((p_rows["status"] == "match").sum()),
+                     "only another test": int((p_rows["status"] == "match_other_method").sum())})
     return pd.DataFrame(rows)

@@ -18,11 +18,16 @@ from analysis.io.questionnaire import (
     FAN2018_QUESTIONS,
     PROVIDER_RATINGS,
     T_TESTS,
+    TABLE3_ITEMS,
     questions,
-    table3_items,
 )
 from analysis.io.registry import printed_text, value
-from analysis.methods.contingency import chi2_goodness_of_fit, chi2_independence, fisher_exact
+from analysis.methods.contingency import (
+    chi2_goodness_of_fit,
+    chi2_independence,
+    fisher_exact,
+    reports_exact_p,
+)
 from analysis.methods.integer_samples import count_vectors, moment_pairs
 from analysis.methods.pvalues import p_adjust
 from analysis.methods.two_groups import ttest_ind
@@ -34,6 +39,7 @@ __all__ = [
     "benefit_comparisons",
     "fan2018_tests",
     "layout",
+    "p_label",
     "rating_freedom",
     "rating_items",
     "respondents",
@@ -64,7 +70,7 @@ def summarise(interviews: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frames)
 
 
-def fan2018_tests(interviews: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+def fan2018_tests(interviews: pd.DataFrame) -> pd.DataFrame:
     """fan2018's chi-square(1) tests, recomputed every way the text allows: goodness of fit
     against an equal split of yes and no, on all respondents (as the percentages are) or on
     those assessed only, with and without Yates' correction. One row per question."""
@@ -100,14 +106,15 @@ def adjust(frame: pd.DataFrame, column: str, method: str) -> pd.DataFrame:
     return out
 
 
-def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
-                        method: str = "bonferroni", exact: bool = False) -> pd.DataFrame:
+def benefit_comparisons(interviews: pd.DataFrame, method: str = "bonferroni",
+                        exact_p: str = "never") -> pd.DataFrame:
     """fan2019 Table 3: providers vs consumers on each perceived-benefit item (Pearson
-    chi-square, and Fisher's exact p), with ``p`` the Pearson p (Fisher's if ``exact``)
-    adjusted for the 14 tests (``method``: "bonferroni", "holm" or "none")."""
+    chi-square, and Fisher's exact p), with ``p`` the Pearson p or Fisher's as the policy
+    ``exact_p`` says (:func:`analysis.methods.contingency.reports_exact_p`), adjusted for the
+    14 tests (``method``: "bonferroni", "holm" or "none")."""
     data = interviews[(interviews["paper"] == "fan2019") & (interviews["answer"] != "")]
     rows = []
-    for question in table3_items(registry):
+    for question in TABLE3_ITEMS:
         group = data[data["question"] == question]
         table = pd.crosstab(group["role"], group["answer"]).reindex(
             index=["peer", "consumer"], columns=["yes", "no"], fill_value=0)
@@ -116,10 +123,17 @@ def benefit_comparisons(interviews: pd.DataFrame, registry: pd.DataFrame,
                      "providers_yes": int(table.loc["peer", "yes"]),
                      "consumers_yes": int(table.loc["consumer", "yes"]),
                      "chi2": float(test["statistic"]), "p_pearson": float(test["p"]),
-                     "p_fisher": float(fisher_exact(table.to_numpy()).iloc[0]["p"])})
+                     "p_fisher": float(fisher_exact(table.to_numpy()).iloc[0]["p"]),
+                     "exact": reports_exact_p(exact_p, test["min_expected"] < 5, True)})
     out = pd.DataFrame(rows)
-    out["p"] = out["p_fisher"] if exact else out["p_pearson"]
+    out["p"] = out["p_fisher"].where(out.pop("exact"), out["p_pearson"])
     return adjust(out, "p", method)
+
+
+def p_label(exact_p: str) -> str:
+    """Which p a :func:`benefit_comparisons` table holds under the policy ``exact_p``."""
+    return {"never": "Pearson", "always": "Fisher exact"}.get(
+        exact_p, "Fisher exact (an expected count below 5) or Pearson")
 
 
 def wave_ratings(interviews: pd.DataFrame, method: str = "bonferroni") -> pd.DataFrame:
@@ -233,7 +247,7 @@ def rating_items(registry: pd.DataFrame, consumers: int) -> pd.DataFrame:
     """The rating items of fan2019 Tables 2 and 4 with their printed mean and SD, the n
     (providers: Table 2's header; consumers: ``consumers``, the n their means allow) and the
     scale's bounds from the question list: input for :func:`rating_freedom`."""
-    catalogue = questions(registry).set_index(["role", "question"])
+    catalogue = questions().set_index(["role", "question"])
     providers = int(value(registry, "fan2019.table2.header.peers.n"))
     rows = []
     for table, role, group, n, items in (

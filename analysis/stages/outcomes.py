@@ -1,5 +1,18 @@
 """Notebook 04, outcomes: every printed number on satisfaction and perceived benefit, judged
-from the interview records."""
+from the interview records (reconstructed or real).
+
+Most rows report the answers to one question: a count of yes answers, the respondents, the
+percentage, or a rating's mean and SD. ``data/published/stages.csv`` names the question of
+each such row with a measure ``answers.<role>.<question>[.<wave>]``, and one handler,
+:func:`answers`, judges them all. The other handlers take one table or paragraph each:
+:func:`fan2018_outcomes` (counts, percentages and chi-square tests of fan2018),
+:func:`fan2019_table2` (the providers' headcount and confidence score),
+:func:`fan2019_providers`, :func:`fan2019_table3` (headcounts and the work-skill test),
+:func:`fan2019_benefit`, :func:`fan2019_table4` (the consumers' ratings, with n = 41 as the
+alternative), :func:`fan2019_consumers`, :func:`fan2019_caregivers`,
+:func:`fan2019_abstract` and :func:`fan2019_questionnaire` (numbers about the question list
+itself). :func:`results` runs them all.
+"""
 
 from __future__ import annotations
 
@@ -7,333 +20,283 @@ import math
 
 import pandas as pd
 
+from analysis.io.annotations import stage_rows
+from analysis.io.design import GROUP
 from analysis.io.questionnaire import (
-    CAREGIVER_QUESTIONS,
     CONSUMER_RATINGS,
     FAN2018_QUESTIONS,
     PROVIDER_RATINGS,
-    STRESS_REASONS,
     T_TESTS,
+    TABLE3_ITEMS,
     questions,
-    table3_items,
 )
 from analysis.io.registry import printed_text
 from analysis.methods.integer_samples import sample_sd
 from analysis.printed.claims import Claims
 from analysis.reconstruct.interviews import closest_pair
-from analysis.stages.outcome_tables import (
-    benefit_comparisons,
-    fan2018_tests,
-    summarise,
-    wave_comparisons,
-)
+from analysis.stages import outcome_tables as tables
 
-__all__ = ["OUTCOME_ROWS", "outcome_results", "rows_for_outcomes"]
+__all__ = [
+    "STAGE",
+    "answers",
+    "fan2018_outcomes",
+    "fan2019_abstract",
+    "fan2019_benefit",
+    "fan2019_caregivers",
+    "fan2019_consumers",
+    "fan2019_providers",
+    "fan2019_questionnaire",
+    "fan2019_table2",
+    "fan2019_table3",
+    "fan2019_table4",
+    "results",
+]
 
-
-#: Registry rows of notebook 04: locations, plus the outcome ids of the 2018 Abstract.
-OUTCOME_ROWS = {
-    "locations": {
-        "fan2018": ["Results: Service satisfaction", "Results: Service perceived benefit"],
-        "fan2019": ["Abstract", "Methods: Service satisfaction", "Methods: Perceived benefits",
-                    "Results: Peer service providers", "Results: Consumers",
-                    "Results: Caregivers", "Table 2", "Table 3", "Table 4"],
-    },
-    "ids": [r"^fan2018\.abstract\.(?:" + "|".join(FAN2018_QUESTIONS) + r")\."],
-}
-
-
-def rows_for_outcomes(registry: pd.DataFrame, already: set[str] = frozenset()) -> pd.DataFrame:
-    """The registry rows notebook 04 reproduces (:data:`OUTCOME_ROWS`), less ``already``
-    (rows another notebook handles, e.g. the 2019 Abstract's enrolment numbers)."""
-    by_location = pd.Series(False, index=registry.index)
-    for paper, locations in OUTCOME_ROWS["locations"].items():
-        by_location |= (registry["paper"] == paper) & registry["location"].isin(locations)
-    by_id = registry["id"].str.contains("|".join(OUTCOME_ROWS["ids"]), regex=True)
-    selected = registry[by_location | by_id]
-    return selected[~selected["id"].isin(already)]
+STAGE = "04_outcomes"
+ANSWERS = "answers."
 
 
-def outcome_results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataFrame,
-                    explanations: pd.DataFrame, already: set[str] = frozenset()
-                    ) -> pd.DataFrame:
-    """Every registry row of :func:`rows_for_outcomes`, judged from the interview records."""
+class _Answers:
+    """The :func:`analysis.stages.outcome_tables.summarise` table of fan2019, looked up by
+    question, role and wave."""
 
-    out = Claims(explanations)
-    summary = summarise(interviews).set_index(["paper", "question", "role", "wave"])
+    def __init__(self, interviews: pd.DataFrame) -> None:
+        self.table = tables.summarise(interviews).set_index(["paper", "question", "role", "wave"])
 
-    def get(paper, question, role, column, wave="all"):
-        return summary.loc[(paper, question, role, wave), column]
+    def get(self, question: str, role: str, column: str, wave: str = "all") -> float:
+        return self.table.loc[("fan2019", question, role, wave), column]
 
-    # fan2018 ------------------------------------------------------------------------
-    tests18 = fan2018_tests(interviews, registry).set_index("question")
+
+def answers(claims: Claims, summary: _Answers) -> None:
+    """Every row whose measure names a question: its yes answers (``count``), respondents
+    (``n``), percentage, or a rating's ``mean`` and ``sd``, from the answers given."""
+    measures = claims.rows.loc[claims.rows["measure"].str.startswith(ANSWERS)]
+    for row_id, measure in zip(measures["id"], measures["measure"], strict=True):
+        role, question, *wave = measure.removeprefix(ANSWERS).split(".")
+        wave = wave[0] if wave else "all"
+        quantity = row_id.rsplit(".", 1)[1]
+        if quantity in ("mean", "sd"):
+            claims.add(row_id, "constraint",
+                       (quantity, float(summary.get(question, role, quantity, wave))))
+            continue
+        yes, n = (int(summary.get(question, role, column, wave)) for column in ("yes", "n"))
+        attempt = {"count": ("yes answers", yes), "n": ("respondents", n),
+                   "percent": ("yes / respondents x 100", 100 * yes / n)}[quantity]
+        claims.add(row_id, "constraint", attempt)
+
+
+def fan2018_outcomes(claims: Claims, interviews: pd.DataFrame) -> None:
+    """fan2018 Abstract and Results: Service satisfaction, Service perceived benefit: each
+    question's yes count, percentage and chi-square(1), with every reading the text allows
+    (goodness of fit on all respondents or on those assessed, with or without Yates)."""
+    tests = tables.fan2018_tests(interviews).set_index("question")
     for place in ("abstract", "results"):
         for question, role in FAN2018_QUESTIONS.items():
             stem = f"fan2018.{place}.{question}.{role}s"
-            if f"{stem}.count" not in set(registry["id"]):
+            if f"{stem}.count" not in claims:
                 continue
-            test = tests18.loc[question]
-            out.add(registry, f"{stem}.count", "constraint", ("yes answers", int(test["yes"])))
-            out.add(registry, f"{stem}.percent", "constraint",
-                    ("yes / all respondents x 100", float(test["percent_all"])))
-            out.add(registry, f"{stem}.df", "derived", ("categories - 1", 1))
+            test = tests.loc[question]
+            claims.add(f"{stem}.count", "constraint", ("yes answers", int(test["yes"])))
+            claims.add(f"{stem}.percent", "constraint",
+                       ("yes / all respondents x 100", float(test["percent_all"])))
+            claims.add(f"{stem}.df", "derived", ("categories - 1", 1))
             for quantity, column in (("statistic", "chi2"), ("p", "p")):
-                out.add(registry, f"{stem}.{quantity}", "derived",
-                        ("goodness of fit vs an equal split, all respondents",
-                         float(test[f"{column}_all"])),
+                claims.add(f"{stem}.{quantity}", "derived", *(
+                    (label, float(test[f"{column}_{suffix}"])) for label, suffix in (
+                        ("goodness of fit vs an equal split, all respondents", "all"),
                         ("goodness of fit vs an equal split, assessed respondents only",
-                         float(test[f"{column}_assessed"])),
-                        ("the same with Yates' correction, all respondents",
-                         float(test[f"{column}_all_yates"])),
-                        ("the same with Yates' correction, assessed only",
-                         float(test[f"{column}_assessed_yates"])))
-    # fan2019: helpers ----------------------------------------------------------------
-    role_of = {"peers": "peer", "consumers": "consumer", "caregivers": "caregiver"}
+                         "assessed"),
+                        ("the same with Yates' correction, all respondents", "all_yates"),
+                        ("the same with Yates' correction, assessed only", "assessed_yates"))))
 
-    def yes_rows(stem, question, role, wave="all", n_denominator=None):
-        yes = int(get("fan2019", question, role, "yes", wave))
-        n = int(get("fan2019", question, role, "n", wave)) if n_denominator is None \
-            else n_denominator
-        ids = set(registry["id"])
-        if f"{stem}.count" in ids:
-            out.add(registry, f"{stem}.count", "constraint", ("yes answers", yes))
-        if f"{stem}.n" in ids:
-            out.add(registry, f"{stem}.n", "constraint", ("respondents", n))
-        if f"{stem}.percent" in ids:
-            out.add(registry, f"{stem}.percent", "constraint", ("yes / respondents x 100",
-                                                                100 * yes / n))
 
-    recruited = people19.groupby("role").size()
-    # Table 2 and providers' text
-    out.add(registry, "fan2019.table2.header.peers.n", "constraint",
-            ("providers interviewed", int(get("fan2019", "willing_to_continue", "peer", "n"))))
-    for question in ("overall_satisfied_with_the_peer_service",
-                     "qualified_to_be_peer_service_providers",
-                     "feel_stressful_to_be_peer_service_providers", "willing_to_continue"):
-        yes_rows(f"fan2019.table2.{question}.peers", question, "peer")
-    for question in PROVIDER_RATINGS:
-        for quantity in ("mean", "sd"):
-            out.add(registry, f"fan2019.table2.{question}.peers.{quantity}", "constraint",
-                    (quantity, float(get("fan2019", question, "peer", quantity))))
-    for stem in ("fan2019.table2.confidence.peers", "fan2019.results.confidence_continue.peers"):
-        for quantity in ("mean", "sd"):
-            if f"{stem}.{quantity}" in set(registry["id"]):
-                out.add(registry, f"{stem}.{quantity}", "constraint",
-                        (f"{quantity} of 12 whole-number answers (nearest achievable)",
-                         float(get("fan2019", "confidence", "peer", quantity))))
-    out.add(registry, "fan2019.results.confidence_continue.later_peers.mean", "constraint",
-            ("mean, later providers", float(get("fan2019", "confidence", "peer", "mean",
-                                                "later"))))
-    out.add(registry, "fan2019.results.satisfaction_content.peers.mean", "constraint",
-            ("mean", float(get("fan2019", "content", "peer", "mean"))))
-    others = [get("fan2019", q, "peer", "mean") for q in PROVIDER_RATINGS if q != "content"]
-    out.add(registry, "fan2019.results.satisfaction_score_threshold.peers.other", "derived",
-            ("lowest mean of the other five ratings, rounded down", math.floor(min(others))))
-    for row_id, role in (("fan2019.results.satisfaction_scale_max.peers.other", "peer"),
-                         ("fan2019.results.satisfaction_scale_max.consumers.other", "consumer")):
-        catalogue = questions(registry)
-        out.add(registry, row_id, "constraint", ("top of the rating scale", int(
-            catalogue.loc[(catalogue["role"] == role) & (catalogue["kind"] == "rating"),
-                          "hi"].max())))
-    yes_rows("fan2019.results.qualified.peers", "qualified_to_be_peer_service_providers", "peer")
-    stressed = get("fan2019", "feel_stressful_to_be_peer_service_providers", "peer", "yes")
-    out.add(registry, "fan2019.results.stress.peers.other", "constraint",
-            ("stressed / respondents (as Table 2: 6 of 12)",
-             stressed / get("fan2019", "feel_stressful_to_be_peer_service_providers", "peer",
-                            "n")),
-            ("stressed / qualified",
-             stressed / get("fan2019", "qualified_to_be_peer_service_providers", "peer", "yes")))
-    for question in STRESS_REASONS:
-        yes_rows(f"fan2019.results.{question}.peers", question, "peer")
-    yes_rows("fan2019.results.willing_to_continue.peers", "willing_to_continue", "peer")
-    out.add(registry, "fan2019.results.wish_to_quit.peers.count", "constraint",
-            ("yes answers", int(get("fan2019", "wish_to_quit", "peer", "yes"))))
-    providers = wave_comparisons(interviews, "peer")
-    satisfaction = providers[~providers["question"].isin(table3_items(registry))]
-    out.add(registry, "fan2019.results.satisfaction.peers_initial_vs_later.p", "constraint",
-            ("smallest p, initial vs later providers (t tests, chi-square)",
-             float(satisfaction["p"].min())))
-    # Table 3 and benefit text
-    out.add(registry, "fan2019.table3.header.peers.n", "constraint",
-            ("providers interviewed", int(get("fan2019", table3_items(registry)[0], "peer",
-                                              "n"))))
-    out.add(registry, "fan2019.table3.header.consumers.n", "constraint",
-            ("consumers interviewed", int(get("fan2019", table3_items(registry)[0], "consumer",
-                                              "n"))))
-    for question in table3_items(registry):
-        for role in ("peers", "consumers"):
-            yes_rows(f"fan2019.table3.{question}.{role}", question, role_of[role])
-    comparisons = benefit_comparisons(interviews, registry, "none").set_index("question")
+def fan2019_table2(claims: Claims, summary: _Answers) -> None:
+    """fan2019 Table 2 and Results: the providers interviewed, and their confidence score
+    (0-10) in all and in the later communities."""
+    providers = int(summary.get("willing_to_continue", "peer", "n"))
+    claims.measure("providers_interviewed", "constraint", ("providers interviewed", providers))
+    for quantity in ("mean", "sd"):
+        claims.measure(f"confidence_{quantity}", "constraint", (
+            f"{quantity} of {providers} whole-number answers (nearest achievable)",
+            float(summary.get("confidence", "peer", quantity))))
+    claims.measure("confidence_later_mean", "constraint", (
+        "mean, later providers", float(summary.get("confidence", "peer", "mean", "later"))))
+
+
+def fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+    """fan2019 Results: Peer service providers: the satisfaction threshold, the scale, the
+    share who felt stressed, and the comparison of initial with later providers."""
+    others = [summary.get(q, "peer", "mean") for q in PROVIDER_RATINGS if q != "content"]
+    claims.measure("satisfaction_score_threshold", "derived", (
+        "lowest mean of the other five ratings, rounded down", math.floor(min(others))))
+    catalogue = questions()
+    for role, group in GROUP.items():
+        top = catalogue.loc[(catalogue["role"] == role) & (catalogue["kind"] == "rating"), "hi"]
+        claims.measure(f"rating_scale_top_{group}", "constraint",
+                       ("top of the rating scale", int(top.max())))
+    stressed = summary.get("feel_stressful_to_be_peer_service_providers", "peer", "yes")
+    claims.measure("stressed_share", "constraint", (
+        "stressed / respondents (as Table 2: 6 of 12)",
+        stressed / summary.get("feel_stressful_to_be_peer_service_providers", "peer", "n")), (
+        "stressed / qualified",
+        stressed / summary.get("qualified_to_be_peer_service_providers", "peer", "yes")))
+    providers = tables.wave_comparisons(interviews, "peer")
+    satisfaction = providers[~providers["question"].isin(TABLE3_ITEMS)]
+    claims.measure("providers_waves_smallest_p", "constraint", (
+        "smallest p, initial vs later providers (t tests, chi-square)",
+        float(satisfaction["p"].min())))
+
+
+def fan2019_table3(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+    """fan2019 Table 3 and Results: the consumers interviewed, and the one difference
+    between providers and consumers the paper reports (work skill, Pearson chi-square)."""
+    claims.measure("consumers_interviewed", "constraint", (
+        "consumers interviewed", int(summary.get("continuous_participation_willingness",
+                                                 "consumer", "n"))))
+    comparisons = tables.benefit_comparisons(interviews, "none").set_index("question")
     work = comparisons.loc["daily_life_and_work_improve_work_skill"]
-    stem = "fan2019.results.improve_work_skill.peers_vs_consumers"
-    out.add(registry, f"{stem}.statistic", "derived", ("Pearson chi-square", float(work["chi2"])))
-    out.add(registry, f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", 1))
-    for row_id in (f"{stem}.p", "fan2019.table3.improve_work_skill.peers_vs_consumers.p"):
-        out.add(registry, row_id, "derived", ("Pearson chi-square", float(work["p_pearson"])),
-                ("Fisher's exact test", float(work["p_fisher"])))
-    text_items = {
-        "improve_work_skill": "daily_life_and_work_improve_work_skill",
-        "improve_social_communication": "social_communication_improve_social_communication_skill",
-        "improve_mood": "emotion_and_self_perception_improve_mood_and_feeling_cared_about",
-        "improve_belonging": "emotion_and_self_perception_improve_sense_of_belonging",
-        "benefit_family_perspective": "others_perspective_family_members",
-        "benefit_doctors_perspective": "others_perspective_community_doctors",
-        "disease_stability": "disease_related_disease_become_more_stable",
-    }
-    for short, question in text_items.items():
-        for role in ("peers", "consumers"):
-            stem = f"fan2019.results.{short}.{role}"
-            if any(i.startswith(stem + ".") for i in registry["id"]):
-                yes_rows(stem, question, role_of[role])
-    for wave in ("initial", "later"):
-        yes_rows(f"fan2019.results.improve_mood.{wave}_consumers",
-                 text_items["improve_mood"], "consumer", wave)
+    claims.measure("work_skill_chi2", "derived", ("Pearson chi-square", float(work["chi2"])))
+    claims.measure("work_skill_df", "derived", ("(rows - 1) x (columns - 1)", 1))
+    claims.measure("work_skill_p", "derived", ("Pearson chi-square", float(work["p_pearson"])),
+                   ("Fisher's exact test", float(work["p_fisher"])))
+
+
+def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+    """fan2019 Results: Consumers: the 13 who reported a disease-related benefit (either item
+    of Table 3's disease-related pair), and the waves compared."""
     knowledge = "disease_related_know_more_disease_knowledge"
     data = interviews[(interviews["paper"] == "fan2019") & (interviews["role"] == "consumer")]
     either = data[data["question"].str.startswith("disease_related") & (data["answer"] == "yes")]
-    for quantity in ("count", "percent"):
-        n = get("fan2019", knowledge, "consumer", "n")
-        union, alone = either["person_id"].nunique(), get("fan2019", knowledge, "consumer", "yes")
-        scale = 100 / n if quantity == "percent" else 1
-        out.add(registry, f"fan2019.results.disease_related_benefit.consumers.{quantity}",
-                "derived", ("either disease-related item", union * scale),
-                ("each disease-related item (knowledge; stability)", alone * scale))
-    out.add(registry, "fan2019.results.benefit_groups.peers_initial_vs_later.other", "derived",
-            ("waves compared", int(interviews.loc[interviews["role"] == "peer", "wave"]
-                                   .nunique())))
-    # Table 4 and consumers' text
-    out.add(registry, "fan2019.table4.header.consumers.n", "constraint",
-            ("consumers interviewed", int(get(
-                "fan2019", "continuous_participation_willingness", "consumer", "n"))))
-    for question in ("overall_satisfied_with_the_peer_service_providers_and_service",
-                     "continuous_participation_willingness"):
-        yes_rows(f"fan2019.table4.{question}.consumers", question, "consumer")
-    interviewed = int(get("fan2019", "continuous_participation_willingness", "consumer", "n"))
+    n = summary.get(knowledge, "consumer", "n")
+    union, alone = either["person_id"].nunique(), summary.get(knowledge, "consumer", "yes")
+    for quantity, scale in (("count", 1), ("percent", 100 / n)):
+        claims.measure(f"disease_related_{quantity}", "derived",
+                       ("either disease-related item", union * scale),
+                       ("each disease-related item (knowledge; stability)", alone * scale))
+    claims.measure("benefit_waves_compared", "derived", (
+        "waves compared", int(interviews.loc[interviews["role"] == "peer", "wave"].nunique())))
+
+
+def _nearest(registry: pd.DataFrame, question: str, n: int) -> tuple[float, float]:
+    """Mean and SD of the ``n`` whole-number answers nearest the printed Table 4 rating."""
+    stem = f"fan2019.table4.{question}.consumers"
+    s, q = closest_pair(n, printed_text(registry, f"{stem}.mean"),
+                        printed_text(registry, f"{stem}.sd"), 1, 5)
+    return s / n, sample_sd(n, s, q)
+
+
+def fan2019_table4(claims: Claims, summary: _Answers, registry: pd.DataFrame) -> None:
+    """fan2019 Table 4: the consumers' five ratings, as the nearest that the 42 interviewed
+    could give and as given by the 41 who rated (GRIM/GRIMMER: only 41 fits)."""
+    interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
     for question in CONSUMER_RATINGS:
+        nearest = dict(zip(("mean", "sd"), _nearest(registry, question, interviewed),
+                           strict=True))
+        rated = int(summary.get(question, "consumer", "n"))
         for quantity in ("mean", "sd"):
-            printed_mean = printed_text(registry, f"fan2019.table4.{question}.consumers.mean")
-            printed_sd = printed_text(registry, f"fan2019.table4.{question}.consumers.sd")
-            s, q = closest_pair(interviewed, printed_mean, printed_sd, 1, 5)
-            nearest = s / interviewed if quantity == "mean" else sample_sd(interviewed, s, q)
-            rated = int(get("fan2019", question, "consumer", "n"))
-            out.add(registry, f"fan2019.table4.{question}.consumers.{quantity}", "constraint",
-                    (f"{quantity} of {interviewed} answers (nearest achievable)", nearest),
-                    (f"{quantity} of the {rated} consumers who rated",
-                     float(get("fan2019", question, "consumer", quantity))))
-    means = {q: float(get("fan2019", q, "consumer", "mean")) for q in CONSUMER_RATINGS}
-    nearest = {}
-    for q in CONSUMER_RATINGS:
-        s, _ = closest_pair(interviewed,
-                            printed_text(registry, f"fan2019.table4.{q}.consumers.mean"),
-                            printed_text(registry, f"fan2019.table4.{q}.consumers.sd"), 1, 5)
-        nearest[q] = s / interviewed
+            claims.add(f"fan2019.table4.{question}.consumers.{quantity}", "constraint",
+                       (f"{quantity} of {interviewed} answers (nearest achievable)",
+                        nearest[quantity]),
+                       (f"{quantity} of the {rated} consumers who rated",
+                        float(summary.get(question, "consumer", quantity))))
+
+
+def fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+                      people19: pd.DataFrame, registry: pd.DataFrame) -> None:
+    """fan2019 Results: Consumers: the range of the specific ratings, the richness of topic,
+    satisfaction among all recruited, and the two initial-vs-later t tests."""
+    interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
+    means = {q: float(summary.get(q, "consumer", "mean")) for q in CONSUMER_RATINGS}
+    nearest = {q: _nearest(registry, q, interviewed)[0] for q in CONSUMER_RATINGS}
     other = [q for q in CONSUMER_RATINGS if q != "richness_of_activity_topic"]
-    rated = int(get("fan2019", other[0], "consumer", "n"))
-    for row_id, pick in (("fan2019.results.specific_aspects_min.consumers.mean", min),
-                         ("fan2019.results.specific_aspects_max.consumers.mean", max)):
-        out.add(registry, row_id, "constraint",
-                (f"{pick.__name__} mean except richness of topic, {interviewed} answers "
-                 "(nearest achievable)", pick(nearest[q] for q in other)),
-                (f"{pick.__name__} mean except richness of topic, the {rated} who rated",
-                 pick(means[q] for q in other)))
-    out.add(registry, "fan2019.results.richness_activity_topic.consumers.mean", "constraint",
-            (f"mean of {interviewed} answers (nearest achievable)",
-             nearest["richness_of_activity_topic"]),
-            (f"mean of the {rated} consumers who rated", means["richness_of_activity_topic"]))
-    yes_rows("fan2019.results.satisfied.consumers",
-             "overall_satisfied_with_the_peer_service_providers_and_service", "consumer")
-    yes_rows("fan2019.results.satisfied_all_recruited.consumers",
-             "overall_satisfied_with_the_peer_service_providers_and_service", "consumer",
-             n_denominator=int(recruited["consumer"]))
-    yes_rows("fan2019.results.intend_to_continue.consumers",
-             "continuous_participation_willingness", "consumer")
-    consumers = wave_comparisons(interviews, "consumer").set_index("question")
+    rated = int(summary.get(other[0], "consumer", "n"))
+    for pick in (min, max):
+        claims.measure(f"specific_aspects_{pick.__name__}", "constraint", (
+            f"{pick.__name__} mean except richness of topic, {interviewed} answers "
+            "(nearest achievable)", pick(nearest[q] for q in other)), (
+            f"{pick.__name__} mean except richness of topic, the {rated} who rated",
+            pick(means[q] for q in other)))
+    claims.measure("richness_mean", "constraint", (
+        f"mean of {interviewed} answers (nearest achievable)",
+        nearest["richness_of_activity_topic"]), (
+        f"mean of the {rated} consumers who rated", means["richness_of_activity_topic"]))
+    satisfied = "overall_satisfied_with_the_peer_service_providers_and_service"
+    yes = int(summary.get(satisfied, "consumer", "yes"))
+    recruited = int((people19["role"] == "consumer").sum())
+    claims.measure("satisfied_of_recruited_count", "constraint", ("yes answers", yes))
+    claims.measure("satisfied_of_recruited_n", "constraint", ("respondents", recruited))
+    claims.measure("satisfied_of_recruited_percent", "constraint",
+                   ("yes / respondents x 100", 100 * yes / recruited))
+    waves = tables.wave_comparisons(interviews, "consumer").set_index("question")
     for question, stem in T_TESTS.items():
-        test = consumers.loc[question]
-        out.add(registry, f"{stem}.statistic", "constraint",
-                ("independent-samples t, pooled (Student)", float(test["statistic"])),
-                ("Welch t (equal variances not assumed)", float(test["welch"])))
-        out.add(registry, f"{stem}.p", "constraint",
-                ("independent-samples t, pooled (Student)", float(test["p"])),
-                ("Welch t (equal variances not assumed)", float(test["p_welch"])))
-    # Caregivers
-    for question, (row_id, _among) in CAREGIVER_QUESTIONS.items():
-        yes_rows(row_id.rsplit(".", 1)[0], question, "caregiver")
+        test = waves.loc[question]
+        for quantity, pooled, welch in (("statistic", "statistic", "welch"),
+                                        ("p", "p", "p_welch")):
+            claims.add(f"{stem}.{quantity}", "constraint",
+                       ("independent-samples t, pooled (Student)", float(test[pooled])),
+                       ("Welch t (equal variances not assumed)", float(test[welch])))
+
+
+def fan2019_caregivers(claims: Claims, interviews: pd.DataFrame) -> None:
+    """fan2019 Results: Caregivers: the one caregiver of the initial communities with a
+    negative attitude."""
     refusing = interviews[(interviews["question"] == "willing_family_continue")
                           & (interviews["answer"] == "no")]
-    out.add(registry, "fan2019.results.negative_attitude.initial_caregivers.count", "constraint",
-            ("initial-community caregivers not willing", int((refusing["wave"] == "initial")
-                                                             .sum())))
-    # Abstract (2019)
-    abstract = {
-        "fan2019.abstract.willing_to_continue.peers.count": ("willing_to_continue", "peer"),
-        "fan2019.abstract.improved_working_skills.peers.count": (
-            "daily_life_and_work_improve_work_skill", "peer"),
-        "fan2019.abstract.improved_social_communication.peers.count": (
-            "social_communication_improve_social_communication_skill", "peer"),
-        "fan2019.abstract.improved_mood.peers.count": (
-            "emotion_and_self_perception_improve_mood_and_feeling_cared_about", "peer"),
-        "fan2019.abstract.satisfied_with_peer_services.consumers.count": (
-            "overall_satisfied_with_the_peer_service_providers_and_service", "consumer"),
-        "fan2019.abstract.improved_mood.consumers.count": (
-            "emotion_and_self_perception_improve_mood_and_feeling_cared_about", "consumer"),
-        "fan2019.abstract.improved_social_communication.consumers.count": (
-            "social_communication_improve_social_communication_skill", "consumer"),
-        "fan2019.abstract.improved_illness_knowledge.consumers.count": (
-            "disease_related_know_more_disease_knowledge", "consumer"),
-        "fan2019.abstract.improved_illness_stability.consumers.count": (
-            "disease_related_disease_become_more_stable", "consumer"),
-        "fan2019.abstract.positive_view.caregivers.count": ("willing_family_continue",
-                                                            "caregiver"),
-    }
-    for row_id, (question, role) in abstract.items():
-        out.add(registry, row_id, "constraint",
-                ("yes answers", int(get("fan2019", question, role, "yes"))))
-    out.add(registry, "fan2019.abstract.willing_to_continue.peers.n", "derived",
-            ("providers recruited", int(recruited["peer"])),
-            ("providers interviewed", int(get("fan2019", "willing_to_continue", "peer", "n"))))
-    out.add(registry, "fan2019.abstract.satisfied_with_peer_services.consumers.n", "derived",
-            ("consumers recruited", int(recruited["consumer"])))
-    out.add(registry, "fan2019.abstract.positive_view.caregivers.n", "constraint",
-            ("caregivers interviewed", int(get("fan2019", "willing_family_continue",
-                                               "caregiver", "n"))))
-    # Methods: the questionnaire's structure, from the catalogue
-    catalogue = questions(registry)
-    items = table3_items(registry)
-    areas = pd.Series([i.split("_", 2)[0] + "_" + i.split("_", 2)[1] for i in items])
-    def bound(role: str, kind: str, end: str) -> int:
-        chosen = catalogue[(catalogue["role"] == role) & (catalogue["kind"] == kind)]
-        return int(chosen[end].min() if end == "lo" else chosen[end].max())
+    claims.measure("negative_attitude_initial", "constraint", (
+        "initial-community caregivers not willing", int((refusing["wave"] == "initial").sum())))
 
-    structure = {
-        "fan2019.methods.specific_satisfaction_questions.peers.other": len(PROVIDER_RATINGS),
-        "fan2019.methods.specific_satisfaction_questions.consumers.other": len(CONSUMER_RATINGS),
-        "fan2019.methods.scale_min.peers.other": bound("peer", "rating", "lo"),
-        "fan2019.methods.scale_max.peers.other": bound("peer", "rating", "hi"),
-        "fan2019.methods.scale_min.consumers.other": bound("consumer", "rating", "lo"),
-        "fan2019.methods.scale_max.consumers.other": bound("consumer", "rating", "hi"),
-        "fan2019.methods.confidence_scale_min.peers.other": bound("peer", "score", "lo"),
-        "fan2019.methods.confidence_scale_max.peers.other": bound("peer", "score", "hi"),
-        "fan2019.methods.disease_questions.peers.other": int((areas == "disease_related").sum()),
-        "fan2019.methods.social_questions.peers.other": int((areas == "social_communication")
-                                                            .sum()),
-        "fan2019.methods.daily_life_work_questions.peers.other": int(
-            (areas == "daily_life").sum()),
-        "fan2019.methods.emotion_questions.peers.other": int((areas == "emotion_and").sum()),
-        "fan2019.methods.benefit_areas.peers.other": int(
-            areas[areas != "others_perspective"].nunique()),
-        "fan2019.methods.interview_parts.peers.other": int(
-            pd.Series(areas == "others_perspective").nunique()),
-    }
-    for row_id, number in structure.items():
-        out.add(registry, row_id, "constraint", ("the question list (analysis/outcomes.py)",
-                                                 int(number)))
-    for row_id in rows_for_outcomes(registry, already)["id"]:
-        if row_id not in out.seen:
-            out.unavailable(row_id)
-    selected = rows_for_outcomes(registry, already)["id"].tolist()
-    order = {row_id: k for k, row_id in enumerate(selected)}
-    extra = sorted(out.seen - set(selected))
-    if extra:
-        raise ValueError(f"rows judged but not selected: {extra}")
-    return pd.DataFrame(sorted(out.rows, key=lambda r: order[r["id"]]))
+
+def fan2019_abstract(claims: Claims, summary: _Answers, people19: pd.DataFrame) -> None:
+    """fan2019 Abstract: the denominators it prints (its counts are answers rows)."""
+    recruited = people19.groupby("role").size()
+    claims.measure("providers_recruited", "derived", ("providers recruited",
+                                                      int(recruited["peer"])), (
+        "providers interviewed", int(summary.get("willing_to_continue", "peer", "n"))))
+    claims.measure("consumers_recruited", "derived",
+                   ("consumers recruited", int(recruited["consumer"])))
+    claims.measure("caregivers_interviewed", "constraint", (
+        "caregivers interviewed", int(summary.get("willing_family_continue", "caregiver", "n"))))
+
+
+def fan2019_questionnaire(claims: Claims) -> None:
+    """fan2019 Methods: numbers about the questionnaire itself, read from the question list
+    (``data/questionnaires/questions.csv``): how many rating questions, their scales, and
+    the areas of Table 3."""
+    catalogue = questions()
+    label = "the question list (analysis/outcomes.py)"
+    for role, group in GROUP.items():
+        ratings = catalogue[(catalogue["role"] == role) & (catalogue["kind"] == "rating")]
+        claims.measure(f"rating_questions_{group}", "constraint", (label, len(ratings)))
+        claims.measure(f"rating_scale_min_{group}", "constraint", (label, int(ratings["lo"].min())))
+        claims.measure(f"rating_scale_max_{group}", "constraint", (label, int(ratings["hi"].max())))
+    score = catalogue[(catalogue["role"] == "peer") & (catalogue["kind"] == "score")]
+    claims.measure("confidence_scale_min", "constraint", (label, int(score["lo"].min())))
+    claims.measure("confidence_scale_max", "constraint", (label, int(score["hi"].max())))
+    areas = pd.Series([item.split("_", 2)[0] + "_" + item.split("_", 2)[1]
+                       for item in TABLE3_ITEMS])
+    for area in ("disease_related", "social_communication", "daily_life", "emotion_and"):
+        claims.measure(f"benefit_questions_{area}", "constraint",
+                       (label, int((areas == area).sum())))
+    claims.measure("benefit_areas", "constraint",
+                   (label, int(areas[areas != "others_perspective"].nunique())))
+    claims.measure("interview_parts", "constraint",
+                   (label, int(pd.Series(areas == "others_perspective").nunique())))
+
+
+def results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataFrame,
+            explanations: pd.DataFrame) -> pd.DataFrame:
+    """Every registry row of this stage, judged from the interview records."""
+    claims = Claims(stage_rows(registry, STAGE), explanations)
+    summary = _Answers(interviews)
+    answers(claims, summary)
+    fan2018_outcomes(claims, interviews)
+    fan2019_table2(claims, summary)
+    fan2019_providers(claims, summary, interviews)
+    fan2019_table3(claims, summary, interviews)
+    fan2019_benefit(claims, summary, interviews)
+    fan2019_table4(claims, summary, registry)
+    fan2019_consumers(claims, summary, interviews, people19, registry)
+    fan2019_caregivers(claims, interviews)
+    fan2019_abstract(claims, summary, people19)
+    fan2019_questionnaire(claims)
+    return claims.frame()

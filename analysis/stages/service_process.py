@@ -1,58 +1,51 @@
-"""Notebook 02, service process: summaries of the session records and the judged rows of
-fan2018 (Results: Service process, Peer training and supervision; Fig. 1) and fan2019
-(Methods: Peer support service intervention)."""
+"""Notebook 02, service process: summaries of the session records, and every printed number
+of fan2018 (Results: Service process; Fig. 1) and fan2019 (Methods: Peer support service
+intervention) judged against them.
+
+Summaries: :func:`intervals`, :func:`frequency_by_year`, :func:`cell_ranges` (each Fig. 1
+cell: band, feasible range, reconstruction) and :func:`structural_zero_effect`. Handlers, one
+per paragraph of the papers: :func:`fan2018_sessions` (totals, periods and the chi-square
+test), :func:`fan2018_frequency` (the stated intervals), :func:`fan2018_peers`,
+:func:`session_format` (durations, peers per session, group sessions: both papers) and
+:func:`fan2019_schedule`; :func:`results` runs them all.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from analysis.io.annotations import stage_rows
 from analysis.io.design import (
     COMMUNITIES,
     DAYS_PER_MONTH,
     DAYS_PER_WEEK,
     PERIODS,
     active_weeks,
+    frequency_rules,
     period_table,
 )
-from analysis.io.registry import rows_for, value
+from analysis.io.registry import value
 from analysis.methods.contingency import chi2_independence
 from analysis.methods.tables import Feasible, quasi_independence
 from analysis.printed.claims import Claims
-from analysis.reconstruct.sessions import FREQUENCY_RULES, band_matrices, sessions_table
+from analysis.reconstruct.sessions import band_matrices, sessions_table
 
 __all__ = [
-    "PROCESS_ROWS",
+    "STAGE",
     "cell_ranges",
+    "fan2018_frequency",
+    "fan2018_peers",
+    "fan2018_sessions",
+    "fan2019_schedule",
     "frequency_by_year",
     "intervals",
-    "process_results",
+    "results",
+    "session_format",
     "structural_zero_effect",
 ]
 
-
-#: Registry rows of notebook 02 (regular expressions on ids).
-PROCESS_ROWS = [
-    r"^fan2018\.abstract\.(?:assessment_domains|peer_activities|no_adverse_events_years|"
-    r"activity_duration_min|activity_duration_max)\.",
-    r"^fan2018\.methods\.(?:group_supervision_interval_weeks|social_workers|measure_aspects|"
-    r"form_submission_interval_weeks|form_submission_interval_weeks_2|recoders)\.",
-    r"^fan2018\.results\.(?:peer_sessions|period_length_months|sessions_by_community_period|"
-    r"first_period_months|communities_first_period|session_interval_min_months|"
-    r"session_interval_max_months|session_interval_year2_weeks|communities_year2|"
-    r"period_2015_months|peer_quit|peer_temporary_leave|new_communities_aug2015|"
-    r"communities_weekly_sessions|session_interval_later_weeks|communities_biweekly_sessions|"
-    r"session_duration_min|session_duration_max|peers_per_session|leading_peers|"
-    r"assisting_peers|training_half_days|training_workshops|training_former_communities|"
-    r"training_new_communities|wechat_communities)\.",
-    r"^fan2018\.fig1\.",
-    r"^fan2019\.methods\.(?:services_delivered|group_services|providers_per_session|"
-    r"leading_providers_per_session|ratio_consumers_per_provider_min|"
-    r"ratio_consumers_per_provider_max|service_interval_weeks_min|service_interval_weeks_max|"
-    r"attendance_required|communities_schedule|slow_rampup_months|service_interval_weeks_min_2|"
-    r"service_interval_weeks_max_2|service_duration_min|service_duration_max|"
-    r"training_half_days|slow_rampup_months_2)\.",
-]
+STAGE = "02_service_process"
 
 
 def _months(weeks: float) -> float:
@@ -140,136 +133,130 @@ def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame,
     ])
 
 
-def process_results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.DataFrame,
-                    explanations: pd.DataFrame) -> pd.DataFrame:
-    """Every registry row of :data:`PROCESS_ROWS`, judged from the session records and,
-    for the peer who quit, the 2018 participant table."""
-    out = Claims(explanations)
+def _rules() -> dict[str, dict]:
+    return {rule["rule"]: rule for rule in frequency_rules()}
+
+
+def _first_period() -> tuple[list[str], str]:
+    """The initial communities and the first period (the first stated rule)."""
+    first = _rules()["first six months"]
+    return list(first["communities"]), first["periods"][0]
+
+
+def fan2018_sessions(claims: Claims, records: pd.DataFrame) -> None:
+    """fan2018 Abstract and Results: Service process: 214 sessions (printed in fan2019 too)
+    over three years, the six-month periods of Fig. 1, and Fig. 1's chi-square test."""
     table = sessions_table(records)
     periods = period_table()
-    rules = {r["rule"]: r for r in FREQUENCY_RULES}
-    first_rule, second_year = rules["first six months"], rules["second year"]
-    newer = rules["2015-2016, newer two communities"]
-    initial, later = list(first_rule["communities"]), list(newer["communities"])
-    first_period = first_rule["periods"][0]
-    year2 = list(second_year["periods"])
     test = chi2_independence(table).iloc[0]
-    span_years = (periods["end"].iloc[-1] - periods["start"].iloc[0]).days / 365.2425
-    period_months = float(np.mean([_months((e - s).days / 7) for s, e in
-                                   zip(periods["start"], periods["end"], strict=True)]))
+    initial, first_period = _first_period()
+    claims.measure("sessions_total", "constraint", ("sessions in the records", len(records)))
+    claims.measure("service_years", "derived",
+                   ("years from the first period's start to the last period's end",
+                    (periods["end"].iloc[-1] - periods["start"].iloc[0]).days / 365.2425))
+    claims.measure("period_length_months", "constraint", (
+        "mean length of the periods (months)",
+        float(np.mean([_months((e - s).days / 7) for s, e in
+                       zip(periods["start"], periods["end"], strict=True)]))))
+    stem = "fan2018.results.sessions_by_community_period.communities_by_period"
+    claims.add(f"{stem}.statistic", "constraint",
+               ("Pearson chi-square, 4 communities x 6 periods", float(test["statistic"])))
+    claims.add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
+    claims.add(f"{stem}.p", "derived", ("Pearson chi-square", float(test["p"])))
+    claims.measure("first_period_months", "constraint", (
+        "length of the first period (months)", _months(active_weeks(initial[0], first_period))))
+    claims.measure("communities_first_period", "derived", (
+        "communities with sessions in 2013 H2", int((table[first_period] > 0).sum())))
+
+
+def fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
+    """fan2018 Results: Service process: how often sessions were held in each phase, read
+    back from the records as mean intervals (the sentences of ``frequency_rules.csv``)."""
+    table = sessions_table(records)
+    rules = _rules()
+    initial, first_period = _first_period()
+    later, late = (list(rules["2015-2016, newer two communities"][key])
+                   for key in ("communities", "periods"))
+    year2 = list(rules["second year"]["periods"])
     first = intervals(table)
     first = first[(first["period"] == first_period) & first["community"].isin(initial)]
-    for row_id in ("fan2018.abstract.peer_activities.all_communities.count",
-                   "fan2018.results.peer_sessions.all_communities.count",
-                   "fan2019.methods.services_delivered.all.n"):
-        out.add(registry, row_id, "constraint", ("sessions in the records", len(records)))
-    out.add(registry, "fan2018.abstract.no_adverse_events_years.service.other", "derived",
-            ("years from the first period's start to the last period's end", span_years))
-    for row_id in ("fan2018.results.period_length_months.sessions.other",
-                   "fan2018.fig1.period_length_months.sessions.other"):
-        out.add(registry, row_id, "constraint", ("mean length of the periods (months)",
-                                                 period_months))
-    stem = "fan2018.results.sessions_by_community_period.communities_by_period"
-    out.add(registry, f"{stem}.statistic", "constraint",
-            ("Pearson chi-square, 4 communities x 6 periods", float(test["statistic"])))
-    out.add(registry, f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
-    out.add(registry, f"{stem}.p", "derived", ("Pearson chi-square", float(test["p"])))
-    out.add(registry, "fan2018.results.first_period_months.initial_communities.other",
-            "constraint", ("length of the first period (months)",
-                           _months(active_weeks(initial[0], first_period))))
-    out.add(registry, "fan2018.results.communities_first_period.initial_communities.other",
-            "derived", ("communities with sessions in 2013 H2",
-                        int((table[first_period] > 0).sum())))
-    out.add(registry, "fan2018.results.session_interval_min_months.initial_communities.other",
-            "constraint", ("shorter mean interval of the two communities, 2013 H2 (months)",
-                           float(first["interval_months"].min())))
-    out.add(registry, "fan2018.results.session_interval_max_months.initial_communities.other",
-            "constraint", ("longer mean interval of the two communities, 2013 H2 (months)",
-                           float(first["interval_months"].max())))
-    out.add(registry, "fan2018.results.session_interval_year2_weeks.initial_communities.other",
-            "constraint", ("mean interval, first two communities, 2014 (weeks)",
-                           _pooled_interval(table, initial, year2)))
-    out.add(registry, "fan2018.results.communities_year2.initial_communities.other", "derived",
-            ("communities with sessions in 2014",
-             int((table[year2].sum(axis=1) > 0).sum())))
+    for pick, word in (("min", "shorter"), ("max", "longer")):
+        claims.measure(f"first_period_interval_{pick}", "constraint", (
+            f"{word} mean interval of the two communities, 2013 H2 (months)",
+            float(first["interval_months"].agg(pick))))
+    claims.measure("year2_interval", "constraint", (
+        "mean interval, first two communities, 2014 (weeks)",
+        _pooled_interval(table, initial, year2)))
+    claims.measure("communities_year2", "derived", (
+        "communities with sessions in 2014", int((table[year2].sum(axis=1) > 0).sum())))
     pause = rules["no session in Tuanjiehu"]
     paused, pause_period = pause["communities"][0], pause["periods"][0]
-    gap = table.loc[paused, pause_period]
-    out.add(registry, "fan2018.results.period_2015_months.initial_communities.other",
-            "constraint", ("length of Tuanjiehu's period without sessions (months)",
-                           _months(active_weeks(paused, pause_period)) if gap == 0
-                           else 0.0))
-    peers18 = people18[(people18["role"] == "peer") & (people18["community"] == "tuanjiehu")]
-    out.add(registry, "fan2018.results.peer_quit.tuanjiehu.count", "constraint",
-            ("Tuanjiehu peers who left in 2015 (participant table)",
-             int((peers18["year_left"] == "2015").sum())))
-    out.unavailable("fan2018.results.peer_temporary_leave.maizidian.count")
+    claims.measure("pause_months", "constraint", (
+        "length of Tuanjiehu's period without sessions (months)",
+        _months(active_weeks(paused, pause_period)) if table.loc[paused, pause_period] == 0
+        else 0.0))
     starts = records.groupby("community")["date"].min()
-    out.add(registry, "fan2018.results.new_communities_aug2015.later_communities.other",
-            "constraint", ("communities whose first session is in August 2015",
-                           int(starts.str.startswith("2015-08").sum())))
-    late = list(newer["periods"])
+    claims.measure("new_communities_aug2015", "constraint", (
+        "communities whose first session is in August 2015",
+        int(starts.str.startswith("2015-08").sum())))
     late_interval = pd.Series({c: _pooled_interval(table, [c], late) for c in table.index})
-    out.add(registry, "fan2018.results.communities_weekly_sessions.initial_communities.other",
-            "derived", ("communities meeting at least weekly in 2015 H2-2016 H1 "
-                        "(mean interval under 1.5 weeks)", int((late_interval < 1.5).sum())))
-    out.add(registry, "fan2018.results.communities_biweekly_sessions.later_communities.other",
-            "derived", ("communities with a mean interval of 1.5-2.5 weeks in 2015 H2-2016 H1",
-                        int(late_interval.between(1.5, 2.5, inclusive="left").sum())))
-    out.add(registry, "fan2018.results.session_interval_later_weeks.later_communities.other",
-            "constraint", ("mean interval, newer two communities (weeks)",
-                           _pooled_interval(table, later, late)))
+    claims.measure("communities_weekly", "derived", (
+        "communities meeting at least weekly in 2015 H2-2016 H1 (mean interval under 1.5 "
+        "weeks)", int((late_interval < 1.5).sum())))
+    claims.measure("communities_biweekly", "derived", (
+        "communities with a mean interval of 1.5-2.5 weeks in 2015 H2-2016 H1",
+        int(late_interval.between(1.5, 2.5, inclusive="left").sum())))
+    claims.measure("later_interval", "constraint", (
+        "mean interval, newer two communities (weeks)", _pooled_interval(table, later, late)))
+
+
+def fan2018_peers(claims: Claims, people18: pd.DataFrame) -> None:
+    """fan2018 Results: the Tuanjiehu peer who quit in 2015, from the participant table (the
+    Maizidian peer's temporary leave is not in any record: not reproducible)."""
+    peers = people18[(people18["role"] == "peer") & (people18["community"] == "tuanjiehu")]
+    claims.measure("peers_quit_2015", "constraint", (
+        "Tuanjiehu peers who left in 2015 (participant table)",
+        int((peers["year_left"] == "2015").sum())))
+
+
+def session_format(claims: Claims, records: pd.DataFrame) -> None:
+    """Both papers: how long sessions lasted, how many peers ran them, and the share held
+    in groups (fan2019 Methods)."""
     durations = records["duration_min"].astype(int)
-    for row_id, stat in (
-        ("fan2018.abstract.activity_duration_min.activities.other", "min"),
-        ("fan2018.abstract.activity_duration_max.activities.other", "max"),
-        ("fan2018.results.session_duration_min.sessions.other", "min"),
-        ("fan2018.results.session_duration_max.sessions.other", "max"),
-        ("fan2019.methods.service_duration_min.all.other", "min"),
-        ("fan2019.methods.service_duration_max.all.other", "max"),
-    ):
-        out.add(registry, row_id, "constraint", (f"{stat} duration (min)", durations.agg(stat)))
+    for stat in ("min", "max"):
+        claims.measure(f"duration_{stat}", "constraint",
+                       (f"{stat} duration (min)", durations.agg(stat)))
     peers = records["peers_leading"].astype(int) + records["peers_assisting"].astype(int)
-    for row_id in ("fan2018.results.peers_per_session.sessions.other",
-                   "fan2019.methods.providers_per_session.all.other"):
-        out.add(registry, row_id, "constraint", ("fewest peers in a session", int(peers.min())))
-    for row_id in ("fan2018.results.leading_peers.sessions.other",
-                   "fan2019.methods.leading_providers_per_session.all.other"):
-        out.add(registry, row_id, "constraint", ("peers leading a session (most common)",
-                                                 int(records["peers_leading"].mode().iloc[0])))
-    out.add(registry, "fan2018.results.assisting_peers.sessions.other", "constraint",
-            ("peers assisting a session (most common)",
-             int(records["peers_assisting"].mode().iloc[0])))
-    out.add(registry, "fan2019.methods.group_services.all.percent", "constraint",
-            ("group sessions / sessions x 100", 100 * (records["mode"] == "group").mean()))
+    claims.measure("peers_per_session", "constraint",
+                   ("fewest peers in a session", int(peers.min())))
+    for column, word in (("peers_leading", "leading"), ("peers_assisting", "assisting")):
+        claims.measure(column, "constraint", (f"peers {word} a session (most common)",
+                                              int(records[column].mode().iloc[0])))
+    claims.measure("group_share", "constraint",
+                   ("group sessions / sessions x 100", 100 * (records["mode"] == "group").mean()))
+
+
+def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame) -> None:
+    """fan2019 Methods: the provider:consumer ratio (from the printed fan2018 Table 1), the
+    service intervals after the first months, and the communities with a schedule."""
+    table = sessions_table(records)
+    initial, first_period = _first_period()
+    later = list(_rules()["2015-2016, newer two communities"]["communities"])
     ratios = _consumers_per_peer(registry)
-    out.add(registry, "fan2019.methods.ratio_consumers_per_provider_min.all.other", "derived",
-            ("fewest consumers per peer in a community (fan2018 Table 1, 2016)",
-             float(ratios.min())))
-    out.add(registry, "fan2019.methods.ratio_consumers_per_provider_max.all.other", "derived",
-            ("most consumers per peer in a community (fan2018 Table 1, 2016)",
-             float(ratios.max())))
-    after_rampup = intervals(table)
-    after_rampup = after_rampup[after_rampup["period"] != first_period]
-    out.add(registry, "fan2019.methods.service_interval_weeks_min.all.other", "derived",
-            ("shortest mean interval of a community in a period after the first (weeks)",
-             float(after_rampup["interval_weeks"].min())))
-    out.add(registry, "fan2019.methods.service_interval_weeks_max.all.other", "derived",
-            ("longest mean interval of a community in a period after the first (weeks)",
-             float(after_rampup["interval_weeks"].max())))
+    for pick, word in (("min", "fewest"), ("max", "most")):
+        claims.measure(f"consumers_per_provider_{pick}", "derived", (
+            f"{word} consumers per peer in a community (fan2018 Table 1, 2016)",
+            float(ratios.agg(pick))))
+    after = intervals(table)
+    after = after[after["period"] != first_period]
+    for pick, word in (("min", "shortest"), ("max", "longest")):
+        claims.measure(f"service_interval_{pick}", "derived", (
+            f"{word} mean interval of a community in a period after the first (weeks)",
+            float(after["interval_weeks"].agg(pick))))
     for wave, members in (("initial", initial), ("later", later)):
-        out.add(registry, f"fan2019.methods.communities_schedule.{wave}.other", "derived",
-                (f"communities of the {wave} wave with sessions",
-                 int((table.loc[members].sum(axis=1) > 0).sum())))
-    for row_id in ("fan2019.methods.slow_rampup_months.initial.other",
-                   "fan2019.methods.slow_rampup_months_2.initial.other"):
-        out.add(registry, row_id, "constraint",
-                ("length of the first period (months)",
-                 _months(active_weeks(initial[0], first_period))))
-    for row_id in rows_for(registry, PROCESS_ROWS)["id"]:
-        if row_id not in out.seen:
-            out.unavailable(row_id)
-    return out.frame(registry, PROCESS_ROWS)
+        claims.measure(f"communities_schedule_{wave}", "derived", (
+            f"communities of the {wave} wave with sessions",
+            int((table.loc[members].sum(axis=1) > 0).sum())))
 
 
 def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
@@ -279,3 +266,16 @@ def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
         / float(value(registry, f"fan2018.table1.{c}.peers_2016.count"))
         for c in COMMUNITIES
     })
+
+
+def results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.DataFrame,
+            explanations: pd.DataFrame) -> pd.DataFrame:
+    """Every registry row of this stage, judged from the session records and, for the peer
+    who quit, the 2018 participant table."""
+    claims = Claims(stage_rows(registry, STAGE), explanations)
+    fan2018_sessions(claims, records)
+    fan2018_frequency(claims, records)
+    fan2018_peers(claims, people18)
+    session_format(claims, records)
+    fan2019_schedule(claims, records, registry)
+    return claims.frame()
