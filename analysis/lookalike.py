@@ -53,7 +53,7 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
     written.append(path)
     interviews = reconstruct_interviews(people18, people19, registry, seed)
     path = folder / "interviews.csv"
-    write_interviews(interviews, path, registry, {"fan2018": people18, "fan2019": people19})
+    write_interviews(interviews, path, {"fan2018": people18, "fan2019": people19})
     written.append(path)
     return written
 

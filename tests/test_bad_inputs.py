@@ -111,7 +111,7 @@ def _read(reader, path, registry, people):
         return read_participants(path, registry)
     if reader == "sessions":
         return read_sessions(path)
-    return read_interviews(path, registry, people)
+    return read_interviews(path, people)
 
 
 @pytest.mark.parametrize(("kind", "source", "edit", "reader", "message"), FILE_CASES,
@@ -163,10 +163,10 @@ def test_a_refused_interview_file_leaves_the_old_one(tmp_path, registry, people)
     target = tmp_path / "interviews.csv"
     shutil.copyfile(INTERVIEWS, target)
     before = _digest(target)
-    bad = read_interviews(INTERVIEWS, registry, people)
+    bad = read_interviews(INTERVIEWS, people)
     bad.loc[0, "person_id"] = "nobody"
     with pytest.raises(InputError, match="column 'person_id'"):
-        write_interviews(bad, target, registry, people)
+        write_interviews(bad, target, people)
     assert _digest(target) == before
 
 

@@ -132,8 +132,8 @@ def test_every_printed_outcome_holds(registry, people, interviews):
 
 def test_interviews_validate_and_round_trip(tmp_path, registry, people, interviews):
     path = tmp_path / "interviews.csv"
-    write_interviews(interviews, path, registry, people)
-    assert read_interviews(path, registry, people).equals(
+    write_interviews(interviews, path, people)
+    assert read_interviews(path, people).equals(
         interviews.astype(str).reset_index(drop=True))
 
 
@@ -150,7 +150,7 @@ def test_bad_interview_records_name_line_and_column(registry, people, interviews
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     frame.loc[2, column] = bad
     with pytest.raises(InputError, match=rf"line 2, column '[a-z_]+': .*{message}"):
-        validate_interviews(frame, registry, people, "interviews.csv")
+        validate_interviews(frame, people, "interviews.csv")
 
 
 def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
@@ -159,11 +159,11 @@ def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
     rating = frame.index[frame["kind"] == "rating"][0]
     frame.loc[rating, "answer"] = "6"
     with pytest.raises(InputError, match=rf"line {rating}, column 'answer': '6' is not a whole"):
-        validate_interviews(frame, registry, people)
+        validate_interviews(frame, people)
     doubled = pd.concat([interviews.head(3), interviews.head(1)]).astype(str)
     doubled.index = pd.RangeIndex(2, 6)
     with pytest.raises(InputError, match=r"line 5: .* twice"):
-        validate_interviews(doubled, registry, people)
+        validate_interviews(doubled, people)
 
 
 # --- the notebook with other parameters ----------------------------------------------------

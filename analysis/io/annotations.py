@@ -32,6 +32,7 @@ __all__ = [
     "load_granularity_specs",
     "load_implied",
     "load_stages",
+    "measure_text",
     "measure_value",
     "stage_rows",
     "stage_sections",
@@ -114,14 +115,23 @@ def stage_rows(registry: pd.DataFrame, stage: str) -> pd.DataFrame:
     return merged[merged["stage"] == stage].reset_index(drop=True)
 
 
-def measure_value(registry: pd.DataFrame, key: str) -> Decimal:
-    """The number printed for measure ``key`` (``stages.csv``), e.g. ``"sessions_total"``
-    -> 214: every row of that measure must print the same value."""
+def measure_text(registry: pd.DataFrame, key: str, quantity: str | None = None) -> str:
+    """The number printed for measure ``key`` (``stages.csv``), as printed: every row of that
+    measure (with that ``quantity``, e.g. ``"count"``, if given) must print the same."""
     stages = load_stages(registry)
-    printed = set(registry.loc[(stages["measure"] == key).to_numpy(), "printed"])
+    chosen = (stages["measure"] == key).to_numpy().copy()
+    if quantity is not None:
+        chosen &= (registry["quantity"] == quantity).to_numpy()
+    printed = set(registry.loc[chosen, "printed"])
     if len(printed) != 1:
         raise KeyError(f"measure {key!r} is printed as {sorted(printed)}: expected one value")
-    return parse_printed(printed.pop()).value
+    return printed.pop()
+
+
+def measure_value(registry: pd.DataFrame, key: str, quantity: str | None = None) -> Decimal:
+    """:func:`measure_text` as a number: ``measure_value(registry, "sessions_total")`` is
+    214."""
+    return parse_printed(measure_text(registry, key, quantity)).value
 
 
 def stage_sections(registry: pd.DataFrame, stage: str) -> pd.DataFrame:

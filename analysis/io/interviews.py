@@ -4,6 +4,7 @@ and writing. One row per respondent and question, linked to the participant tabl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,15 +18,33 @@ __all__ = ["INTERVIEW_COLUMNS", "read_interviews", "validate_interviews", "write
 INTERVIEW_COLUMNS = ["paper", "person_id", "role", "wave", "question", "kind", "answer"]
 
 
-def validate_interviews(frame: pd.DataFrame, registry: pd.DataFrame,
-                        people: dict[str, pd.DataFrame], name: str = "interviews") -> None:
-    """Check interview records: the columns of :data:`INTERVIEW_COLUMNS`; each question in
-    the catalogue (:func:`questions`) for its paper and role; answers ``yes``/``no``/"" for
-    yes/no questions and whole numbers within the scale for ratings; every ``person_id`` in
-    that paper's participant table with that role (a foreign key); no person answering a
-    question twice. Raises :class:`analysis.registry.InputError` naming the line and
-    column."""
+def _answer_problems(row: pd.Series, spec: pd.Series, roles: dict) -> list[tuple[str, str]]:
+    """(column, problem) of one answer to a known question."""
+    found = []
+    answer = row["answer"]
+    if spec["kind"] == "yes_no" and answer not in ("yes", "no", ""):
+        found.append(("answer", f"{answer!r} is not yes, no or empty"))
+    if spec["kind"] != "yes_no" and answer != "" and not (
+            re.fullmatch(r"[0-9]+", answer) and spec["lo"] <= int(answer) <= spec["hi"]):
+        found.append(("answer", f"{answer!r} is not a whole number in {spec['lo']}-{spec['hi']}"))
+    known = roles.get(row["paper"], pd.Series(dtype=str))
+    if row["person_id"] not in known.index:
+        found.append(("person_id", f"{row['person_id']!r} is not in the {row['paper']} "
+                                   "participants"))
+    elif known[row["person_id"]] != row["role"]:
+        found.append(("role", f"{row['person_id']} is a {known[row['person_id']]}, not a "
+                              f"{row['role']}"))
+    return found
 
+
+def validate_interviews(frame: pd.DataFrame, people: dict[str, pd.DataFrame],
+                        name: str = "interviews") -> None:
+    """Check interview records: the columns of :data:`INTERVIEW_COLUMNS`; each question in
+    the catalogue (:func:`analysis.io.questionnaire.questions`) for its paper and role;
+    answers ``yes``/``no``/"" for yes/no questions and whole numbers within the scale for
+    ratings; every ``person_id`` in that paper's participant table with that role (a foreign
+    key); no person answering a question twice. Raises
+    :class:`analysis.io.files.InputError` naming the line and column."""
     missing = [c for c in INTERVIEW_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{name}, line 1: missing column(s) {missing}")
@@ -33,27 +52,11 @@ def validate_interviews(frame: pd.DataFrame, registry: pd.DataFrame,
     roles = {paper: table.set_index("person_id")["role"] for paper, table in people.items()}
     problems = []
     for line, row in frame.iterrows():
-        where = f"{name}, line {line}"
         key = (row["paper"], row["question"], row["role"])
-        if key not in catalogue.index:
-            problems.append(f"{where}, column 'question': {row['question']!r} is not asked of "
-                            f"{row['role']}s in {row['paper']}")
-            continue
-        spec = catalogue.loc[key]
-        answer = row["answer"]
-        if spec["kind"] == "yes_no" and answer not in ("yes", "no", ""):
-            problems.append(f"{where}, column 'answer': {answer!r} is not yes, no or empty")
-        if spec["kind"] != "yes_no" and answer != "" and not (
-                answer.isdigit() and spec["lo"] <= int(answer) <= spec["hi"]):
-            problems.append(f"{where}, column 'answer': {answer!r} is not a whole number in "
-                            f"{spec['lo']}-{spec['hi']}")
-        known = roles.get(row["paper"], pd.Series(dtype=str))
-        if row["person_id"] not in known.index:
-            problems.append(f"{where}, column 'person_id': {row['person_id']!r} is not in the "
-                            f"{row['paper']} participants")
-        elif known[row["person_id"]] != row["role"]:
-            problems.append(f"{where}, column 'role': {row['person_id']} is a "
-                            f"{known[row['person_id']]}, not a {row['role']}")
+        found = [("question", f"{row['question']!r} is not asked of {row['role']}s in "
+                              f"{row['paper']}")] if key not in catalogue.index else \
+            _answer_problems(row, catalogue.loc[key], roles)
+        problems += [f"{name}, line {line}, column {column!r}: {text}" for column, text in found]
         if len(problems) >= 20:
             break
     repeated = frame.duplicated(["paper", "person_id", "question"])
@@ -65,24 +68,19 @@ def validate_interviews(frame: pd.DataFrame, registry: pd.DataFrame,
         raise InputError("invalid interview records:\n  " + "\n  ".join(problems))
 
 
-def read_interviews(path, registry: pd.DataFrame, people: dict[str, pd.DataFrame]
-                    ) -> pd.DataFrame:
+def read_interviews(path: Path | str, people: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Read and validate an interview file (:func:`validate_interviews`)."""
-
-
     path = Path(path)
     frame = read_csv_strict(path, INTERVIEW_COLUMNS, exact=True)
-    validate_interviews(frame, registry, people, path.name)
+    validate_interviews(frame, people, path.name)
     return frame[INTERVIEW_COLUMNS].reset_index(drop=True)
 
 
-def write_interviews(frame: pd.DataFrame, path, registry: pd.DataFrame,
+def write_interviews(frame: pd.DataFrame, path: Path | str,
                      people: dict[str, pd.DataFrame]) -> None:
     """Validate, then write interview records atomically."""
-
-
     checked = frame[INTERVIEW_COLUMNS].astype(str)
     checked.index = pd.RangeIndex(2, 2 + len(checked))
-    validate_interviews(checked, registry, people, Path(path).name)
+    validate_interviews(checked, people, Path(path).name)
     atomic_write_text(Path(path), frame[INTERVIEW_COLUMNS].to_csv(index=False,
                                                                   lineterminator="\n"))

@@ -36,10 +36,12 @@ cares_for
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.io.annotations import measure_value
 from analysis.io.design import COMMUNITY_WAVE, VARIABLES
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.registry import categories
@@ -79,8 +81,63 @@ PARTICIPANT_COLUMNS = [
 ROLES = ("peer", "consumer", "caregiver")
 
 
-def _fail(problems: list[str], path: Path, line: int, column: str, message: str) -> None:
-    problems.append(f"{path.name}, line {line}, column {column!r}: {message}")
+def _whole(text: str) -> bool:
+    """A whole number written with ASCII digits (``"40"``; not ``"40.5"``, ``"٤٠"``)."""
+    return re.fullmatch(r"[0-9]+", text) is not None
+
+
+def _place_problems(row: pd.Series, patients: set[str]) -> list[tuple[str, str]]:
+    """(column, problem) of one row's role, community, wave, evaluation and family member."""
+    if row["role"] not in ROLES:
+        return [("role", f"{row['role']!r} is not one of {ROLES}")]
+    found = []
+    wave = COMMUNITY_WAVE.get(row["community"])
+    if wave is None:
+        found.append(("community", f"{row['community']!r} is not one of "
+                                   f"{sorted(COMMUNITY_WAVE)}"))
+    elif row["wave"] != wave:
+        found.append(("wave", f"{row['wave']!r} but {row['community']} belongs to the {wave} "
+                              "wave"))
+    if row["evaluated"] not in ("yes", "no", ""):
+        found.append(("evaluated", f"{row['evaluated']!r} is not yes, no or empty"))
+    if row["role"] == "caregiver" and row["cares_for"] not in patients:
+        found.append(("cares_for", f"{row['cares_for']!r} is not a peer or consumer of this "
+                                   "file"))
+    if row["role"] != "caregiver" and row["cares_for"]:
+        found.append(("cares_for", "only caregivers care for someone"))
+    return found
+
+
+def _patient_problems(row: pd.Series, allowed: dict[str, set[str]],
+                      ages: tuple[int, int]) -> list[tuple[str, str]]:
+    """(column, problem) of a peer's or consumer's age, onset age and categories."""
+    found = []
+    described = row["age"] != ""
+    low, high = ages
+    if described and not (_whole(row["age"]) and low <= int(row["age"]) <= high):
+        found.append(("age", f"{row['age']!r} is not a whole number of years in {low}-{high} "
+                             "(the papers' inclusion criteria)"))
+    elif described and row["onset_age"] and not (
+            _whole(row["onset_age"]) and int(row["onset_age"]) <= int(row["age"])):
+        found.append(("onset_age", f"{row['onset_age']!r} is not a whole number of years <= "
+                                   f"age {row['age']}"))
+    for column, codes in allowed.items():
+        if row[column] and row[column] not in codes:
+            found.append((column, f"{row[column]!r} is not one of {sorted(codes)}"))
+        if described and not row[column]:
+            found.append((column, "missing for a described participant"))
+    return found
+
+
+def _paper_of(frame: pd.DataFrame, path: Path) -> str:
+    missing = [c for c in PARTICIPANT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path.name}, line 1: missing column(s) {missing}")
+    papers = set(frame["paper"])
+    if len(papers) != 1 or not papers <= set(VARIABLES):
+        raise InputError(f"{path.name}, column 'paper': one of {sorted(VARIABLES)} expected in "
+                         f"every row, got {sorted(papers)}")
+    return papers.pop()
 
 
 def validate_participants(
@@ -91,94 +148,29 @@ def validate_participants(
 
     Rules: one paper per file; unique ``person_id``; ``role``, ``community``, ``wave``
     from their allowed values and ``wave`` agreeing with ``community``; peers' and consumers'
-    ``age`` a whole number within the inclusion ages 18-60 (both papers' Methods);
-    ``onset_age`` a whole number not above ``age``; each demographic code one of the paper's
-    categories (from the registry); ``evaluated`` yes/no/empty; ``cares_for`` naming a peer
-    or consumer of the same file.
+    ``age`` a whole number within the paper's inclusion ages (Methods: 18-60, read from the
+    registry); ``onset_age`` a whole number not above ``age``; each demographic code one of
+    the paper's categories (from the registry); ``evaluated`` yes/no/empty; ``cares_for``
+    naming a peer or consumer of the same file.
     """
     path = Path(path)
-    problems: list[str] = []
-    missing = [c for c in PARTICIPANT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"{path.name}, line 1: missing column(s) {missing}")
-    papers = set(frame["paper"])
-    if len(papers) != 1 or not papers <= set(VARIABLES):
-        raise InputError(
-            f"{path.name}, column 'paper': one of {sorted(VARIABLES)} "
-            f"expected in every row, got {sorted(papers)}"
-        )
-    paper = papers.pop()
+    paper = _paper_of(frame, path)
     allowed = {column: set(categories(registry, paper, column)) for column in VARIABLES[paper]}
-    ids = set(frame["person_id"])
+    ages = tuple(int(measure_value(registry, f"{paper}_age_{end}")) for end in ("min", "max"))
     patients = set(frame.loc[frame["role"].isin(["peer", "consumer"]), "person_id"])
+    problems: list[str] = []
     seen: set[str] = set()
     for line, row in frame.iterrows():
+        found = []
         if row["person_id"] in seen or not row["person_id"]:
-            _fail(problems, path, line, "person_id", f"{row['person_id']!r} empty or repeated")
+            found.append(("person_id", f"{row['person_id']!r} empty or repeated"))
         seen.add(row["person_id"])
-        if row["role"] not in ROLES:
-            _fail(problems, path, line, "role", f"{row['role']!r} is not one of {ROLES}")
-            continue
-        if row["community"] not in COMMUNITY_WAVE:
-            _fail(
-                problems,
-                path,
-                line,
-                "community",
-                f"{row['community']!r} is not one of {sorted(COMMUNITY_WAVE)}",
-            )
-        elif row["wave"] != COMMUNITY_WAVE[row["community"]]:
-            _fail(
-                problems,
-                path,
-                line,
-                "wave",
-                f"{row['wave']!r} but {row['community']} "
-                f"belongs to the {COMMUNITY_WAVE[row['community']]} wave",
-            )
-        for column in ("evaluated",):
-            if row[column] not in ("yes", "no", ""):
-                _fail(problems, path, line, column, f"{row[column]!r} is not yes, no or empty")
-        if row["role"] == "caregiver":
-            if row["cares_for"] not in patients:
-                _fail(
-                    problems,
-                    path,
-                    line,
-                    "cares_for",
-                    f"{row['cares_for']!r} is not a peer or consumer of this file",
-                )
-            continue
-        if row["cares_for"]:
-            _fail(problems, path, line, "cares_for", "only caregivers care for someone")
-        described = row["age"] != ""
-        if described:
-            if not row["age"].isdigit() or not 18 <= int(row["age"]) <= 60:
-                _fail(
-                    problems,
-                    path,
-                    line,
-                    "age",
-                    f"{row['age']!r} is not a whole number of years in 18-60 "
-                    "(the papers' inclusion criteria)",
-                )
-            elif row["onset_age"]:
-                if not row["onset_age"].isdigit() or int(row["onset_age"]) > int(row["age"]):
-                    _fail(
-                        problems,
-                        path,
-                        line,
-                        "onset_age",
-                        f"{row['onset_age']!r} is not a whole number of years <= age {row['age']}",
-                    )
-        for column, codes in allowed.items():
-            if row[column] and row[column] not in codes:
-                _fail(
-                    problems, path, line, column, f"{row[column]!r} is not one of {sorted(codes)}"
-                )
-            if described and not row[column]:
-                _fail(problems, path, line, column, "missing for a described participant")
-    unknown = {c for c in frame["cares_for"] if c} - ids
+        found += _place_problems(row, patients)
+        if row["role"] in ("peer", "consumer"):
+            found += _patient_problems(row, allowed, ages)
+        problems += [f"{path.name}, line {line}, column {column!r}: {message}"
+                     for column, message in found]
+    unknown = {c for c in frame["cares_for"] if c} - set(frame["person_id"])
     if unknown:
         problems.append(f"{path.name}: cares_for names unknown people {sorted(unknown)}")
     if problems:

@@ -25,6 +25,7 @@ __all__ = [
     "TABLE3_ITEMS",
     "T_TESTS",
     "questions",
+    "stem_of",
 ]
 
 
@@ -60,3 +61,12 @@ CAREGIVER_QUESTIONS = {row.question: (f"{row.stem}.count", row.asked)
 #: Reasons for stress (Results: Peer service providers), asked of the stressed providers.
 STRESS_REASONS = {row.question: f"{row.stem}.count"
                   for row in _select(**_2019, asked="stressed").itertuples()}
+
+
+_STEMS = {(row.paper, row.question, row.role): row.stem for row in questions().itertuples()}
+
+
+def stem_of(paper: str, question: str, role: str) -> str:
+    """The registry stem of the printed result of ``question`` asked of ``role`` in
+    ``paper`` (``stem.count``, ``stem.mean``...)."""
+    return _STEMS[(paper, question, role)]

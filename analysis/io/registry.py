@@ -83,6 +83,77 @@ def _where(path: Path, line: int, column: str | None = None, row_id: str | None 
     return ", ".join(parts)
 
 
+def _number_problems(row: pd.Series) -> tuple[list[tuple[str, str]], bool]:
+    """(column, problem) of the printed number of one registry row, and whether it parsed
+    (if not, nothing else about it can be checked)."""
+    quantity = row["quantity"]
+    try:
+        parsed = parse_printed(row["printed"])
+    except (TypeError, ValueError) as error:
+        return [("printed", str(error))], False
+    found = []
+    if row["decimals"] != str(parsed.decimals):
+        found.append(("decimals", f"{row['decimals']!r} but {row['printed']!r} has "
+                                  f"{parsed.decimals} decimals"))
+    if quantity in ("count", "n", "df") and (parsed.decimals or parsed.value < 0):
+        found.append(("printed", f"a {quantity} must be a non-negative integer"))
+    if quantity == "percent" and not Decimal(0) <= parsed.value <= Decimal(100):
+        found.append(("printed", "a percent lies in [0, 100]"))
+    if quantity == "p" and not Decimal(0) <= parsed.value <= Decimal(1):
+        found.append(("printed", "a p-value lies in [0, 1]"))
+    if parsed.bound and quantity not in ("p", "other"):
+        found.append(("printed", f"bounds like {row['printed']!r} are only for p (or other) rows"))
+    return found, True
+
+
+def _label_problems(row: pd.Series, first_line: int | None) -> list[tuple[str, str]]:
+    """(column, problem) of one registry row's id (``first_line``: where the same id was
+    first seen, if it was), paper, location, quantity and test."""
+    row_id, quantity, test = row["id"], row["quantity"], row["test"]
+    found = []
+    if not _ID.match(row_id):
+        found.append(("id", "ids are lowercase [a-z0-9_-] parts joined by dots"))
+    if first_line is not None:
+        found.append(("id", f"duplicate id (first on line {first_line})"))
+    if row["paper"] not in PAPERS:
+        found.append(("paper", f"{row['paper']!r} is not one of {PAPERS}"))
+    elif not row_id.startswith(row["paper"] + "."):
+        found.append(("id", f"id must start with the paper {row['paper']!r}"))
+    if not _LOCATION.match(row["location"]):
+        found.append(("location", f"{row['location']!r} is not Abstract, Methods: ..., "
+                                  "Results: ..., Table N or Fig. N caption"))
+    if quantity not in QUANTITIES:
+        found.append(("quantity", f"{quantity!r} is not one of {QUANTITIES}"))
+    elif not row_id.endswith("." + quantity):
+        found.append(("id", f"id must end with its quantity '.{quantity}'"))
+    if quantity in ("statistic", "df", "p") and test not in TESTS:
+        found.append(("test", f"{test!r} is not one of {TESTS}"))
+    elif quantity not in ("statistic", "df", "p") and test:
+        found.append(("test", f"a {quantity} row takes no test (got {test!r})"))
+    found += [(column, "must not be empty") for column in ("item", "context")
+              if not row[column].strip()]
+    return found
+
+
+def _link_problems(row: pd.Series, by_id: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, problem) of one registry row's denominator and block."""
+    quantity, denominator = row["quantity"], row["denominator"]
+    found = []
+    if denominator:
+        if denominator not in by_id:
+            found.append(("denominator", f"no row with id {denominator!r}"))
+        elif by_id[denominator] not in ("n", "count"):
+            found.append(("denominator", f"{denominator!r} is a {by_id[denominator]} row, "
+                                         "not an n or count"))
+        elif not denominator.startswith(row["paper"] + "."):
+            found.append(("denominator", "must be a row of the same paper"))
+        if quantity not in ("count", "percent", "n"):
+            found.append(("denominator", f"a {quantity} row takes no denominator"))
+    if row["block"] and quantity != "count":
+        found.append(("block", "only count rows belong to a block"))
+    return found
+
+
 def validate_registry(registry: pd.DataFrame, path: Path | str = "registry.csv") -> None:
     """Check every rule of ``data/published/SCHEMA.md``; raise :class:`InputError` listing
     every problem (file, line, column, id), or return None if there is none.
@@ -98,69 +169,14 @@ def validate_registry(registry: pd.DataFrame, path: Path | str = "registry.csv")
     path = Path(path)
     problems: list[str] = []
     seen: dict[str, int] = {}
-    ids = set(registry["id"])
     by_id = dict(zip(registry["id"], registry["quantity"], strict=True))
     for line, row in registry.iterrows():
-        row_id = row["id"]
-
-        def fail(column: str, message: str, line: int = line, row_id: str = row_id) -> None:
-            problems.append(f"{_where(path, line, column, row_id)}: {message}")
-
-        if not _ID.match(row_id):
-            fail("id", "ids are lowercase [a-z0-9_-] parts joined by dots")
-        if row_id in seen:
-            fail("id", f"duplicate id (first on line {seen[row_id]})")
-        seen.setdefault(row_id, line)
-        if row["paper"] not in PAPERS:
-            fail("paper", f"{row['paper']!r} is not one of {PAPERS}")
-        elif not row_id.startswith(row["paper"] + "."):
-            fail("id", f"id must start with the paper {row['paper']!r}")
-        if not _LOCATION.match(row["location"]):
-            fail("location", f"{row['location']!r} is not Abstract, Methods: ..., Results: "
-                 "..., Table N or Fig. N caption")
-        quantity = row["quantity"]
-        if quantity not in QUANTITIES:
-            fail("quantity", f"{quantity!r} is not one of {QUANTITIES}")
-        elif not row_id.endswith("." + quantity):
-            fail("id", f"id must end with its quantity '.{quantity}'")
-        test = row["test"]
-        if quantity in ("statistic", "df", "p"):
-            if test not in TESTS:
-                fail("test", f"{test!r} is not one of {TESTS}")
-        elif test:
-            fail("test", f"a {quantity} row takes no test (got {test!r})")
-        for column in ("item", "context"):
-            if not row[column].strip():
-                fail(column, "must not be empty")
-        try:
-            parsed = parse_printed(row["printed"])
-        except (TypeError, ValueError) as error:
-            fail("printed", str(error))
-            continue
-        if row["decimals"] != str(parsed.decimals):
-            fail("decimals", f"{row['decimals']!r} but {row['printed']!r} has "
-                 f"{parsed.decimals} decimals")
-        if quantity in ("count", "n", "df") and (parsed.decimals or parsed.value < 0):
-            fail("printed", f"a {quantity} must be a non-negative integer")
-        if quantity == "percent" and not Decimal(0) <= parsed.value <= Decimal(100):
-            fail("printed", "a percent lies in [0, 100]")
-        if quantity == "p" and not Decimal(0) <= parsed.value <= Decimal(1):
-            fail("printed", "a p-value lies in [0, 1]")
-        if parsed.bound and quantity not in ("p", "other"):
-            fail("printed", f"bounds like {row['printed']!r} are only for p (or other) rows")
-        denominator = row["denominator"]
-        if denominator:
-            if denominator not in ids:
-                fail("denominator", f"no row with id {denominator!r}")
-            elif by_id[denominator] not in ("n", "count"):
-                fail("denominator", f"{denominator!r} is a {by_id[denominator]} row, "
-                     "not an n or count")
-            elif not denominator.startswith(row["paper"] + "."):
-                fail("denominator", "must be a row of the same paper")
-            if quantity not in ("count", "percent", "n"):
-                fail("denominator", f"a {quantity} row takes no denominator")
-        if row["block"] and quantity != "count":
-            fail("block", "only count rows belong to a block")
+        found = _label_problems(row, seen.get(row["id"]))
+        seen.setdefault(row["id"], line)
+        number, parsed = _number_problems(row)
+        found += number + (_link_problems(row, by_id) if parsed else [])
+        problems += [f"{_where(path, line, column, row['id'])}: {message}"
+                     for column, message in found]
     if problems:
         shown = "\n  ".join(problems[:25])
         more = f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else ""

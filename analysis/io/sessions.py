@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,45 +20,47 @@ SESSION_COLUMNS = [
 ]
 
 
+def _session_problems(row: pd.Series, periods: pd.DataFrame) -> list[tuple[str, str]]:
+    """(column, problem) of one session record."""
+    found = [(column, f"{row[column]!r} is not one of {list(allowed)}")
+             for column, allowed in (("community", COMMUNITIES), ("period", PERIODS),
+                                     ("category", tuple(CATEGORIES)),
+                                     ("mode", ("group", "individual")))
+             if row[column] not in allowed]
+    try:
+        date = dt.date.fromisoformat(row["date"])
+    except ValueError:
+        found.append(("date", f"{row['date']!r} is not a date (YYYY-MM-DD)"))
+    else:
+        if row["period"] in periods.index and not (
+                periods.loc[row["period"], "start"] <= date < periods.loc[row["period"], "end"]):
+            found.append(("date", f"{row['date']} is outside period {row['period']}"))
+        if row["community"] in COMMUNITY_START and date < COMMUNITY_START[row["community"]]:
+            found.append(("date", f"{row['date']} is before {row['community']} started"))
+    found += [(column, f"{row[column]!r} is not a whole number >= {least}")
+              for column, least in (("duration_min", 1), ("peers_leading", 0),
+                                    ("peers_assisting", 0))
+              if not re.fullmatch(r"[0-9]+", str(row[column])) or int(row[column]) < least]
+    return found
+
+
 def validate_sessions(frame: pd.DataFrame, name: str = "sessions") -> pd.DataFrame:
     """Check session records (:data:`SESSION_COLUMNS`, all strings as read from CSV): known
     communities, periods and categories; an ISO date inside its period and after the
     community started; ``mode`` group or individual; whole, positive durations and peer
-    counts. Raises :class:`analysis.registry.InputError` naming ``name``, the line and
+    counts. Raises :class:`analysis.io.files.InputError` naming ``name``, the line and
     the column of the first problems; returns the frame with numeric columns as integers."""
-
     missing = [c for c in SESSION_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{name}, line 1: missing column(s) {missing}")
     periods = period_table().set_index("period")
-    problems = []
-
-    def fail(line, column, text):
-        problems.append(f"{name}, line {line}, column {column!r}: {text}")
-
-    for line, row in frame.iterrows():
-        for column, allowed in (("community", COMMUNITIES), ("period", PERIODS),
-                                ("category", tuple(CATEGORIES)),
-                                ("mode", ("group", "individual"))):
-            if row[column] not in allowed:
-                fail(line, column, f"{row[column]!r} is not one of {list(allowed)}")
-        try:
-            date = dt.date.fromisoformat(row["date"])
-        except ValueError:
-            fail(line, "date", f"{row['date']!r} is not a date (YYYY-MM-DD)")
-        else:
-            if row["period"] in periods.index and not (
-                periods.loc[row["period"], "start"] <= date < periods.loc[row["period"], "end"]
-            ):
-                fail(line, "date", f"{row['date']} is outside period {row['period']}")
-            if row["community"] in COMMUNITY_START and date < COMMUNITY_START[row["community"]]:
-                fail(line, "date", f"{row['date']} is before {row['community']} started")
-        for column, least in (("duration_min", 1), ("peers_leading", 0), ("peers_assisting", 0)):
-            if not str(row[column]).isdigit() or int(row[column]) < least:
-                fail(line, column, f"{row[column]!r} is not a whole number >= {least}")
+    problems = [f"{name}, line {line}, column {column!r}: {text}"
+                for line, row in frame.iterrows()
+                for column, text in _session_problems(row, periods)]
     if frame["session_id"].duplicated().any():
         line = frame.index[frame["session_id"].duplicated()][0]
-        fail(line, "session_id", f"{frame.loc[line, 'session_id']!r} repeated")
+        problems.append(f"{name}, line {line}, column 'session_id': "
+                        f"{frame.loc[line, 'session_id']!r} repeated")
     if problems:
         raise InputError("invalid session records:\n  " + "\n  ".join(problems[:20]))
     out = frame[SESSION_COLUMNS].copy()

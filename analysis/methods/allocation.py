@@ -60,21 +60,10 @@ def allocate(
     if (rows < 0).any() or (columns < 0).any():
         raise ValueError("margins must be non-negative")
     model = cp_model.CpModel()
-    cells = {}
-    gaps = []
+    cells, gaps = {}, []
     for r, r_total in rows.items():
         for c, c_total in columns.items():
-            low = (
-                int(lower.loc[r, c])
-                if lower is not None and r in lower.index and c in lower.columns
-                else 0
-            )
-            high = (
-                int(upper.loc[r, c])
-                if upper is not None and r in upper.index and c in upper.columns
-                else total
-            )
-            x = model.NewIntVar(low, high, f"x[{r},{c}]")
+            x = model.NewIntVar(_bound(lower, r, c, 0), _bound(upper, r, c, total), f"x[{r},{c}]")
             cells[r, c] = x
             gap = model.NewIntVar(0, total * total, f"g[{r},{c}]")
             model.AddAbsEquality(gap, total * x - int(r_total) * int(c_total))
@@ -87,8 +76,7 @@ def allocate(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 30.0
-    status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ValueError(
             f"no integer table has these margins within the bounds: rows "
             f"{rows.to_dict()}, columns {columns.to_dict()}"

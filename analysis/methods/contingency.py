@@ -23,67 +23,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 from scipy import stats as sps
 
-from analysis.methods.tidy import check_alternative, one_row
+from analysis.methods.fisher_network import fisher_exact_rxc
+from analysis.methods.tidy import check_alternative, count_table, one_row
 
 __all__ = [
     "EXACT_P",
-    "FISHER_REL_TOL",
     "chi2_goodness_of_fit",
     "chi2_independence",
     "fisher_exact",
-    "fisher_exact_rxc",
     "likelihood_ratio_independence",
     "reports_exact_p",
 ]
 
 
-#: Relative tolerance used when deciding whether a table is "no more probable"
-#: than the observed one in the r x c Fisher test (the value R's
-#: ``fisher.test`` uses for 2 x 2 tables: ``relErr <- 1 + 10^(-7)``).
-FISHER_REL_TOL = 1e-7
 
 
-def _count_table(table: Any) -> np.ndarray:
-    """Validate a contingency table of counts and return it as int64.
-
-    Raises ValueError for: non-2-D input, fewer than 2 rows or columns,
-    non-finite, negative or non-integer entries, and any zero row or column
-    sum (SPSS silently drops empty categories; here they must be removed
-    explicitly so that df is unambiguous).
-    """
-    arr = table.to_numpy() if isinstance(table, pd.DataFrame) else np.asarray(table)
-    try:
-        arr = arr.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("table must contain numeric counts") from exc
-    if arr.ndim != 2:
-        raise ValueError(f"table must be two-dimensional, got {arr.ndim} dimension(s)")
-    if arr.shape[0] < 2 or arr.shape[1] < 2:
-        raise ValueError(f"table must have at least 2 rows and 2 columns, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("table contains non-finite values (NaN or inf)")
-    if np.any(arr < 0):
-        raise ValueError("table contains negative counts")
-    if np.any(arr != np.round(arr)):
-        raise ValueError("table contains non-integer counts")
-    counts = arr.astype(np.int64)
-    zero_rows = np.flatnonzero(counts.sum(axis=1) == 0)
-    zero_cols = np.flatnonzero(counts.sum(axis=0) == 0)
-    if zero_rows.size or zero_cols.size:
-        raise ValueError(
-            "table has a zero margin (row sum or column sum is 0): "
-            f"zero rows at index {zero_rows.tolist()}, zero columns at index "
-            f"{zero_cols.tolist()}; drop empty categories first"
-        )
-    return counts
-
-
-# ---------------------------------------------------------------------------
-# contingency tables
-# ---------------------------------------------------------------------------
 def chi2_independence(table: Any, correction: bool = False) -> pd.DataFrame:
     """Pearson chi-square test of independence for an r x c table of counts.
 
@@ -124,7 +80,7 @@ def chi2_independence(table: Any, correction: bool = False) -> pd.DataFrame:
     SPSS equivalent: CROSSTABS /STATISTICS=CHISQ, rows "Pearson Chi-Square"
     and "Continuity Correction".
     """
-    counts = _count_table(table)
+    counts = count_table(table)
     apply_yates = bool(correction) and counts.shape == (2, 2)
     res = sps.chi2_contingency(counts, correction=apply_yates)
     expected = np.asarray(res.expected_freq, dtype=float)
@@ -172,7 +128,7 @@ def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
     ``lambda_="log-likelihood"`` and no continuity correction.  SPSS
     equivalent: CROSSTABS /STATISTICS=CHISQ, row "Likelihood Ratio".
     """
-    counts = _count_table(table)
+    counts = count_table(table)
     res = sps.chi2_contingency(counts, correction=False, lambda_="log-likelihood")
     return one_row(
         "G",
@@ -183,135 +139,6 @@ def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
         n=int(counts.sum()),
         min_expected=float(np.min(res.expected_freq)),
     )
-
-
-def fisher_exact_rxc(table: Any, rel_tol: float = FISHER_REL_TOL) -> tuple[float, float]:
-    """Exact two-sided Fisher(-Freeman-Halton) p-value for an r x c table.
-
-    Sums the multivariate hypergeometric null probabilities
-
-        P(T) = prod(R_i!) prod(C_j!) / (N! prod(t_ij!))
-
-    of all tables T with the observed row and column margins for which
-    ``P(T) <= P(observed) * (1 + rel_tol)``.  This is the p-value definition
-    of R's ``fisher.test`` and of SPSS Exact Tests.
-
-    Parameters
-    ----------
-    table : array-like or pandas.DataFrame
-        r x c table of non-negative integer counts (r, c >= 2; 2 x 2 allowed),
-        no zero margins.
-    rel_tol : float, default 1e-7
-        Relative tolerance for "no more probable than the observed table",
-        so that tables tied in probability with the observed one are not
-        lost to floating-point error (R uses 1e-7).
-
-    Returns
-    -------
-    tuple of (float, float)
-        ``(p, p_observed_table)``: the two-sided p-value (clipped to 1) and
-        the null probability of the observed table.
-
-    Notes
-    -----
-    Exact enumeration organised as a network algorithm (Mehta & Patel 1983):
-    the table is filled column by column; a node is (column index, multiset
-    of remaining row sums), since the completions of a partial table depend
-    only on that.  For every node the exact minimum and maximum of the
-    completions' log-probability terms are found by memoised dynamic
-    programming, and the total probability of all completions has a closed
-    form (sum over tables with margins a, b of prod 1/x! = N'!/(prod a! prod
-    b!)).  A partial table whose every completion is at most as probable as
-    the observed table contributes that closed-form total at once; one whose
-    every completion is more probable is dropped; only the rest is expanded.
-    Partial tables reaching the same node with the same accumulated
-    log-probability (to 1e-10) are merged.  The result is the same as
-    summing over a full enumeration (verified in the tests against
-    brute force), but runs in milliseconds for the papers' tables
-    (n <= 62).  Log-factorials come from :func:`scipy.special.gammaln`.
-    """
-    counts = _count_table(table)
-    if counts.shape[0] > counts.shape[1]:
-        counts = counts.T  # fewer rows -> shorter node keys, fewer column choices
-    c = counts.shape[1]
-    row_sums = counts.sum(axis=1)
-    col_sums = [int(v) for v in counts.sum(axis=0)]
-    n = int(counts.sum())
-    lf_arr = special.gammaln(np.arange(n + 1, dtype=float) + 1.0)
-    lf = lf_arr.tolist()
-    const = float(lf_arr[row_sums].sum() + lf_arr[counts.sum(axis=0)].sum() - lf_arr[n])
-    log_p_obs = const - float(lf_arr[counts].sum())
-    # a table with log-term s = sum(log t_ij!) counts iff const - s <= threshold
-    threshold = log_p_obs + math.log1p(rel_tol)
-    lf_cols_tail = [sum(lf[v] for v in col_sums[j:]) for j in range(c + 1)]
-
-    Node = tuple[int, tuple[int, ...]]
-    transitions: dict[Node, list[tuple[float, Node]]] = {}
-    bounds: dict[Node, tuple[float, float]] = {}
-
-    def column_choices(total: int, rem: tuple[int, ...]) -> list[tuple[int, ...]]:
-        # all x with sum(x) == total and 0 <= x_i <= rem_i
-        out: list[tuple[int, ...]] = []
-        suffix = [sum(rem[i:]) for i in range(len(rem) + 1)]
-
-        def rec(i: int, left: int, prefix: tuple[int, ...]) -> None:
-            if i == len(rem) - 1:
-                out.append((*prefix, left))
-                return
-            for v in range(max(0, left - suffix[i + 1]), min(rem[i], left) + 1):
-                rec(i + 1, left - v, (*prefix, v))
-
-        rec(0, total, ())
-        return out
-
-    def node_bounds(node: Node) -> tuple[float, float]:
-        # (min, max) over completions of sum(log x!) for the remaining cells
-        if node in bounds:
-            return bounds[node]
-        j, rem = node
-        if j == c - 1:
-            s = sum(lf[v] for v in rem)
-            bounds[node] = (s, s)
-            return bounds[node]
-        trans: list[tuple[float, Node]] = []
-        lo, hi = math.inf, -math.inf
-        for x in column_choices(col_sums[j], rem):
-            cost = sum(lf[v] for v in x)
-            child: Node = (j + 1, tuple(sorted(r - v for r, v in zip(rem, x, strict=True))))
-            child_lo, child_hi = node_bounds(child)
-            lo = min(lo, cost + child_lo)
-            hi = max(hi, cost + child_hi)
-            trans.append((cost, child))
-        transitions[node] = trans
-        bounds[node] = (lo, hi)
-        return bounds[node]
-
-    def log_total(node: Node) -> float:
-        # log of sum over completions of prod 1/x! (closed form)
-        j, rem = node
-        return lf[sum(rem)] - sum(lf[v] for v in rem) - lf_cols_tail[j]
-
-    root: Node = (0, tuple(sorted(int(v) for v in row_sums)))
-    node_bounds(root)
-    terms: list[float] = []
-    stage: dict[Node, dict[float, tuple[float, int]]] = {root: {0.0: (0.0, 1)}}
-    while stage:
-        nxt: dict[Node, dict[float, tuple[float, int]]] = {}
-        for node, pasts in stage.items():
-            s_lo, s_hi = bounds[node]
-            for acc, weight in pasts.values():
-                need = const - threshold - acc  # completion counts iff s >= need
-                if s_lo >= need:
-                    terms.append(weight * math.exp(const - acc + log_total(node)))
-                elif s_hi >= need:
-                    for cost, child in transitions[node]:
-                        new_acc = acc + cost
-                        bucket = nxt.setdefault(child, {})
-                        key = round(new_acc, 10)
-                        first_acc, old_weight = bucket.get(key, (new_acc, 0))
-                        bucket[key] = (first_acc, old_weight + weight)
-        stage = nxt
-    return min(1.0, math.fsum(terms)), math.exp(log_p_obs)
 
 
 def fisher_exact(
@@ -372,7 +199,7 @@ def fisher_exact(
     check_alternative(alternative)
     if method not in ("exact", "monte-carlo"):
         raise ValueError(f"method must be 'exact' or 'monte-carlo', got {method!r}")
-    counts = _count_table(table)
+    counts = count_table(table)
     n = int(counts.sum())
     if counts.shape == (2, 2):
         res = sps.fisher_exact(counts, alternative=alternative)

@@ -36,11 +36,14 @@ __all__ = [
 
 def chi2_tables(tables: np.ndarray) -> np.ndarray:
     """Pearson's chi-square of independence for each table in a stack ``(m, r, c)``,
-    vectorised (equal to :func:`analysis.stats.chi2_independence`, tested)."""
+    vectorised (equal to :func:`analysis.methods.contingency.chi2_independence`, tested)."""
     tables = np.asarray(tables, dtype=float)
     total = tables.sum(axis=(1, 2))[:, None, None]
     expected = tables.sum(axis=2)[:, :, None] * tables.sum(axis=1)[:, None, :] / total
-    return ((tables - expected) ** 2 / expected).sum(axis=(1, 2))
+    gap = tables - expected
+    np.square(gap, out=gap)
+    np.divide(gap, expected, out=gap)
+    return gap.sum(axis=(1, 2))
 
 
 def expected_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -183,10 +186,72 @@ def _completions(tables: np.ndarray, pair: tuple[tuple[int, int], tuple[int, int
     other = pair_sum[:, None] - values[None, :]
     valid = (other >= low[i2, j2]) & (other <= high[i2, j2])
     draw, column = np.nonzero(valid)
-    completed = tables[draw].copy()
+    completed = tables[draw]  # a copy: fancy indexing
     completed[:, i1, j1] = values[column]
     completed[:, i2, j2] = other[draw, column]
     return draw, completed, valid.sum(axis=1)
+
+
+def _draw_round(proposal: _Proposal, shape: tuple[int, int], bands: tuple, size: int,
+                rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """One round of the sampler: ``size`` draws, each completed in every way its last two
+    cells allow. Returns the draw of each completion, the completed tables, their
+    chi-square, and the log of their weight for a uniform target."""
+    low, high, pair = bands
+    tables, log_w = sample_tables(proposal, shape, size, rng)
+    draw, completed, counts = _completions(tables, pair, low, high)
+    statistic = chi2_tables(completed)
+    log_unit = math.log(proposal.suffix[0][proposal.total]) - log_w[draw] - np.log(counts[draw])
+    return draw, completed, statistic, log_unit
+
+
+def _retuned(proposal: _Proposal, bands: tuple, completed: np.ndarray, statistic: np.ndarray,
+             log_unit: np.ndarray, window: tuple[float, float], elite: float,
+             floor: float) -> _Proposal:
+    """The cross-entropy update: each cell's weights set to the importance-weighted
+    frequencies of its values among the elite draws, mixed with ``floor`` of the uniform."""
+    low, high, _pair = bands
+    lo, hi = window
+    distance = np.abs(statistic - (lo + hi) / 2)
+    inside = distance < (hi - lo) / 2
+    keep = inside if inside.sum() >= elite * len(completed) else (
+        distance <= np.quantile(distance, elite))
+    ratio = np.exp(log_unit[keep] - log_unit[keep].max())
+    tuned = len(proposal.cells) - 2
+    weights = []
+    for k, (i, j) in enumerate(proposal.cells):
+        values = proposal.values[k]  # noqa: PD011
+        if k >= tuned:
+            weights.append(np.ones(len(values)))
+            continue
+        frequency = np.bincount(completed[keep, i, j] - values[0], weights=ratio,
+                                minlength=len(values))
+        frequency = frequency / frequency.sum()
+        weights.append((1 - floor) * frequency + floor / len(values))
+    return _proposal(low, high, proposal.total, tuple(weights))
+
+
+def _feasible_set(draw: np.ndarray, completed: np.ndarray, statistic: np.ndarray,
+                  log_unit: np.ndarray, window: tuple[float, float], draws: int,
+                  band_count: int) -> Feasible:
+    """The estimate and the witnesses of the final round."""
+    shape = completed.shape[1:]
+    accepted = (statistic >= window[0]) & (statistic < window[1])
+    per_draw = np.bincount(draw, weights=np.where(accepted, np.exp(log_unit), 0.0),
+                           minlength=draws)
+    estimate = per_draw.mean()
+    error = per_draw.std(ddof=1) / math.sqrt(draws)
+    found = completed[accepted]
+    if len(found) == 0:
+        return Feasible(np.zeros((0, *shape), dtype=np.int64), np.zeros(0), band_count, 0.0,
+                        0.0, 3.0 * band_count / draws, draws, 0)
+    unique, inverse = np.unique(found.reshape(len(found), -1), axis=0, return_inverse=True)
+    weight = np.bincount(inverse.ravel(), weights=np.exp(log_unit[accepted]))
+    return Feasible(witnesses=unique.reshape(len(unique), *shape), weights=weight / weight.sum(),
+                    band_tables=band_count, estimate=float(estimate),
+                    low=float(max(estimate - 1.96 * error, 0.0)),
+                    high=float(estimate + 1.96 * error), draws=draws,
+                    accepted=int(accepted.sum()))
 
 
 def feasible_tables(low: np.ndarray, high: np.ndarray, total: int, window: tuple[float, float],
@@ -209,60 +274,13 @@ def feasible_tables(low: np.ndarray, high: np.ndarray, total: int, window: tuple
     for a given ``seed``.
     """
     rng = np.random.default_rng(seed)
-    shape = low.shape
-    band_count = count_band_tables(low, high, total)
     cells = _free_cells(low, high)
-    pair = (cells[-2], cells[-1])
+    bands = (low, high, (cells[-2], cells[-1]))
     proposal = _proposal(low, high, total)
-    lo, hi = window
-    centre = (lo + hi) / 2
-
-    def run(size: int):
-        tables, log_w = sample_tables(proposal, shape, size, rng)
-        draw, completed, counts = _completions(tables, pair, low, high)
-        statistic = chi2_tables(completed)
-        log_unit = math.log(proposal.suffix[0][total]) - log_w[draw] - np.log(counts[draw])
-        return draw, completed, statistic, log_unit
-
-    tuned = len(cells) - 2
     for _ in range(rounds):
-        _draw, completed, statistic, log_unit = run(draws // 2)
-        distance = np.abs(statistic - centre)
-        inside = distance < (hi - lo) / 2
-        keep = inside if inside.sum() >= elite * len(completed) else (
-            distance <= np.quantile(distance, elite))
-        ratio = np.exp(log_unit[keep] - log_unit[keep].max())
-        weights = []
-        for k, (i, j) in enumerate(proposal.cells):
-            values = proposal.values[k]  # noqa: PD011
-            if k >= tuned:
-                weights.append(np.ones(len(values)))
-                continue
-            frequency = np.bincount(completed[keep, i, j] - values[0], weights=ratio,
-                                    minlength=len(values))
-            frequency = frequency / frequency.sum()
-            weights.append((1 - floor) * frequency + floor / len(values))
-        proposal = _proposal(low, high, total, tuple(weights))
-    _draw, completed, statistic, log_unit = run(draws)
-    accepted = (statistic >= lo) & (statistic < hi)
-    per_draw = np.bincount(_draw, weights=np.where(accepted, np.exp(log_unit), 0.0),
-                           minlength=draws)
-    estimate = per_draw.mean()
-    error = per_draw.std(ddof=1) / math.sqrt(draws)
-    found = completed[accepted]
-    if len(found) == 0:
-        return Feasible(np.zeros((0, *shape), dtype=np.int64), np.zeros(0), band_count, 0.0,
-                        0.0, 3.0 * band_count / draws, draws, 0)
-    flat = found.reshape(len(found), -1)
-    unique, inverse = np.unique(flat, axis=0, return_inverse=True)
-    weight = np.bincount(inverse.ravel(), weights=np.exp(log_unit[accepted]))
-    return Feasible(
-        witnesses=unique.reshape(len(unique), *shape),
-        weights=weight / weight.sum(),
-        band_tables=band_count,
-        estimate=float(estimate),
-        low=float(max(estimate - 1.96 * error, 0.0)),
-        high=float(estimate + 1.96 * error),
-        draws=draws,
-        accepted=int(accepted.sum()),
-    )
+        _draw, completed, statistic, log_unit = _draw_round(proposal, low.shape, bands,
+                                                            draws // 2, rng)
+        proposal = _retuned(proposal, bands, completed, statistic, log_unit, window, elite,
+                            floor)
+    return _feasible_set(*_draw_round(proposal, low.shape, bands, draws, rng), window, draws,
+                         count_band_tables(low, high, total))

@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ALTERNATIVES", "check_alternative", "one_row", "sample_values"]
+__all__ = [
+    "ALTERNATIVES",
+    "check_alternative",
+    "count_table",
+    "one_row",
+    "sample_values",
+]
 
 
 ALTERNATIVES = ("two-sided", "less", "greater")
@@ -50,3 +56,43 @@ def sample_values(x: Any, name: str, min_n: int) -> np.ndarray:
 def check_alternative(alternative: str) -> None:
     if alternative not in ALTERNATIVES:
         raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
+
+
+def count_table(table: Any) -> np.ndarray:
+    """Validate a contingency table of counts and return it as int64.
+
+    Raises ValueError for: non-2-D input, fewer than 2 rows or columns,
+    non-finite, negative or non-integer entries, and any zero row or column
+    sum (SPSS silently drops empty categories; here they must be removed
+    explicitly so that df is unambiguous).
+    """
+    arr = table.to_numpy() if isinstance(table, pd.DataFrame) else np.asarray(table)
+    try:
+        arr = arr.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("table must contain numeric counts") from exc
+    if arr.ndim != 2:
+        raise ValueError(f"table must be two-dimensional, got {arr.ndim} dimension(s)")
+    if arr.shape[0] < 2 or arr.shape[1] < 2:
+        raise ValueError(f"table must have at least 2 rows and 2 columns, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("table contains non-finite values (NaN or inf)")
+    if np.any(arr < 0):
+        raise ValueError("table contains negative counts")
+    if np.any(arr != np.round(arr)):
+        raise ValueError("table contains non-integer counts")
+    counts = arr.astype(np.int64)
+    zero_rows = np.flatnonzero(counts.sum(axis=1) == 0)
+    zero_cols = np.flatnonzero(counts.sum(axis=0) == 0)
+    if zero_rows.size or zero_cols.size:
+        raise ValueError(
+            "table has a zero margin (row sum or column sum is 0): "
+            f"zero rows at index {zero_rows.tolist()}, zero columns at index "
+            f"{zero_cols.tolist()}; drop empty categories first"
+        )
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# contingency tables
+# ---------------------------------------------------------------------------

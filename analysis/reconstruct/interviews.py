@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.checks.granularity import consumer_rating_n
+from analysis.io.annotations import measure_value
 from analysis.io.interviews import INTERVIEW_COLUMNS
 from analysis.io.questionnaire import (
     CAREGIVER_QUESTIONS,
@@ -30,6 +31,7 @@ from analysis.io.questionnaire import (
     STRESS_REASONS,
     T_TESTS,
     TABLE3_ITEMS,
+    stem_of,
 )
 from analysis.io.registry import printed_text, value
 from analysis.methods.allocation import apportion
@@ -176,9 +178,9 @@ def _score_sample(registry: pd.DataFrame, providers: pd.DataFrame, seed: int
     split so that the 5 later providers average the printed 7.80."""
     n = len(providers)
     later = int((providers["wave"] == "later").sum())
-    mean = printed_text(registry, "fan2019.table2.confidence.peers.mean")
-    sd = printed_text(registry, "fan2019.table2.confidence.peers.sd")
-    later_mean = float(value(registry, "fan2019.results.confidence_continue.later_peers.mean"))
+    stem = stem_of("fan2019", "confidence", "peer")
+    mean, sd = printed_text(registry, f"{stem}.mean"), printed_text(registry, f"{stem}.sd")
+    later_mean = float(measure_value(registry, "confidence_later_mean"))
     s, q = closest_pair(n, mean, sd, 0, 10)
     later_sum = round(later_mean * later)
     for attempt in range(20):
@@ -190,31 +192,27 @@ def _score_sample(registry: pd.DataFrame, providers: pd.DataFrame, seed: int
     raise ValueError("no confidence sample with the printed later-group mean")
 
 
-def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
-                           registry: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Interview records of both papers (:data:`INTERVIEW_COLUMNS`), from the participant
-    tables and the printed outcome numbers; deterministic for a given ``seed``."""
-    rng = np.random.default_rng(seed)
-    rows: list[dict] = []
-    # fan2018, December 2014: consumers (3 not assessed), caregivers and peers of the first
-    # two communities
+def _fan2018_answers(rows: list, people18: pd.DataFrame, registry: pd.DataFrame,
+                     rng: np.random.Generator) -> None:
+    """fan2018, December 2014: consumers (3 not assessed), caregivers and peers of the first
+    two communities, the printed number of yes answers to each question."""
     framed = people18[people18["evaluated"] != ""]
     not_assessed = set(framed.loc[framed["evaluated"] == "no", "person_id"])
     for question, role in FAN2018_QUESTIONS.items():
         group = framed[framed["role"] == role]
         asked = group[~group["person_id"].isin(not_assessed)]
-        k = _count(registry, f"fan2018.results.{question}.{role}s.count")
+        k = _count(registry, f"{stem_of('fan2018', question, role)}.count")
         _yes_no(rows, "fan2018", group, question, _choose(asked, k, rng), not_assessed)
-    # fan2019 follow-up
-    evaluated = people19[people19["evaluated"] == "yes"]
-    providers = evaluated[evaluated["role"] == "peer"]
-    consumers = evaluated[evaluated["role"] == "consumer"]
-    carers = evaluated[evaluated["role"] == "caregiver"]
-    table2 = "fan2019.table2.{}.peers.count"
+
+
+def _provider_answers(rows: list, providers: pd.DataFrame, registry: pd.DataFrame,
+                      rng: np.random.Generator, seed: int) -> None:
+    """fan2019 Table 2 and Results: the providers' yes/no answers (the reasons for stress
+    asked of the stressed, "wish to quit" of the unwilling), ratings and confidence."""
     for question in ("overall_satisfied_with_the_peer_service",
                      "qualified_to_be_peer_service_providers",
                      "feel_stressful_to_be_peer_service_providers", "willing_to_continue"):
-        k = _count(registry, table2.format(question))
+        k = _count(registry, f"{stem_of('fan2019', question, 'peer')}.count")
         chosen = _choose(providers, k, rng)
         if question == "feel_stressful_to_be_peer_service_providers":
             stressed = chosen
@@ -223,25 +221,31 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
         _yes_no(rows, "fan2019", providers, question, chosen)
     for question, row_id in STRESS_REASONS.items():
         among = providers[providers["person_id"].isin(stressed)]
-        chosen = _choose(among, _count(registry, row_id), rng)
-        _yes_no(rows, "fan2019", providers, question, chosen)
+        _yes_no(rows, "fan2019", providers, question, _choose(among, _count(registry, row_id), rng))
     _yes_no(rows, "fan2019", providers, "wish_to_quit", unwilling)
+    later = int((providers["wave"] == "later").sum())
     for question in PROVIDER_RATINGS:
-        mean = printed_text(registry, f"fan2019.table2.{question}.peers.mean")
-        sd = printed_text(registry, f"fan2019.table2.{question}.peers.sd")
-        later = int((providers["wave"] == "later").sum())
-        split = _even_split(rating_splits(len(providers), mean, sd, 1, 5, later))
+        stem = stem_of("fan2019", question, "peer")
+        split = _even_split(rating_splits(len(providers), printed_text(registry, f"{stem}.mean"),
+                                          printed_text(registry, f"{stem}.sd"), 1, 5, later))
         _ratings(rows, providers, question, "rating", split["first"], split["second"], 1, rng)
     first, second = _score_sample(registry, providers, seed)
     _ratings(rows, providers, "confidence", "score", first, second, 0, rng)
-    for role, group in (("peers", providers), ("consumers", consumers)):
+
+
+def _benefit_answers(rows: list, groups: dict[str, pd.DataFrame], registry: pd.DataFrame,
+                     rng: np.random.Generator) -> None:
+    """fan2019 Table 3: the perceived benefits of providers and consumers (the consumers'
+    mood split by wave as printed; the same 13 consumers for both disease-related items)."""
+    mood = "emotion_and_self_perception_improve_mood_and_feeling_cared_about"
+    for role, group in groups.items():
         for question in TABLE3_ITEMS:
-            k = _count(registry, f"fan2019.table3.{question}.{role}.count")
+            k = _count(registry, f"{stem_of('fan2019', question, role)}.count")
             by_wave = None
-            if role == "consumers" and question.endswith("improve_mood_and_feeling_cared_about"):
-                by_wave = {w: _count(registry, f"fan2019.results.improve_mood.{w}_consumers.count")
-                           for w in ("initial", "later")}
-            if role == "consumers" and question == "disease_related_disease_become_more_stable":
+            if role == "consumer" and question == mood:
+                by_wave = {w: int(measure_value(registry, f"answers.consumer.{mood}.{w}",
+                                                "count")) for w in ("initial", "later")}
+            if role == "consumer" and question == "disease_related_disease_become_more_stable":
                 # "13 (31%) consumers reported benefit in disease-related aspects, such as the
                 # improvement in knowledge about mental illness and illness stability": both
                 # items are 13, read as the same 13 people
@@ -252,9 +256,16 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
                     _yes_no(rows, "fan2019", group, question, knowing)
                     continue
             _yes_no(rows, "fan2019", group, question, _choose(group, k, rng, by_wave))
+
+
+def _consumer_answers(rows: list, consumers: pd.DataFrame, registry: pd.DataFrame,
+                      rng: np.random.Generator) -> None:
+    """fan2019 Table 4: the consumers' yes/no answers, and their ratings from the n that
+    fits every printed mean and SD (41: one initial consumer gave none), split between the
+    waves as the printed t tests require."""
     for question in ("overall_satisfied_with_the_peer_service_providers_and_service",
                      "continuous_participation_willingness"):
-        k = _count(registry, f"fan2019.table4.{question}.consumers.count")
+        k = _count(registry, f"{stem_of('fan2019', question, 'consumer')}.count")
         _yes_no(rows, "fan2019", consumers, question, _choose(consumers, k, rng))
     n_rated = max(consumer_rating_n(registry)["grimmer_ns"].map(set).pipe(
         lambda sets: set.intersection(*sets)) or {len(consumers)})
@@ -262,9 +273,9 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
                                   .sort_values().to_numpy())[: len(consumers) - n_rated])
     later = int(((consumers["wave"] == "later") & ~consumers["person_id"].isin(missing)).sum())
     for question in CONSUMER_RATINGS:
-        mean = printed_text(registry, f"fan2019.table4.{question}.consumers.mean")
-        sd = printed_text(registry, f"fan2019.table4.{question}.consumers.sd")
-        splits = rating_splits(n_rated, mean, sd, 1, 5, later)
+        stem = stem_of("fan2019", question, "consumer")
+        splits = rating_splits(n_rated, printed_text(registry, f"{stem}.mean"),
+                               printed_text(registry, f"{stem}.sd"), 1, 5, later)
         if question in T_TESTS:
             split = _matching_split(splits,
                                     printed_text(registry, f"{T_TESTS[question]}.statistic"),
@@ -273,18 +284,41 @@ def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
             split = _even_split(splits)
         _ratings(rows, consumers, question, "rating", split["first"], split["second"], 1, rng,
                  missing)
+
+
+def _caregiver_answers(rows: list, carers: pd.DataFrame, people19: pd.DataFrame,
+                       registry: pd.DataFrame, rng: np.random.Generator) -> None:
+    """fan2019 Results: Caregivers: each question asked of all caregivers, or of those of
+    providers or of consumers; the one unwilling caregiver is of the initial communities."""
+    roles = people19.set_index("person_id")["role"]
     for question, (row_id, among) in CAREGIVER_QUESTIONS.items():
-        roles = people19.set_index("person_id")["role"]
         asked = carers if among == "all" else carers[carers["cares_for"].map(roles) == among]
         k = _count(registry, row_id)
         if question == "willing_family_continue":
             # "Only one caregiver from the initial communities showed a negative attitude"
-            refusing = _count(registry,
-                              "fan2019.results.negative_attitude.initial_caregivers.count")
+            refusing = int(measure_value(registry, "negative_attitude_initial"))
             by_wave = {"initial": int((asked["wave"] == "initial").sum()) - refusing,
                        "later": int((asked["wave"] == "later").sum())}
             chosen = _choose(asked, k, rng, by_wave)
         else:
             chosen = _choose(asked, k, rng)
         _yes_no(rows, "fan2019", asked, question, chosen)
+
+
+def reconstruct_interviews(people18: pd.DataFrame, people19: pd.DataFrame,
+                           registry: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Interview records of both papers (:data:`analysis.io.interviews.INTERVIEW_COLUMNS`),
+    from the participant tables and the printed outcome numbers; deterministic for a given
+    ``seed``."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict] = []
+    _fan2018_answers(rows, people18, registry, rng)
+    evaluated = people19[people19["evaluated"] == "yes"]
+    providers = evaluated[evaluated["role"] == "peer"]
+    consumers = evaluated[evaluated["role"] == "consumer"]
+    _provider_answers(rows, providers, registry, rng, seed)
+    _benefit_answers(rows, {"peer": providers, "consumer": consumers}, registry, rng)
+    _consumer_answers(rows, consumers, registry, rng)
+    _caregiver_answers(rows, evaluated[evaluated["role"] == "caregiver"], people19, registry,
+                       rng)
     return pd.DataFrame(rows, columns=INTERVIEW_COLUMNS)

@@ -73,6 +73,35 @@ def _stated(registry: pd.DataFrame, token: str) -> float:
     return float(value(registry, token))
 
 
+def _rule_of_each_cell() -> dict[tuple[str, str], dict]:
+    """The stated rule covering each community x period; a stated absence ("no session in
+    Tuanjiehu") is an exception to the general rule, any other overlap an error."""
+    covered: dict[tuple[str, str], dict] = {}
+    for rule in frequency_rules():
+        for key in ((c, p) for c in rule["communities"] for p in rule["periods"]):
+            previous = covered.get(key)
+            if previous is None or previous["kind"] == rule["kind"] == "none":
+                covered[key] = rule
+            elif "none" in (previous["kind"], rule["kind"]):
+                covered[key] = previous if previous["kind"] == "none" else rule
+            else:
+                raise ValueError(f"{key} is covered by two rules")
+    return covered
+
+
+def _band(rule: dict, weeks: float, registry: pd.DataFrame, tolerance: float) -> tuple[int, int]:
+    """The fewest and most sessions ``rule`` allows over ``weeks`` active weeks."""
+    span = weeks if rule["unit"] == "week" else weeks * DAYS_PER_WEEK / DAYS_PER_MONTH
+    a, b = _stated(registry, rule["low"]), _stated(registry, rule["high"])
+    if rule["kind"] == "interval":
+        low = math.ceil(span / (b + tolerance) - 1e-12)
+        high = math.floor(span / (a - tolerance) + 1e-12) if a > tolerance else 10**6
+    else:
+        low = math.ceil(span * (a - tolerance) - 1e-12)
+        high = math.floor(span * (b + tolerance) + 1e-12)
+    return max(low, 1), high
+
+
 def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:
     """Bounds on the number of sessions in every community x period cell of fan2018 Fig. 1.
 
@@ -87,43 +116,23 @@ def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFr
     """
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be in [0, 1), not {tolerance!r}")
-    covered: dict[tuple[str, str], dict] = {}
-    for rule in frequency_rules():
-        for community in rule["communities"]:
-            for period in rule["periods"]:
-                key = (community, period)
-                previous = covered.get(key)
-                if previous is None or previous["kind"] == rule["kind"] == "none":
-                    covered[key] = rule
-                elif "none" in (previous["kind"], rule["kind"]):
-                    # a stated absence is an exception to the general rule
-                    covered[key] = previous if previous["kind"] == "none" else rule
-                else:
-                    raise ValueError(f"{key} is covered by two rules")
+    covered = _rule_of_each_cell()
     rows = []
-    for community in COMMUNITIES:
-        for period in PERIODS:
-            weeks = active_weeks(community, period)
-            rule = covered.get((community, period))
-            if weeks == 0 or rule is None or rule["kind"] == "none":
-                reason = "not started" if weeks == 0 else (rule or {}).get("rule", "")
-                if weeks > 0 and rule is None:
-                    raise ValueError(f"no stated frequency covers {community} {period}")
-                rows.append({"community": community, "period": period, "rule": reason,
-                             "weeks": weeks, "low": 0, "high": 0, "structural_zero": True})
-                continue
-            span = weeks if rule["unit"] == "week" else weeks * DAYS_PER_WEEK / DAYS_PER_MONTH
-            a, b = _stated(registry, rule["low"]), _stated(registry, rule["high"])
-            if rule["kind"] == "interval":
-                low = math.ceil(span / (b + tolerance) - 1e-12)
-                high = math.floor(span / (a - tolerance) + 1e-12) if a > tolerance else 10**6
-            else:
-                low = math.ceil(span * (a - tolerance) - 1e-12)
-                high = math.floor(span * (b + tolerance) + 1e-12)
-            rows.append({"community": community, "period": period, "rule": rule["rule"],
-                         "weeks": weeks, "low": max(low, 1), "high": high,
-                         "structural_zero": False})
-    return pd.DataFrame(rows)
+    for community, period in ((c, p) for c in COMMUNITIES for p in PERIODS):
+        weeks = active_weeks(community, period)
+        rule = covered.get((community, period))
+        if weeks > 0 and rule is None:
+            raise ValueError(f"no stated frequency covers {community} {period}")
+        cell = {"community": community, "period": period, "weeks": weeks}
+        if weeks == 0 or rule["kind"] == "none":
+            reason = "not started" if weeks == 0 else rule["rule"]
+            rows.append({**cell, "rule": reason, "low": 0, "high": 0, "structural_zero": True})
+            continue
+        low, high = _band(rule, weeks, registry, tolerance)
+        rows.append({**cell, "rule": rule["rule"], "low": low, "high": high,
+                     "structural_zero": False})
+    return pd.DataFrame(rows)[["community", "period", "rule", "weeks", "low", "high",
+                               "structural_zero"]]
 
 
 def literal_minimum(registry: pd.DataFrame) -> pd.DataFrame:

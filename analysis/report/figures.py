@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from analysis.io.design import COMMUNITY_LABEL, period_table
+from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 
 __all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period"]
 
@@ -52,72 +52,57 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float]) -
     )
 
 
+def _flow_column(ax: plt.Axes, x: float, mine: pd.DataFrame, label: str, carers: int) -> None:
+    """One column of fan2019 Fig. 1: recruited, not evaluated, evaluated, caregivers."""
+    sites = mine["community"].value_counts(sort=False)
+    site_text = ", ".join(f"{COMMUNITY_LABEL[c]} {n}" for c, n in sites.items())
+    _box(ax, x, 0.82, f"Recruited {label}\nn = {len(mine)}\n({site_text})")
+    lost = mine[mine["evaluated"] == "no"]
+    reasons = lost["dropout_reason"].replace("", "reason not reported").value_counts()
+    reason_text = "\n".join(f"{r} ({n})" for r, n in reasons.items()) or "none"
+    _box(ax, x, 0.58, f"Not evaluated\nn = {len(lost)}\n{reason_text}", colour="#fbeee6",
+         height=0.13)
+    evaluated = mine[mine["evaluated"] == "yes"]
+    months = ", ".join(sorted(evaluated["followup_month"].unique()))
+    _box(ax, x, 0.34, f"Evaluated at {months}-month\nfollow-up\nn = {len(evaluated)}",
+         colour="#e8f6ec")
+    _box(ax, x, 0.11, f"Caregivers of {label}\ninterviewed\nn = {carers}", colour="#f4f0fa")
+    _arrow(ax, (x, 0.76), (x, 0.655))
+    _arrow(ax, (x, 0.515), (x, 0.40))
+    _arrow(ax, (x, 0.28), (x, 0.17))
+
+
+def _wave_start(wave: str) -> str:
+    """When a wave's service started, as "July 2013" (``data/design/communities.csv``)."""
+    return min(start for community, start in COMMUNITY_START.items()
+               if COMMUNITY_WAVE[community] == wave).strftime("%B %Y")
+
+
 def enrolment_flow(people: pd.DataFrame) -> plt.Figure:
     """fan2019 Fig. 1: for each wave and role, people recruited (by community), lost before
     follow-up (with the reason where known), evaluated at follow-up, and caregivers
-    interviewed. All numbers are counted from ``people`` (see :mod:`analysis.participants`)."""
+    interviewed. All numbers are counted from ``people`` (see
+    :mod:`analysis.io.participants`)."""
     patients = people[people["role"].isin(["peer", "consumer"])]
     carers = people[people["role"] == "caregiver"]
     cared = carers["cares_for"].map(people.set_index("person_id")["role"])
-    carer_wave = carers["wave"]
     figure, ax = plt.subplots(figsize=(10, 6.2))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    columns = {
-        ("initial", "peer"): 0.14,
-        ("initial", "consumer"): 0.38,
-        ("later", "peer"): 0.62,
-        ("later", "consumer"): 0.86,
-    }
-    ax.text(
-        0.26, 0.97, "Initial communities (from July 2013)", ha="center", fontsize=9, weight="bold"
-    )
-    ax.text(
-        0.74, 0.97, "Later communities (from August 2015)", ha="center", fontsize=9, weight="bold"
-    )
+    for wave, x in (("initial", 0.26), ("later", 0.74)):
+        ax.text(x, 0.97, f"{wave.capitalize()} communities (from {_wave_start(wave)})",
+                ha="center", fontsize=9, weight="bold")
+    columns = {("initial", "peer"): 0.14, ("initial", "consumer"): 0.38,
+               ("later", "peer"): 0.62, ("later", "consumer"): 0.86}
     for (wave, role), x in columns.items():
         mine = patients[(patients["wave"] == wave) & (patients["role"] == role)]
-        label = "providers" if role == "peer" else "consumers"
-        sites = mine["community"].value_counts(sort=False)
-        site_text = ", ".join(f"{COMMUNITY_LABEL[c]} {n}" for c, n in sites.items())
-        _box(ax, x, 0.82, f"Recruited {label}\nn = {len(mine)}\n({site_text})")
-        lost = mine[mine["evaluated"] == "no"]
-        reasons = lost["dropout_reason"].replace("", "reason not reported").value_counts()
-        reason_text = "\n".join(f"{r} ({n})" for r, n in reasons.items()) or "none"
-        _box(
-            ax,
-            x,
-            0.58,
-            f"Not evaluated\nn = {len(lost)}\n{reason_text}",
-            colour="#fbeee6",
-            height=0.13,
-        )
-        evaluated = mine[mine["evaluated"] == "yes"]
-        months = ", ".join(sorted(evaluated["followup_month"].unique()))
-        _box(
-            ax,
-            x,
-            0.34,
-            f"Evaluated at {months}-month\nfollow-up\nn = {len(evaluated)}",
-            colour="#e8f6ec",
-        )
-        n_carers = int(((cared == role) & (carer_wave == wave)).sum())
-        _box(ax, x, 0.11, f"Caregivers of {label}\ninterviewed\nn = {n_carers}", colour="#f4f0fa")
-        _arrow(ax, (x, 0.76), (x, 0.655))
-        _arrow(ax, (x, 0.515), (x, 0.40))
-        _arrow(ax, (x, 0.28), (x, 0.17))
-    ax.text(
-        0.5,
-        0.005,
-        "Redrawn from the package's participant data (reconstructed unless a "
-        "real dataset was supplied: the consumers' communities and the caregivers' split "
-        "by wave are then not published numbers); Fan et al., BMC Psychiatry 2019;19:360, "
-        "Fig. 1",
-        ha="center",
-        fontsize=6.2,
-        color="#555555",
-    )
+        n_carers = int(((cared == role) & (carers["wave"] == wave)).sum())
+        _flow_column(ax, x, mine, "providers" if role == "peer" else "consumers", n_carers)
+    ax.text(0.5, 0.005, "Redrawn from the package's participant data (reconstructed unless a "
+            "real dataset was supplied: the consumers' communities and the caregivers' split "
+            "by wave are then not published numbers); Fan et al., BMC Psychiatry 2019;19:360, "
+            "Fig. 1", ha="center", fontsize=6.2, color="#555555")
     figure.tight_layout()
     return figure
 

@@ -59,6 +59,28 @@ REPORT_COLUMNS = [
 ]
 
 
+def _row_problems(row: pd.Series, printed: str) -> list[str]:
+    """What is wrong with one result row (``printed``: the number its id prints)."""
+    found = []
+    if row["status"] not in STATUSES or row["status"] == "pending":
+        found.append(f", column 'status': {row['status']!r} is not one of {STATUSES[:-1]}")
+    if row["role"] not in (*ROLES, ""):
+        found.append(f", column 'role': {row['role']!r} is not one of {ROLES}")
+    if row["status"] in ("match", "match_other_method"):
+        try:
+            agrees = compare(row["reproduced"], printed)
+        except (TypeError, ValueError) as error:
+            return [*found, f", column 'reproduced': {error}"]
+        if not agrees:
+            found.append(f": status {row['status']!r} but reproduced {row['reproduced']!r} "
+                         f"does not round to printed {printed!r}")
+        if row["status"] == "match_other_method" and not row["method"].strip():
+            found.append(", column 'method': name the other method")
+    if row["status"] == "mismatch" and not row["note"].strip():
+        found.append(", column 'note': a mismatch needs its likely cause")
+    return found
+
+
 def _check_results(results: pd.DataFrame, registry: pd.DataFrame, name: str) -> None:
     problems = []
     printed = dict(zip(registry["id"], registry["printed"], strict=True))
@@ -67,25 +89,7 @@ def _check_results(results: pd.DataFrame, registry: pd.DataFrame, name: str) -> 
         if row["id"] not in printed:
             problems.append(f"{where}: not a registry id")
             continue
-        if row["status"] not in STATUSES or row["status"] == "pending":
-            problems.append(f"{where}, column 'status': {row['status']!r} is not one of "
-                            f"{STATUSES[:-1]}")
-        if row["role"] not in (*ROLES, ""):
-            problems.append(f"{where}, column 'role': {row['role']!r} is not one of {ROLES}")
-        if row["status"] in ("match", "match_other_method"):
-            try:
-                agrees = compare(row["reproduced"], printed[row["id"]])
-            except (TypeError, ValueError) as error:
-                problems.append(f"{where}, column 'reproduced': {error}")
-                continue
-            if not agrees:
-                problems.append(f"{where}: status {row['status']!r} but reproduced "
-                                f"{row['reproduced']!r} does not round to printed "
-                                f"{printed[row['id']]!r}")
-            if row["status"] == "match_other_method" and not row["method"].strip():
-                problems.append(f"{where}, column 'method': name the other method")
-        if row["status"] == "mismatch" and not row["note"].strip():
-            problems.append(f"{where}, column 'note': a mismatch needs its likely cause")
+        problems += [where + problem for problem in _row_problems(row, printed[row["id"]])]
     if problems:
         raise InputError("invalid results:\n  " + "\n  ".join(problems))
 

@@ -311,8 +311,7 @@ def fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict
         claims.add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
 
 
-def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, registry: pd.DataFrame,
-                        parameters: dict) -> None:
+def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict) -> None:
     """fan2019 Results: the Bonferroni threshold of the initial-vs-later comparison, and the
     smallest p of the completers-vs-dropouts comparisons in each wave."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
@@ -324,7 +323,7 @@ def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, registry: pd.Dat
                     bonferroni_threshold(0.05, by_kind["all"])))
     for wave in ("initial", "later"):
         subset = people19[people19["wave"] == wave]
-        compared = lazily(tables.group_comparisons, subset, registry, "evaluated", "consumer",
+        compared = lazily(tables.group_comparisons, subset, "evaluated", "consumer",
                           categorical, continuous)
         claims.add(f"fan2019.results.dropout_demographics.{wave}_consumers.p", "constraint",
                    (f"smallest p, completers vs dropouts ({categorical} / {continuous})",
@@ -380,9 +379,11 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     fan2019_recruitment(claims, people19)
     fan2019_response_rates(claims, tested["rates"], people19)
     fan2019_response_tests(claims, tested["rates"], parameters)
-    fan2019_comparisons(claims, people19, registry, parameters)
+    fan2019_comparisons(claims, people19, parameters)
     fan2019_caregivers(claims, people19)
-    claims.unavailable_measure("inclusion_age", "constraint")
+    for paper in ("fan2018", "fan2019"):  # the inclusion ages: rules the records obey
+        for end in ("min", "max"):
+            claims.unavailable_measure(f"{paper}_age_{end}", "constraint")
     return claims.frame()
 
 

@@ -20,7 +20,7 @@ from analysis.methods.contingency import (
 from analysis.methods.integer_samples import count_samples
 from analysis.methods.two_groups import mann_whitney_u, ttest_ind
 from analysis.printed.rounding import format_half_away
-from analysis.reconstruct.participants import AGE_RANGE_IDS, age_pairs_fan2018
+from analysis.reconstruct.ages import age_bounds, age_pairs_fan2018
 
 __all__ = [
     "CONTINUOUS",
@@ -152,6 +152,19 @@ def fan2018_table2(people: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame
     return pd.concat([table, pd.DataFrame([age])], ignore_index=True)
 
 
+def _spss_crosstab_tests(table: np.ndarray) -> dict:
+    """Every test SPSS's Crosstabs prints for one table: Pearson, continuity-corrected
+    (2 x 2 only), likelihood ratio and Fisher's exact test."""
+    pearson = chi2_independence(table).iloc[0]
+    yates = chi2_independence(table, correction=True).iloc[0]
+    ratio = likelihood_ratio_independence(table).iloc[0]
+    return {"statistic": pearson["statistic"], "df": pearson["df"], "p": pearson["p"],
+            "yates_statistic": yates["statistic"], "p_yates": yates["p"],
+            "lr_statistic": ratio["statistic"], "p_lr": ratio["p"],
+            "p_fisher": fisher_exact(table).iloc[0]["p"],
+            "min_expected": pearson["min_expected"], "two_by_two": table.shape == (2, 2)}
+
+
 def fan2018_table2_tests(people: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
     """The tests of fan2018 Table 2, peers vs consumers, with every variant SPSS prints:
     Pearson, continuity-corrected (2 x 2), likelihood-ratio and Fisher for each categorical
@@ -159,52 +172,19 @@ def fan2018_table2_tests(people: pd.DataFrame, registry: pd.DataFrame) -> pd.Dat
     described = described_patients(people)
     rows = []
     for column in VARIABLES["fan2018"]:
-        table = np.array(
-            [
-                _counts(described, "fan2018", column, role, registry).to_numpy()
-                for role in ("peer", "consumer")
-            ]
-        )
-        table = table[:, table.sum(axis=0) > 0]
-        pearson = chi2_independence(table).iloc[0]
-        yates = chi2_independence(table, correction=True).iloc[0]
-        ratio = likelihood_ratio_independence(table).iloc[0]
-        fisher = fisher_exact(table).iloc[0]
-        rows.append(
-            {
-                "variable": column,
-                "statistic": pearson["statistic"],
-                "df": pearson["df"],
-                "p": pearson["p"],
-                "yates_statistic": yates["statistic"],
-                "p_yates": yates["p"],
-                "lr_statistic": ratio["statistic"],
-                "p_lr": ratio["p"],
-                "p_fisher": fisher["p"],
-                "min_expected": pearson["min_expected"],
-                "two_by_two": table.shape == (2, 2),
-            }
-        )
-    ages = {
-        role: described.loc[described["role"] == role, "age"].astype(int).to_numpy()
-        for role in ("peer", "consumer")
-    }
+        table = np.array([_counts(described, "fan2018", column, role, registry).to_numpy()
+                          for role in ("peer", "consumer")])
+        rows.append({"variable": column,
+                     **_spss_crosstab_tests(table[:, table.sum(axis=0) > 0])})
+    ages = {role: described.loc[described["role"] == role, "age"].astype(int).to_numpy()
+            for role in ("peer", "consumer")}
     pooled = ttest_ind(ages["peer"], ages["consumer"]).iloc[0]
     welch = ttest_ind(ages["peer"], ages["consumer"], equal_var=False).iloc[0]
     mann = mann_whitney_u(ages["peer"], ages["consumer"]).iloc[0]
-    rows.append(
-        {
-            "variable": "age",
-            "statistic": pooled["statistic"],
-            "df": pooled["df"],
-            "p": pooled["p"],
-            "welch_statistic": welch["statistic"],
-            "welch_df": welch["df"],
-            "p_welch": welch["p"],
-            "mann_whitney_z": mann["z"],
-            "p_mann_whitney": mann["p"],
-        }
-    )
+    rows.append({"variable": "age", "statistic": pooled["statistic"], "df": pooled["df"],
+                 "p": pooled["p"], "welch_statistic": welch["statistic"],
+                 "welch_df": welch["df"], "p_welch": welch["p"],
+                 "mann_whitney_z": mann["z"], "p_mann_whitney": mann["p"]})
     return pd.DataFrame(rows).set_index("variable")
 
 
@@ -261,14 +241,21 @@ def response_rates(people: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def group_comparisons(
-    people: pd.DataFrame,
-    registry: pd.DataFrame,
-    by: str,
-    role: str,
-    categorical: str = "pearson",
-    continuous: str = "t",
-) -> pd.DataFrame:
+def _compared(table: np.ndarray, first: str) -> dict:
+    """The chi-square and Fisher p of a two-group table, ``first`` ("pearson" or "fisher")
+    in ``p`` and the other in ``p_alternative`` (a variable with one category: p = 1)."""
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2:
+        return {"test": "constant", "statistic": np.nan, "p": 1.0, "p_alternative": 1.0}
+    pearson = chi2_independence(table).iloc[0]
+    fisher = fisher_exact(table).iloc[0]
+    chosen, other = (pearson, fisher) if first == "pearson" else (fisher, pearson)
+    return {"test": first, "statistic": chosen["statistic"], "p": chosen["p"],
+            "p_alternative": other["p"]}
+
+
+def group_comparisons(people: pd.DataFrame, by: str, role: str, categorical: str = "pearson",
+                      continuous: str = "t") -> pd.DataFrame:
     """Compare two groups of ``role`` on every Table 1 variable of fan2019.
 
     Parameters
@@ -288,47 +275,16 @@ def group_comparisons(
     labels = sorted(mine[by].unique())
     if len(labels) != 2:
         raise ValueError(f"group_comparisons: {by} has groups {labels}, need two")
-    rows = []
-    for column in VARIABLES["fan2019"]:
-        table = pd.crosstab(mine[by], mine[column]).to_numpy()
-        table = table[:, table.sum(axis=0) > 0]
-        if table.shape[1] < 2:
-            rows.append(
-                {
-                    "variable": column,
-                    "test": "constant",
-                    "statistic": np.nan,
-                    "p": 1.0,
-                    "p_alternative": 1.0,
-                }
-            )
-            continue
-        pearson = chi2_independence(table).iloc[0]
-        fisher = fisher_exact(table).iloc[0]
-        first, other = (pearson, fisher) if categorical == "pearson" else (fisher, pearson)
-        rows.append(
-            {
-                "variable": column,
-                "test": categorical,
-                "statistic": first["statistic"],
-                "p": first["p"],
-                "p_alternative": other["p"],
-            }
-        )
+    rows = [{"variable": column,
+             **_compared(pd.crosstab(mine[by], mine[column]).to_numpy(), categorical)}
+            for column in VARIABLES["fan2019"]]
     for column in CONTINUOUS["fan2019"]:
         x, y = (mine.loc[mine[by] == label, column].astype(int).to_numpy() for label in labels)
         t = ttest_ind(x, y).iloc[0]
         u = mann_whitney_u(x, y).iloc[0]
         first, other = (t, u) if continuous == "t" else (u, t)
-        rows.append(
-            {
-                "variable": column,
-                "test": continuous,
-                "statistic": first["statistic"],
-                "p": first["p"],
-                "p_alternative": other["p"],
-            }
-        )
+        rows.append({"variable": column, "test": continuous, "statistic": first["statistic"],
+                     "p": first["p"], "p_alternative": other["p"]})
     return pd.DataFrame(rows).set_index("variable")
 
 
@@ -391,7 +347,7 @@ def age_freedom_fan2018(registry: pd.DataFrame) -> pd.DataFrame:
     the pooled and Welch t and pooled p over every feasible combination (Table 2's test
     depends only on the moments, so these ranges hold for *every* integer dataset)."""
 
-    low, high = (int(value(registry, i)) for i in AGE_RANGE_IDS["fan2018"])
+    low, high = age_bounds(registry, "fan2018")
     n_peers = int(value(registry, "fan2018.methods.recruited.peers.n"))
     pairs = age_pairs_fan2018(registry)
     peer_pairs = pairs[["peer_sum", "peer_sumsq"]].drop_duplicates()
@@ -418,23 +374,17 @@ def age_freedom_fan2018(registry: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"quantity": [q for q, _ in rows], "value": shown})
 
 
-def demographic_comparisons(
-    people19: pd.DataFrame,
-    registry: pd.DataFrame,
-    categorical: str = "pearson",
-    continuous: str = "t",
-) -> pd.DataFrame:
+def demographic_comparisons(people19: pd.DataFrame, categorical: str = "pearson",
+                            continuous: str = "t") -> pd.DataFrame:
     """fan2019 Results: initial vs later communities (providers and consumers) and completers
     vs dropouts (consumers, per wave), on every Table 1 variable. Long format: ``comparison``,
     ``role``, ``variable``, ``test``, ``statistic``, ``p``, ``p_alternative``."""
     parts = []
     for role in ("peer", "consumer"):
-        result = group_comparisons(people19, registry, "wave", role, categorical, continuous)
+        result = group_comparisons(people19, "wave", role, categorical, continuous)
         parts.append(result.assign(comparison="initial vs later", role=role))
     for wave in ("initial", "later"):
         subset = people19[people19["wave"] == wave]
-        result = group_comparisons(
-            subset, registry, "evaluated", "consumer", categorical, continuous
-        )
+        result = group_comparisons(subset, "evaluated", "consumer", categorical, continuous)
         parts.append(result.assign(comparison=f"completers vs dropouts, {wave}", role="consumer"))
     return pd.concat(parts).reset_index()
