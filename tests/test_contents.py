@@ -11,7 +11,7 @@ import pytest
 from analysis.io.design import CATEGORIES, PRINTED_SHARES
 from analysis.io.figure_values import read_fig2_values
 from analysis.io.files import InputError
-from analysis.methods.granularity import count_options
+from analysis.methods.granularity import percent_counts
 from analysis.reconstruct.contents import (
     category_vectors,
     check_shares,
@@ -34,7 +34,7 @@ from analysis.reconstruct.contents import (
     ],
 )
 def test_count_options(printed, total, expected):
-    assert count_options(printed, total) == expected
+    assert percent_counts(printed, total) == expected
 
 
 def _fake_registry(shares):
@@ -42,7 +42,7 @@ def _fake_registry(shares):
 
 
 def _brute(shares, total):
-    options = [count_options(p, total) for p in shares]
+    options = [percent_counts(p, total) for p in shares]
     printed = list(PRINTED_SHARES)
     others = [c for c in CATEGORIES if c not in printed]
     vectors = []

@@ -28,8 +28,8 @@ import pandas as pd
 
 from analysis.io.annotations import load_implied
 from analysis.io.registry import stem
+from analysis.methods.granularity import percent_count, percent_counts
 from analysis.methods.pvalues import p_interval_from_statistic
-from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed, round_half_away
 
 __all__ = ["all_checks", "check_p_values", "check_percents", "check_sums", "unexpected"]
@@ -106,15 +106,14 @@ def check_percents(registry: pd.DataFrame) -> pd.DataFrame:
             raise ValueError(f"{row['id']}: denominator {denominator} is zero")
         if count_id in by_id.index:
             count = values[count_id]
-            exact = count * 100 / n
             rows.append({
                 "id": row["id"], "printed": row["printed"], "count": str(count), "n": str(n),
-                "consistency": compare(exact, row["printed"], decimals),
-                "computed": str(round_half_away(exact, decimals)), "kind": "count",
+                "consistency": 0 <= count <= n and percent_count(row["printed"], int(count),
+                                                                 int(n)),
+                "computed": str(round_half_away(count * 100 / n, decimals)), "kind": "count",
             })
         else:
-            fits = [k for k in range(int(n) + 1)
-                    if compare(Decimal(k) * 100 / n, row["printed"], decimals)]
+            fits = percent_counts(row["printed"], int(n))
             rows.append({
                 "id": row["id"], "printed": row["printed"], "count": "", "n": str(n),
                 "consistency": bool(fits), "computed": " ".join(map(str, fits)),

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.io.annotations import load_granularity_specs
-from analysis.io.questionnaire import CONSUMER_RATINGS, questions
+from analysis.io.annotations import load_granularity_specs, measure_value
+from analysis.io.questionnaire import CONSUMER_RATINGS, questions, stem_of
 from analysis.io.registry import printed_text, value
 from analysis.methods.granularity import (
     consistent_ns,
-    count_options,
     grim,
     grimmer,
     grimmer_grain,
     percent_count,
     percent_count_map,
+    percent_counts,
 )
 from analysis.methods.integer_samples import moment_pairs
 
@@ -78,7 +78,7 @@ def explain_granularity(checks: pd.DataFrame, registry: pd.DataFrame,
             notes.append("")
             continue
         if row.check == "percent":
-            fits = count_options(row.printed, row.n)
+            fits = percent_counts(row.printed, row.n)
             notes.append(f"no count of {row.n} rounds to {row.printed}%" if not fits
                          else f"counts that fit: {fits}")
             continue
@@ -106,8 +106,8 @@ def consumer_rating_n(registry: pd.DataFrame, low: int = 30, high: int = 60) -> 
     ``question``, ``mean``, ``sd``, ``grim_ns``, ``grimmer_ns``."""
     rows = []
     for question in CONSUMER_RATINGS:
-        mean = printed_text(registry, f"fan2019.table4.{question}.consumers.mean")
-        sd = printed_text(registry, f"fan2019.table4.{question}.consumers.sd")
+        stem = stem_of("fan2019", question, "consumer")
+        mean, sd = printed_text(registry, f"{stem}.mean"), printed_text(registry, f"{stem}.sd")
         grim_ns = consistent_ns(mean, low, high)
         rows.append({"question": question, "mean": mean, "sd": sd, "grim_ns": grim_ns,
                      "grimmer_ns": [n for n in grim_ns
@@ -120,9 +120,9 @@ def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataF
     possible: whole-number answers with another n (``spread`` either side of the printed
     n), for the mean alone and with the SD, and the printed n answering in half points."""
 
-    mean = printed_text(registry, "fan2019.table2.confidence.peers.mean")
-    sd = printed_text(registry, "fan2019.table2.confidence.peers.sd")
-    n = int(value(registry, "fan2019.table2.header.peers.n"))
+    stem = stem_of("fan2019", "confidence", "peer")
+    mean, sd = printed_text(registry, f"{stem}.mean"), printed_text(registry, f"{stem}.sd")
+    n = int(measure_value(registry, "providers_interviewed"))
     catalogue = questions().set_index(["role", "question"])
     lo, hi = (int(catalogue.loc[("peer", "confidence"), end]) for end in ("lo", "hi"))
     ns = consistent_ns(mean, max(2, n - spread), n + spread)
@@ -148,5 +148,5 @@ def percent_checks(registry: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFr
             continue
         n = int(value(registry, row.denominator))
         rows.append({"percent": row.printed, "count": int(value(registry, count_id)), "n": n,
-                     "id": row.id, "counts_that_fit": count_options(row.printed, n)})
+                     "id": row.id, "counts_that_fit": percent_counts(row.printed, n)})
     return percent_count_map(pd.DataFrame(rows))

@@ -171,9 +171,11 @@ def grimmer_grain(x: str, sd: str, n: int, lo: int, hi: int, grain: int = 2) -> 
     return found
 
 
-def count_options(printed: str, total: int) -> list[int]:
-    """Every count ``k`` of ``total`` whose percentage rounds (half away from zero, at the
-    printed decimals) to ``printed``: ``count_options("19", 214) == [40, 41]``."""
-    parsed = parse_printed(printed)
-    return [k for k in range(total + 1)
-            if round_half_away(100 * k / total, parsed.decimals) == parsed.value]
+def percent_counts(percent: str, n: int) -> list[int]:
+    """Every count ``k`` of ``n`` whose percentage rounds (half away from zero, at the
+    printed decimals) to ``percent`` (:func:`percent_count`, exact decimal arithmetic).
+
+    >>> percent_counts("19", 214), percent_counts("39", 26)
+    ([40, 41], [])
+    """
+    return [k for k in range(n + 1) if percent_count(percent, k, n)]

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.io.design import CATEGORIES, PRINTED_SHARES
 from analysis.io.registry import value
 from analysis.methods.allocation import apportion
-from analysis.methods.granularity import count_options
+from analysis.methods.granularity import percent_counts
 from analysis.printed.rounding import parse_printed, round_half_away
 
 __all__ = [
@@ -55,7 +55,7 @@ def category_vectors(registry: pd.DataFrame, total: int) -> tuple[int, pd.DataFr
     """
     printed = {c: registry.loc[registry["id"] == i, "printed"].iloc[0]
                for c, i in PRINTED_SHARES.items()}
-    options = {c: count_options(p, total) for c, p in printed.items()}
+    options = {c: percent_counts(p, total) for c, p in printed.items()}
     others = [c for c in CATEGORIES if c not in printed]
     number = 0
     low = dict.fromkeys(CATEGORIES, total)
@@ -87,7 +87,7 @@ def choose_counts(registry: pd.DataFrame, total: int) -> pd.Series:
     counts = {}
     for category, row_id in PRINTED_SHARES.items():
         target = float(value(registry, row_id)) * total / 100
-        options = count_options(registry.loc[registry["id"] == row_id, "printed"].iloc[0], total)
+        options = percent_counts(registry.loc[registry["id"] == row_id, "printed"].iloc[0], total)
         counts[category] = min(options, key=lambda k: (abs(k - target), k))
     others = [c for c in CATEGORIES if c not in counts]
     rest = apportion(total - sum(counts.values()), pd.Series(1, index=others))

@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.io.annotations import measure_value
+from analysis.io.annotations import measure_text, measure_value
 from analysis.io.design import (
     COMMUNITIES,
     COMMUNITY_START,
@@ -39,7 +39,7 @@ from analysis.io.registry import printed_text, value
 from analysis.io.sessions import SESSION_COLUMNS
 from analysis.methods.allocation import allocate
 from analysis.methods.contingency import chi2_independence
-from analysis.methods.granularity import count_options
+from analysis.methods.granularity import percent_counts
 from analysis.methods.tables import Feasible
 from analysis.printed.compare import rounding_window
 from analysis.printed.rounding import round_half_away
@@ -65,6 +65,9 @@ __all__ = [
 
 
 _TIMES = {"once": 1, "twice": 2}
+
+#: The registry stem of fan2018 Fig. 1's printed chi-square test (Results: Service process).
+FIG1_TEST = "fan2018.results.sessions_by_community_period.communities_by_period"
 
 
 def _stated(registry: pd.DataFrame, token: str) -> float:
@@ -230,7 +233,7 @@ def group_sessions(total: int, printed: str) -> int:
     (fan2019 Methods: "Most (98.6%) of the services were conducted in group"): the count
     whose share rounds to ``printed``; an error unless exactly one does."""
 
-    options = count_options(printed, total)
+    options = percent_counts(printed, total)
     if len(options) != 1:
         raise ValueError(f"{printed}% of {total} is {options}: not a single count")
     return options[0]
@@ -276,12 +279,10 @@ def reconstruct_sessions(table: np.ndarray, category_counts: pd.Series, registry
         low, high = DURATION_RANGE[form]
         durations.append(int(rng.integers(low // 10, high // 10 + 1)) * 10)
     out["duration_min"] = durations
-    low = int(value(registry, "fan2018.results.session_duration_min.sessions.other"))
-    high = int(value(registry, "fan2018.results.session_duration_max.sessions.other"))
+    low, high = (int(measure_value(registry, f"duration_{end}")) for end in ("min", "max"))
     out.loc[out["format"].eq("personal sharing").idxmax(), "duration_min"] = low
     out.loc[out["format"].eq("outdoor exercise").idxmax(), "duration_min"] = high
-    group = group_sessions(len(out), printed_text(registry,
-                                                "fan2019.methods.group_services.all.percent"))
+    group = group_sessions(len(out), measure_text(registry, "group_share"))
     individual = rng.choice(out.index[out["category"] == "emotional_support"],
                             size=len(out) - group, replace=False)
     out["mode"] = "group"
@@ -305,13 +306,11 @@ def check_fig1(table: np.ndarray, bands: pd.DataFrame, registry: pd.DataFrame) -
     ``check``, ``expected``, ``observed``, ``ok``."""
     table = np.asarray(table, dtype=int)
     low, high = band_matrices(bands)
-    stem = "fan2018.results.sessions_by_community_period.communities_by_period"
+    stem = FIG1_TEST
     printed = registry.set_index("id")["printed"]
-    rows = [{"check": "total sessions", "expected": printed["fan2018.results.peer_sessions."
-                                                             "all_communities.count"],
-             "observed": str(int(table.sum())),
-             "ok": int(table.sum()) == int(value(registry, "fan2018.results.peer_sessions."
-                                                           "all_communities.count"))}]
+    total = measure_text(registry, "sessions_total")
+    rows = [{"check": "total sessions", "expected": total, "observed": str(int(table.sum())),
+             "ok": int(table.sum()) == int(total)}]
     if (table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all():
         test = chi2_independence(table).iloc[0]
         shown = round_half_away(float(test["statistic"]), 2)
@@ -333,10 +332,6 @@ def check_fig1(table: np.ndarray, bands: pd.DataFrame, registry: pd.DataFrame) -
                  "expected": "all cells", "observed": f"{int(outside.sum())} cells outside",
                  "ok": not outside.any()})
     return pd.DataFrame(rows)
-
-
-#: The registry stem of fan2018 Fig. 1's printed chi-square test (Results: Service process).
-FIG1_TEST = "fan2018.results.sessions_by_community_period.communities_by_period"
 
 
 def fig1_targets(registry: pd.DataFrame) -> tuple[int, tuple[float, float]]:

@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from analysis.io.annotations import measure_value
 from analysis.io.questionnaire import (
     CONSUMER_RATINGS,
     FAN2018_QUESTIONS,
@@ -20,8 +21,9 @@ from analysis.io.questionnaire import (
     T_TESTS,
     TABLE3_ITEMS,
     questions,
+    stem_of,
 )
-from analysis.io.registry import printed_text, value
+from analysis.io.registry import printed_text
 from analysis.methods.contingency import (
     chi2_goodness_of_fit,
     chi2_independence,
@@ -163,8 +165,9 @@ def t_freedom(registry: pd.DataFrame, n: int, second: int) -> pd.DataFrame:
     reproduce the printed t under each."""
     rows = []
     for question, stem in T_TESTS.items():
-        mean = printed_text(registry, f"fan2019.table4.{question}.consumers.mean")
-        sd = printed_text(registry, f"fan2019.table4.{question}.consumers.sd")
+        rating = stem_of("fan2019", question, "consumer")
+        mean = printed_text(registry, f"{rating}.mean")
+        sd = printed_text(registry, f"{rating}.sd")
         printed = printed_text(registry, f"{stem}.statistic")
         splits = rating_splits(n, mean, sd, 1, 5, second)
         rows.append({
@@ -248,13 +251,12 @@ def rating_items(registry: pd.DataFrame, consumers: int) -> pd.DataFrame:
     (providers: Table 2's header; consumers: ``consumers``, the n their means allow) and the
     scale's bounds from the question list: input for :func:`rating_freedom`."""
     catalogue = questions().set_index(["role", "question"])
-    providers = int(value(registry, "fan2019.table2.header.peers.n"))
+    providers = int(measure_value(registry, "providers_interviewed"))
     rows = []
-    for table, role, group, n, items in (
-            ("table2", "peer", "peers", providers, PROVIDER_RATINGS),
-            ("table4", "consumer", "consumers", consumers, CONSUMER_RATINGS)):
+    for role, n, items in (("peer", providers, PROVIDER_RATINGS),
+                           ("consumer", consumers, CONSUMER_RATINGS)):
         for question in items:
-            stem = f"fan2019.{table}.{question}.{group}"
+            stem = stem_of("fan2019", question, role)
             rows.append({"question": question, "n": n,
                          "mean": printed_text(registry, f"{stem}.mean"),
                          "sd": printed_text(registry, f"{stem}.sd"),

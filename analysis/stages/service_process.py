@@ -29,7 +29,7 @@ from analysis.io.registry import value
 from analysis.methods.contingency import chi2_independence
 from analysis.methods.tables import Feasible, quasi_independence
 from analysis.printed.claims import Claims
-from analysis.reconstruct.sessions import band_matrices, sessions_table
+from analysis.reconstruct.sessions import FIG1_TEST, band_matrices, sessions_table
 
 __all__ = [
     "STAGE",
@@ -158,7 +158,7 @@ def fan2018_sessions(claims: Claims, records: pd.DataFrame) -> None:
         "mean length of the periods (months)",
         float(np.mean([_months((e - s).days / 7) for s, e in
                        zip(periods["start"], periods["end"], strict=True)]))))
-    stem = "fan2018.results.sessions_by_community_period.communities_by_period"
+    stem = FIG1_TEST
     claims.add(f"{stem}.statistic", "constraint",
                ("Pearson chi-square, 4 communities x 6 periods", float(test["statistic"])))
     claims.add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
