@@ -1,22 +1,27 @@
-"""Run every notebook in ``notebooks/`` in order with papermill, then write the report.
+"""Run every notebook in ``notebooks/`` with papermill, then write the report.
 
 ``python -m analysis.run`` (what ``make reproduce`` calls) executes ``notebooks/NN_*.ipynb``
-in name order with their default parameters, saves each back in place with its outputs once
-it has run to the end (a failing notebook leaves its previous version untouched), prints a
-progress line with its wall time, and finally writes ``reports/reproduction.csv``, ``.md`` and
-``.html``. Volatile metadata (papermill's timings, execution timestamps) is removed and split
-stream outputs are merged, so that running everything twice gives byte-identical notebooks.
+with their default parameters, two at a time on a machine with two cores or more: a
+notebook starts once the notebooks it reads from have finished (each declares them in its
+metadata, ``"pipeline": {"requires": [...]}``), so the outputs are the same as a run in name
+order. Each is saved back in place with its outputs once it has run to the end (a failing
+notebook leaves its previous version untouched), with a progress line and its wall time.
+Finally ``reports/reproduction.csv``, ``.md`` and ``.html`` are written. Volatile metadata
+(papermill's timings, execution timestamps) is removed and split stream outputs are merged
+(nbconvert's ``ClearMetadataPreprocessor`` and ``CoalesceStreamsPreprocessor``), so that
+running everything twice gives byte-identical notebooks.
 
 Options:
 
 - ``--only 01_enrolment`` runs one notebook (the report is still rebuilt from every
   notebook's results);
 - ``-p name value`` passes a papermill parameter (a JSON value) to the notebooks that declare
-  it. A name no selected notebook declares, or a value whose type differs from the default's,
-  is refused before anything runs;
+  it (read with ``papermill.inspect_notebook``). A name no selected notebook declares, or a
+  value whose type differs from the default's, is refused before anything runs;
 - ``--output DIR`` writes every output (executed notebooks, reports, tables, figures) under
   ``DIR`` instead of the repository. With ``-p data_dir ...`` (real data) this is implied:
-  the default is ``private/output/``, which git ignores.
+  the default is ``private/output/``, which git ignores;
+- ``--jobs N`` runs at most N notebooks at a time (default: 2, or 1 on one core).
 
 A notebook that fails stops the run with exit status 1, naming the notebook and the cell; its
 partial executed copy is kept in ``build/failed/`` for inspection (git ignores it).
@@ -33,9 +38,11 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
 from analysis.io import paths
 from analysis.io.files import atomic_write_text
@@ -48,10 +55,26 @@ __all__ = [
     "clean_notebook",
     "declared_parameters",
     "main",
-    "merge_streams",
     "notebooks",
+    "requirements",
     "run_notebook",
+    "run_notebooks",
 ]
+
+#: Kernels log only critical messages: ipykernel's warning that the local kernel talks TCP
+#: without encryption would otherwise break every progress line.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+class _ClearMetadata(ClearMetadataPreprocessor):
+    """nbconvert's ``ClearMetadataPreprocessor``, applied to markdown cells too (papermill
+    stamps every cell with timings)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):  # noqa: D102
+        if self.clear_cell_metadata and "metadata" in cell:
+            cell.metadata = dict(self.nested_filter(cell.metadata.items(),
+                                                    self.preserve_cell_metadata_mask))
+        return cell, resources
 
 
 class ParameterError(ValueError):
@@ -71,49 +94,32 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
     return found
 
 
+def requirements(path: Path) -> list[str]:
+    """The notebooks whose outputs ``path`` reads (its metadata ``pipeline.requires``)."""
+    notebook = nbformat.read(path, as_version=4)
+    return list(notebook.metadata.get("pipeline", {}).get("requires", []))
+
+
 def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes from run to run (timings, timestamps), keep outputs."""
-    notebook.metadata.pop("papermill", None)
-    for cell in notebook.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                output.get("metadata", {}).pop("execution", None)
-            cell["outputs"] = merge_streams(cell.get("outputs", []))
+    """Drop metadata that changes from run to run (timings, timestamps) and merge split
+    stream outputs (the kernel may send one print as one message or several, depending on
+    timing); keep the outputs, the cells' tags and the notebook's kernel and pipeline."""
+    resources: dict = {}
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, resources)
+    clear = _ClearMetadata(
+        preserve_cell_metadata_mask={"tags"},
+        preserve_nb_metadata_mask={"kernelspec", "language_info", "pipeline"})
+    notebook, _ = clear.preprocess(notebook, resources)
     return notebook
 
 
-def merge_streams(outputs: list) -> list:
-    """Join consecutive stream outputs of the same name: the kernel may send one print as
-    one message or as several, depending on timing, and the committed notebook must not
-    depend on that."""
-    merged: list = []
-    for output in outputs:
-        previous = merged[-1] if merged else None
-        if (output.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream"
-                and previous.get("name") == output.get("name")):
-            text = previous["text"] if isinstance(previous["text"], str) else "".join(
-                previous["text"])
-            more = output["text"] if isinstance(output["text"], str) else "".join(output["text"])
-            previous["text"] = text + more
-            continue
-        merged.append(output)
-    return merged
-
-
 def declared_parameters(path: Path) -> dict[str, object]:
-    """The parameters a notebook declares in its ``parameters`` cell, with their defaults."""
-    notebook = nbformat.read(path, as_version=4)
-    cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
-    declared: dict[str, object] = {}
-    for cell in cells:
-        for node in ast.parse(cell.source).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
-                    node.targets[0], ast.Name):
-                declared[node.targets[0].id] = ast.literal_eval(node.value)
-    return declared
+    """The parameters a notebook declares in its ``parameters`` cell, with their defaults
+    (``papermill.inspect_notebook``, defaults read as Python literals)."""
+    import papermill  # slow to import: only where needed
+
+    declared = papermill.inspect_notebook(str(path))
+    return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
 
 
 def _same_type(value: object, default: object) -> bool:
@@ -125,31 +131,33 @@ def _same_type(value: object, default: object) -> bool:
     return isinstance(value, expected)
 
 
+def _problem(name: str, value: object, owners: dict[Path, object], known: list[str]) -> str:
+    if not owners:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"parameter {name!r} is not declared by any selected notebook{hint}; " \
+               f"declared: {known}"
+    defaults = ", ".join(f"{p.stem}: {type(d).__name__} {d!r}" for p, d in owners.items())
+    return (f"parameter {name!r} must be "
+            f"{' or '.join(sorted({type(d).__name__ for d in owners.values()}))} like its "
+            f"default ({defaults}), got {type(value).__name__} {value!r}")
+
+
 def check_parameters(selected: list[Path], parameters: dict) -> dict[Path, dict]:
     """Which parameters go to which notebook: each to the notebooks that declare it with a
-    default of the same type (``exact_p`` is a bool in notebook 04 and a policy name in
-    notebook 01). Raises :class:`ParameterError` for a name no selected notebook declares
-    (a misspelling would otherwise be silently ignored) or a value whose type matches no
-    declaring notebook's default (``seed`` must be an int, ``tolerance`` a number...)."""
+    default of the same type. Raises :class:`ParameterError` for a name no selected notebook
+    declares (a misspelling would otherwise be silently ignored) or a value whose type
+    matches no declaring notebook's default (``seed`` must be an int, ``tolerance`` a
+    number...)."""
     declared = {path: declared_parameters(path) for path in selected}
     known = sorted({name for names in declared.values() for name in names})
     problems = []
     routed: dict[Path, dict] = {path: {} for path in selected}
     for name, value in parameters.items():
         owners = {path: names[name] for path, names in declared.items() if name in names}
-        if not owners:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(f"parameter {name!r} is not declared by any selected notebook"
-                            f"{hint}; declared: {known}")
-            continue
         fitting = [path for path, default in owners.items() if _same_type(value, default)]
         if not fitting:
-            defaults = ", ".join(f"{p.stem}: {type(d).__name__} {d!r}" for p, d in owners.items())
-            problems.append(f"parameter {name!r} must be "
-                            f"{' or '.join(sorted({type(d).__name__ for d in owners.values()}))}"
-                            f" like its default ({defaults}), got {type(value).__name__} "
-                            f"{value!r}")
+            problems.append(_problem(name, value, owners, known))
         for path in fitting:
             routed[path][name] = value
     if problems:
@@ -162,7 +170,7 @@ def run_notebook(path: Path, parameters: dict | None = None,
     """Execute one notebook with papermill into a temporary file, then write the cleaned
     result to ``target`` (default: in place). On failure the partial executed copy is kept
     in ``build/failed/`` and the papermill error is raised. Returns the wall time in s."""
-    import papermill  # imported here: slow to import, and not needed by the rest of the package
+    import papermill  # slow to import, and not needed by the rest of the package
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
@@ -171,6 +179,7 @@ def run_notebook(path: Path, parameters: dict | None = None,
             papermill.execute_notebook(
                 str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
                 progress_bar=False, kernel_name="python3", log_output=False,
+                extra_arguments=KERNEL_ARGUMENTS,
             )
         except Exception:
             if output.is_file():
@@ -181,6 +190,44 @@ def run_notebook(path: Path, parameters: dict | None = None,
     text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     atomic_write_text(path if target is None else target, text)
     return time.perf_counter() - start
+
+
+def _ready(waiting: list[Path], done: set[str], selected: set[str]) -> list[Path]:
+    """The waiting notebooks whose selected requirements have all finished."""
+    return [p for p in waiting if set(requirements(p)) & selected <= done]
+
+
+def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
+                  output: Path | None = None, jobs: int = 2) -> list[tuple[Path, Exception]]:
+    """Run ``selected`` notebooks, at most ``jobs`` at a time, each once the notebooks it
+    requires (among those selected) have finished; print a line as each finishes. Stops
+    starting new ones after a failure. Returns the failures (notebook, error)."""
+    names = {p.stem for p in selected}
+    waiting, done, failures = list(selected), set(), []
+    running: dict[Future, Path] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        while waiting or running:
+            for path in _ready(waiting, done, names)[: max(1, jobs) - len(running)]:
+                if failures:
+                    break
+                waiting.remove(path)
+                target = output / "notebooks" / path.name if output else None
+                running[pool.submit(run_notebook, path, per_notebook[path], target)] = path
+            if not running:
+                if waiting and not failures:
+                    raise RuntimeError(f"requirements that never finish: {waiting}")
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: running[f].name):
+                path = running.pop(future)
+                done.add(path.stem)
+                if future.exception() is not None:
+                    failures.append((path, future.exception()))
+                    print(f"[{len(done)}/{len(selected)}] {path.name} FAILED", flush=True)
+                else:
+                    print(f"[{len(done)}/{len(selected)}] {path.name} "
+                          f"{future.result():.1f} s", flush=True)
+    return failures
 
 
 def _shown_path(path: Path) -> str:
@@ -207,7 +254,7 @@ def _parse_value(text: str) -> object:
         return text
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m analysis.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", help="run only these notebooks (by stem)")
@@ -215,7 +262,13 @@ def main(argv: list[str] | None = None) -> int:
                         metavar=("NAME", "VALUE"), help="papermill parameter (JSON value)")
     parser.add_argument("--output", help="write every output under this folder instead of "
                         "the repository (default with data_dir: private/output)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="notebooks run at a time (default: 2, or 1 on one core)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     parameters = {name: _parse_value(value) for name, value in args.parameter}
     try:
         selected = notebooks(args.only)
@@ -230,18 +283,13 @@ def main(argv: list[str] | None = None) -> int:
         (paths.OUTPUT / "notebooks").mkdir(parents=True, exist_ok=True)
         print(f"outputs go to {paths.OUTPUT} (not the repository)")
     total = time.perf_counter()
-    for number, path in enumerate(selected, start=1):
-        print(f"[{number}/{len(selected)}] {path.name} ...", end=" ", flush=True)
-        target = paths.OUTPUT / "notebooks" / path.name if output else None
-        try:
-            seconds = run_notebook(path, per_notebook[path], target)
-        except Exception as error:  # report which notebook and cell failed, then fail
-            print("FAILED")
-            print(_describe_failure(path, error), file=sys.stderr)
-            return 1
-        print(f"{seconds:.1f} s", flush=True)
+    failures = run_notebooks(selected, per_notebook, paths.OUTPUT if output else None,
+                             args.jobs)
+    for path, error in failures:
+        print(_describe_failure(path, error), file=sys.stderr)
+    if failures:
+        return 1
     report = write_report()
-
     page = write_html(report=report)
     counts = report["status"].value_counts().to_dict()
     print(f"report: {_shown_path(paths.REPRODUCTION_CSV)} "

@@ -10,7 +10,6 @@ from analysis.io.files import InputError
 from analysis.io.registry import load_registry
 from analysis.report.results import REPORT_COLUMNS, RESULT_COLUMNS, build_report, load_results
 from analysis.report.summary import write_report
-from analysis.run import merge_streams
 
 
 @pytest.fixture(scope="module")
@@ -105,13 +104,23 @@ def test_committed_report_has_a_row_per_registry_row(registry):
 def test_split_stream_outputs_are_merged():
     """One print may reach the notebook as one stream message or two; the committed
     notebook must be the same either way."""
+    import nbformat
 
-    split = [{"output_type": "stream", "name": "stdout", "text": "58 numbers"},
-             {"output_type": "stream", "name": "stdout", "text": "\n"},
-             {"output_type": "stream", "name": "stderr", "text": "warning\n"},
-             {"output_type": "execute_result", "data": {}, "metadata": {}},
-             {"output_type": "stream", "name": "stdout", "text": ["a", "b\n"]}]
-    merged = merge_streams(split)
-    assert [o.get("text") for o in merged] == ["58 numbers\n", "warning\n", None, ["a", "b\n"]]
-    whole = merge_streams([{"output_type": "stream", "name": "stdout", "text": "58 numbers\n"}])
-    assert merged[0] == whole[0]
+    from analysis.run import clean_notebook
+
+    def notebook(outputs):
+        cell = nbformat.v4.new_code_cell("print('58 numbers')")
+        cell.outputs = [nbformat.from_dict(o) for o in outputs]
+        cell.metadata["execution"] = {"iopub.status.busy": "2026-12-02T10:00:00"}
+        return nbformat.v4.new_notebook(cells=[cell], metadata={"papermill": {"duration": 1}})
+
+    split = notebook([{"output_type": "stream", "name": "stdout", "text": "58 numbers"},
+                      {"output_type": "stream", "name": "stdout", "text": "\n"},
+                      {"output_type": "stream", "name": "stderr", "text": "warning\n"}])
+    whole = notebook([{"output_type": "stream", "name": "stdout", "text": "58 numbers\n"},
+                      {"output_type": "stream", "name": "stderr", "text": "warning\n"}])
+    cleaned = clean_notebook(split)
+    assert cleaned.cells[0].outputs == clean_notebook(whole).cells[0].outputs
+    assert [o["text"] for o in cleaned.cells[0].outputs] == ["58 numbers\n", "warning\n"]
+    assert "papermill" not in cleaned.metadata
+    assert "execution" not in cleaned.cells[0].metadata
