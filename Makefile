@@ -17,7 +17,7 @@ reproduce: $(STAMP) ## set up .venv, run every notebook, write figures/, data/re
 	$(BIN)/python -m analysis.run
 
 test: $(STAMP) ## run the whole test suite (unit tests, registry checks, nbval on the notebooks)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: $(STAMP) ## ruff on the package, tests and notebooks
 	$(BIN)/ruff check analysis tests notebooks scripts

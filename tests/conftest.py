@@ -8,6 +8,7 @@ import pytest
 from analysis.io import paths
 from analysis.io.participants import read_participants
 from analysis.io.registry import load_registry
+from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +17,27 @@ def registry():
 
 
 @pytest.fixture(scope="session")
+def reconstructed(registry):
+    """``reconstructed(paper, seed)``: the reconstructed participants of a paper, made once
+    per test session and seed (a copy each time, so a test may change it)."""
+    made = {}
+
+    def get(paper: str, seed: int):
+        if (paper, seed) not in made:
+            build = reconstruct_fan2018 if paper == "fan2018" else reconstruct_fan2019
+            made[paper, seed] = build(registry, seed)
+        return made[paper, seed].copy()
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def people(registry):
     return {paper: read_participants(paths.RECONSTRUCTED / f"{paper}_participants.csv", registry)
             for paper in ("fan2018", "fan2019")}
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests (whole-pipeline runs) first, so that with pytest-xdist they start at
+    once on their own workers while the fast ones fill the rest."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

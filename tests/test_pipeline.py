@@ -1,13 +1,16 @@
-"""The whole pipeline, run in a scratch copy of the repository:
+"""The whole pipeline, run in scratch copies of the repository (never in the repository):
 
-- a rerun gives byte-identical data, reports (CSV, Markdown, HTML), figures and notebooks to
-  the committed ones (which an earlier run produced);
+- nbval executes every notebook in order in a scratch copy and compares each cell's output
+  with the committed one; the report is then rebuilt there, and every data file, table,
+  figure and report must be byte-identical to the committed one (an earlier run made them);
 - a failing notebook stops the run, is named with its cell, leaves every committed output as
   it was and keeps its partial executed copy in ``build/failed/``;
 - the private-data mode, run on a generated look-alike dataset, changes nothing in the
-  repository and writes no record-level value (person or session identifiers) anywhere.
+  repository and writes no record-level value (person or session identifiers) anywhere;
+- values read off the figures replace the reconstruction, outputs redirected.
 
-Each run takes about half a minute.
+The runs are the slow part of the suite; each uses its own copy, so pytest-xdist can run them
+side by side.
 """
 
 from __future__ import annotations
@@ -23,15 +26,18 @@ from pathlib import Path
 import pytest
 
 from analysis.io import paths
-from analysis.io.design import COMMUNITIES, PERIODS
 from analysis.io.sessions import read_sessions
 from analysis.lookalike import write_lookalike
-from analysis.methods.tables import feasible_tables
 from analysis.reconstruct.sessions import band_matrices, frequency_bands, sessions_table
+from analysis.run import notebooks as all_notebooks
 
-OUTPUT_FOLDERS = ("data/reconstructed", "reports", "figures", "notebooks")
+OUTPUT_FOLDERS = ("data/reconstructed", "reports", "figures")
 RECORD_IDS = re.compile(r"\b[PG]1[89]-\d{3}\b|\bS\d{3}\b")
 EMBEDDED = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+|\"image/png\": \"[^\"]*\"")
+REPORT = ("from analysis.report.page import write_html; "
+          "from analysis.report.summary import write_report; write_html(report=write_report())")
+
+pytestmark = pytest.mark.slow
 
 
 def _tracked() -> list[str]:
@@ -43,10 +49,8 @@ def _tracked() -> list[str]:
             if p.is_file() and not {".git", ".venv"} & set(p.relative_to(paths.ROOT).parts)]
 
 
-@pytest.fixture(scope="module")
-def copy(tmp_path_factory):
-    """A copy of the repository's tracked files, to run the pipeline in."""
-    root = tmp_path_factory.mktemp("repo")
+def _copy(root: Path) -> Path:
+    """A copy of the repository's tracked files in ``root``, to run the pipeline in."""
     for name in _tracked():
         source = paths.ROOT / name
         if source.is_file():
@@ -55,11 +59,20 @@ def copy(tmp_path_factory):
     return root
 
 
-def _run(root: Path, *arguments: str) -> subprocess.CompletedProcess:
+@pytest.fixture
+def copy(tmp_path):
+    return _copy(tmp_path / "repo")
+
+
+def _env(root: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(root)}
     env.pop(paths.OUTPUT_ENV, None)
-    return subprocess.run([sys.executable, "-m", "analysis.run", *arguments], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=900, check=False)
+    return env
+
+
+def _run(root: Path, *arguments: str, module: str = "analysis.run") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *arguments], cwd=root, env=_env(root),
+                          capture_output=True, text=True, timeout=900, check=False)
 
 
 def _hashes(root: Path, names: list[str]) -> dict[str, str]:
@@ -72,6 +85,26 @@ def _outputs() -> list[str]:
             and not n.endswith("benchmark.md") and not n.endswith("README.md")]
 
 
+def test_notebooks_pass_nbval_and_rebuild_identical_outputs(copy):
+    """nbval in a scratch copy: every notebook, in order, gives the committed outputs; then
+    the data, tables, figures and reports it wrote are byte-identical to the committed."""
+    notebooks = [f"notebooks/{path.name}" for path in all_notebooks()]
+    assert sorted(n.name for n in (copy / "notebooks").glob("*.ipynb")) == [
+        Path(n).name for n in notebooks]
+    nbval = _run(copy, "--nbval", "-p", "no:cacheprovider", "-p", "no:xdist", "-q",
+                 "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "addopts=",
+                 "-W", "ignore::DeprecationWarning", *notebooks, module="pytest")
+    assert nbval.returncode == 0, nbval.stdout[-3000:]
+    assert re.search(r"\b\d+ passed\b", nbval.stdout)
+    report = subprocess.run([sys.executable, "-c", REPORT], cwd=copy, env=_env(copy),
+                            capture_output=True, text=True, check=False)
+    assert report.returncode == 0, report.stderr[-2000:]
+    names = _outputs()
+    assert len(names) > 30
+    committed, rerun = _hashes(paths.ROOT, names), _hashes(copy, names)
+    assert sorted(n for n in names if committed.get(n) != rerun.get(n)) == []
+
+
 def test_a_failing_notebook_is_named_and_changes_nothing(copy):
     before = _hashes(copy, _tracked())
     result = _run(copy, "--only", "02_service_process", "-p", "tolerance", "0.0")
@@ -80,17 +113,6 @@ def test_a_failing_notebook_is_named_and_changes_nothing(copy):
     assert "no table within the bands" in result.stderr
     assert (copy / "build" / "failed" / "02_service_process.ipynb").is_file()
     assert _hashes(copy, _tracked()) == before
-
-
-def test_a_rerun_gives_identical_outputs(copy):
-    result = _run(copy)
-    assert result.returncode == 0, result.stderr[-2000:]
-    names = _outputs()
-    assert len(names) > 30
-    committed = _hashes(paths.ROOT, names)
-    rerun = _hashes(copy, names)
-    differing = sorted(n for n in names if committed.get(n) != rerun.get(n))
-    assert differing == []
 
 
 def _leaks(folder: Path) -> dict[str, list[str]]:
@@ -128,10 +150,11 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
     """Notebooks 02 and 03 with digitised Fig. 1 and Fig. 2 values (here: another feasible
     table and shares that round as printed), outputs redirected: the values are used and
     checked against the text, and the repository is untouched."""
+    from analysis.io.design import COMMUNITIES, PERIODS
+    from analysis.methods.tables import feasible_tables
 
     low, high = band_matrices(frequency_bands(registry))
-    feasible = feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000)
-    table = feasible.witnesses[-1]
+    table = feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000).witnesses[-1]
     fig1 = tmp_path / "fig1.csv"
     lines = ["community,period,sessions"] + [
         f"{c},{p},{int(table[i, j])}" for i, c in enumerate(COMMUNITIES)
@@ -144,7 +167,10 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
                     "personal_perceptions,7.8\n", encoding="utf-8")
     before = _hashes(copy, _tracked())
     output = tmp_path / "out"
-    result = _run(copy, "--only", "01_enrolment", "02_service_process", "03_service_content",
+    records = output / "data" / "reconstructed"  # notebook 02 reads notebook 01's people
+    records.mkdir(parents=True)
+    shutil.copy2(copy / "data" / "reconstructed" / "fan2018_participants.csv", records)
+    result = _run(copy, "--only", "02_service_process", "03_service_content",
                   "-p", "fig1_values", f'"{fig1}"', "-p", "fig2_values", f'"{fig2}"',
                   "--output", str(output))
     assert result.returncode == 0, result.stderr[-2000:]

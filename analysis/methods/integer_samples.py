@@ -67,7 +67,10 @@ def _q_bounds(n: int, s: int, lo: int, hi: int) -> tuple[int, int]:
     return q_min, q_max
 
 
+@cache
 def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
+    """Whether some n integers in [lo, hi] have sum s and sum of squares q (CP-SAT decides;
+    a pure function of its arguments, so each answer is computed once per process)."""
     model = cp_model.CpModel()
     values = range(lo, hi + 1)
     counts = [model.NewIntVar(0, n, f"c{v}") for v in values]
