@@ -1,14 +1,17 @@
 # Front door of the reproduction. `make help` lists the targets.
 # A fresh machine needs only Python 3.11+, pip, make and git: the targets below create
-# their own virtual environment (.venv) from the pinned requirements.txt.
+# their own virtual environment (.venv) from the pinned requirements*.txt.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
+LAB    := $(VENV)/.installed-lab
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test lint benchmark setup clean
+.PHONY: help reproduce test lint lab benchmark setup clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,22 +19,33 @@ help: ## list the targets
 reproduce: $(STAMP) ## set up .venv, run every notebook, write figures/, data/reconstructed/, reports/
 	$(BIN)/python -m analysis.run
 
-test: $(STAMP) ## run the whole test suite (unit tests, registry checks, nbval on the notebooks)
+test: $(TESTS) ## run the whole test suite (unit tests, registry checks, nbval on every notebook)
 	$(BIN)/python -m pytest -n auto --dist worksteal
 
-lint: $(STAMP) ## ruff on the package, tests and notebooks
+lint: $(TESTS) ## ruff on the package, tests and notebooks (complexity rules included)
 	$(BIN)/ruff check analysis tests notebooks scripts
 
-benchmark: $(STAMP) ## time the reproduce step and a fresh-clone setup (writes reports/benchmark.md)
+lab: $(LAB) ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(TESTS) ## time reproduce, test and a fresh clone against bare kernels (writes reports/benchmark.md)
 	$(BIN)/python scripts/benchmark.py
 
-setup: $(STAMP) ## only create the virtual environment
+setup: $(STAMP) ## only create the virtual environment for `make reproduce`
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(TESTS): $(STAMP) requirements-test.txt
+	$(PIP) -r requirements-test.txt
+	touch $(TESTS)
+
+$(LAB): $(STAMP) requirements-lab.txt
+	$(PIP) -r requirements-lab.txt
+	touch $(LAB)
 
 clean: ## remove the virtual environment (outputs are kept: they are committed)
 	rm -rf $(VENV)
