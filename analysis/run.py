@@ -70,7 +70,7 @@ class _ClearMetadata(ClearMetadataPreprocessor):
     """nbconvert's ``ClearMetadataPreprocessor``, applied to markdown cells too (papermill
     stamps every cell with timings)."""
 
-    def preprocess_cell(self, cell, resources, cell_index):  # noqa: D102
+    def preprocess_cell(self, cell, resources, cell_index):
         if self.clear_cell_metadata and "metadata" in cell:
             cell.metadata = dict(self.nested_filter(cell.metadata.items(),
                                                     self.preserve_cell_metadata_mask))
@@ -192,9 +192,26 @@ def run_notebook(path: Path, parameters: dict | None = None,
     return time.perf_counter() - start
 
 
-def _ready(waiting: list[Path], done: set[str], selected: set[str]) -> list[Path]:
-    """The waiting notebooks whose selected requirements have all finished."""
-    return [p for p in waiting if set(requirements(p)) & selected <= done]
+def _dependents(selected: list[Path]) -> dict[str, int]:
+    """How many selected notebooks need each one, directly or through others."""
+    needs = {p.stem: set(requirements(p)) for p in selected}
+    closure = {}
+    for name in needs:
+        seen, stack = set(), [name]
+        while stack:
+            for other in needs.get(stack.pop(), set()) - seen:
+                seen.add(other)
+                stack.append(other)
+        closure[name] = seen
+    return {name: sum(name in closure[other] for other in needs) for name in needs}
+
+
+def _ready(waiting: list[Path], done: set[str], selected: set[str],
+           priority: dict[str, int]) -> list[Path]:
+    """The waiting notebooks whose selected requirements have all finished, those that
+    more notebooks wait for first."""
+    ready = [p for p in waiting if set(requirements(p)) & selected <= done]
+    return sorted(ready, key=lambda p: (-priority[p.stem], p.name))
 
 
 def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
@@ -202,12 +219,12 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
     """Run ``selected`` notebooks, at most ``jobs`` at a time, each once the notebooks it
     requires (among those selected) have finished; print a line as each finishes. Stops
     starting new ones after a failure. Returns the failures (notebook, error)."""
-    names = {p.stem for p in selected}
+    names, priority = {p.stem for p in selected}, _dependents(selected)
     waiting, done, failures = list(selected), set(), []
     running: dict[Future, Path] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while waiting or running:
-            for path in _ready(waiting, done, names)[: max(1, jobs) - len(running)]:
+            for path in _ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
                 if failures:
                     break
                 waiting.remove(path)

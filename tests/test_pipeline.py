@@ -167,12 +167,9 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
                     "personal_perceptions,7.8\n", encoding="utf-8")
     before = _hashes(copy, _tracked())
     output = tmp_path / "out"
-    records = output / "data" / "reconstructed"  # notebook 02 reads notebook 01's people
-    records.mkdir(parents=True)
-    shutil.copy2(copy / "data" / "reconstructed" / "fan2018_participants.csv", records)
     result = _run(copy, "--only", "02_service_process", "03_service_content",
                   "-p", "fig1_values", f'"{fig1}"', "-p", "fig2_values", f'"{fig2}"',
-                  "--output", str(output))
+                  "-p", "draws", "20000", "--output", str(output))
     assert result.returncode == 0, result.stderr[-2000:]
     assert _hashes(copy, _tracked()) == before
     executed = (output / "notebooks" / "02_service_process.ipynb").read_text(encoding="utf-8")

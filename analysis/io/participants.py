@@ -49,6 +49,7 @@ from analysis.io.registry import categories
 __all__ = [
     "PARTICIPANT_COLUMNS",
     "ROLES",
+    "as_records",
     "read_participants",
     "validate_participants",
     "write_participants",
@@ -186,11 +187,20 @@ def read_participants(path: Path | str, registry: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def as_records(frame: pd.DataFrame, registry: pd.DataFrame,
+               name: str = "participants.csv") -> pd.DataFrame:
+    """``frame`` exactly as :func:`write_participants` writes it and
+    :func:`read_participants` reads it back: every column a string, the index the CSV line,
+    validated."""
+    text_frame = frame[PARTICIPANT_COLUMNS].astype(str).replace({"nan": "", "None": "", "<NA>": ""})
+    text_frame.index = pd.RangeIndex(2, 2 + len(text_frame))
+    validate_participants(text_frame, registry, name)
+    return text_frame
+
+
 def write_participants(frame: pd.DataFrame, path: Path | str, registry: pd.DataFrame) -> Path:
     """Validate, then write atomically (a failed run leaves the previous file as it was)."""
     path = Path(path)
-    text_frame = frame[PARTICIPANT_COLUMNS].astype(str).replace({"nan": "", "None": "", "<NA>": ""})
-    text_frame.index = pd.RangeIndex(2, 2 + len(text_frame))
-    validate_participants(text_frame, registry, path)
+    text_frame = as_records(frame, registry, path.name)
     atomic_write_text(path, text_frame.to_csv(index=False, lineterminator="\n"))
     return path

@@ -34,16 +34,24 @@ __all__ = [
 ]
 
 
+CHUNK = 1 << 16  # tables per block: small temporaries stay in cache, no page faults
+
+
 def chi2_tables(tables: np.ndarray) -> np.ndarray:
     """Pearson's chi-square of independence for each table in a stack ``(m, r, c)``,
-    vectorised (equal to :func:`analysis.methods.contingency.chi2_independence`, tested)."""
-    tables = np.asarray(tables, dtype=float)
-    total = tables.sum(axis=(1, 2))[:, None, None]
-    expected = tables.sum(axis=2)[:, :, None] * tables.sum(axis=1)[:, None, :] / total
-    gap = tables - expected
-    np.square(gap, out=gap)
-    np.divide(gap, expected, out=gap)
-    return gap.sum(axis=(1, 2))
+    vectorised as ``N (sum O^2 / (R C) - 1)``, algebraically the same as
+    ``sum (O - E)^2 / E`` and several times faster, in blocks of :data:`CHUNK` tables
+    (equal to :func:`analysis.methods.contingency.chi2_independence`, tested)."""
+    tables = np.asarray(tables)
+    out = np.empty(len(tables))
+    for start in range(0, len(tables), CHUNK):
+        block = tables[start:start + CHUNK].astype(float)
+        rows, columns = block.sum(axis=2), block.sum(axis=1)
+        total = rows.sum(axis=1)
+        np.square(block, out=block)
+        block /= rows[:, :, None] * columns[:, None, :]
+        out[start:start + CHUNK] = total * block.sum(axis=(1, 2)) - total
+    return out
 
 
 def expected_counts(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,120 @@
+"""The claims collector every stage judges its rows with, and the stage table it reads: rows
+are judged once, only within their stage, in registry order; a measure judges every row that
+prints it; a row nobody claims must be explained as not reproducible."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.io.annotations import (
+    load_explanations,
+    load_stages,
+    measure_text,
+    measure_value,
+    stage_rows,
+    stage_sections,
+)
+from analysis.printed.claims import Claims
+
+
+@pytest.fixture
+def rows():
+    return pd.DataFrame({
+        "id": ["p.a.x.g.count", "p.a.y.g.count", "p.b.y.g.count", "p.c.z.g.other"],
+        "printed": ["214", "40", "40", "three"],
+        "measure": ["", "duration", "duration", ""],
+    })
+
+
+@pytest.fixture
+def explanations():
+    return pd.DataFrame({"status": ["not_reproducible"], "note": ["not published"]},
+                        index=pd.Index(["p.c.z.g.other"], name="id"))
+
+
+def test_rows_are_judged_in_registry_order(rows, explanations):
+    claims = Claims(rows, explanations)
+    claims.measure("duration", "constraint", ("min duration", 40))
+    claims.add("p.a.x.g.count", "constraint", ("sessions", 213), ("sessions again", 214))
+    frame = claims.frame()
+    assert frame["id"].tolist() == rows["id"].tolist()
+    assert frame["status"].tolist() == ["match_other_method", "match", "match",
+                                        "not_reproducible"]
+    assert frame.loc[0, "method"] == "sessions again"
+    assert frame.loc[3, "note"] == "not published"
+
+
+def test_a_row_judged_twice_or_outside_the_stage_is_an_error(rows, explanations):
+    claims = Claims(rows, explanations)
+    claims.add("p.a.x.g.count", "derived", ("sessions", 214))
+    with pytest.raises(ValueError, match="judged twice"):
+        claims.add("p.a.x.g.count", "derived", ("sessions", 214))
+    with pytest.raises(KeyError, match="not a row of this stage"):
+        claims.add("p.q.r.g.count", "derived", ("x", 1))
+    with pytest.raises(KeyError, match="no row of this stage has measure 'durations'"):
+        claims.measure("durations", "derived", ("x", 1))
+
+
+def test_an_unclaimed_row_needs_its_reason(rows):
+    claims = Claims(rows, pd.DataFrame(columns=["status", "note"]))
+    claims.measure("duration", "constraint", ("min duration", 40))
+    claims.add("p.a.x.g.count", "constraint", ("sessions", 214))
+    with pytest.raises(KeyError, match=r"explanations\.csv as not_reproducible"):
+        claims.frame()
+
+
+def test_a_rule_keeps_its_role_when_unavailable(rows, explanations):
+    claims = Claims(rows.assign(measure=["", "", "", "rule"]), explanations)
+    claims.unavailable_measure("rule", "constraint")
+    for row_id in ("p.a.x.g.count", "p.a.y.g.count", "p.b.y.g.count"):
+        claims.add(row_id, "derived", ("x", int(rows.set_index("id").loc[row_id, "printed"])))
+    judged = claims.frame().set_index("id")
+    assert judged.loc["p.c.z.g.other", "role"] == "constraint"
+    assert judged.loc["p.c.z.g.other", "status"] == "not_reproducible"
+
+
+def test_a_partial_frame_holds_only_judged_rows(rows, explanations):
+    claims = Claims(rows, explanations)
+    claims.add("p.a.x.g.count", "derived", ("sessions", 214))
+    assert claims.frame(only=["p.a.x.g.count"])["id"].tolist() == ["p.a.x.g.count"]
+    with pytest.raises(ValueError, match="not judged"):
+        claims.frame(only=["p.a.y.g.count"])
+
+
+def test_every_registry_row_has_one_stage(registry):
+    stages = load_stages(registry)
+    assert stages["id"].tolist() == registry["id"].tolist()
+    by_stage = {stage: stage_rows(registry, stage) for stage in sorted(set(stages["stage"]))}
+    assert sum(len(rows) for rows in by_stage.values()) == len(registry)
+    with pytest.raises(KeyError, match="no registry row belongs"):
+        stage_rows(registry, "07_nothing")
+
+
+def test_stages_must_list_the_registry_in_order(registry):
+    from analysis.io.files import InputError
+
+    with pytest.raises(InputError, match="every registry row once"):
+        load_stages(registry.iloc[::-1])
+
+
+def test_measures_give_the_printed_number(registry):
+    assert measure_value(registry, "sessions_total") == 214
+    assert measure_text(registry, "duration_max") == "120"
+    with pytest.raises(KeyError, match="expected one value"):
+        measure_value(registry, "nothing_measured")
+    key = "answers.consumer.emotion_and_self_perception_improve_mood_and_feeling_cared_about"
+    assert measure_value(registry, f"{key}.initial", "count") == 10
+    with pytest.raises(KeyError, match="expected one value"):
+        measure_value(registry, f"{key}.initial")  # its count, n and percent differ
+
+
+def test_stage_sections_hold_other_stages_rows_of_the_same_sections(registry):
+    rows = stage_rows(registry, "04_outcomes")
+    sections = stage_sections(registry, "04_outcomes")
+    assert set(rows["id"]) < set(sections["id"])
+    assert "fan2019.results.female.caregivers.percent" in set(sections["id"])
+
+
+def test_the_committed_explanations_load():
+    assert not load_explanations().empty

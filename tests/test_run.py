@@ -1,0 +1,78 @@
+"""The runner: notebooks declare what they read, run two at a time in an order that respects
+it, and a failure stops new ones from starting."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from analysis import run
+from analysis.io import paths
+
+
+def test_requirements_name_earlier_notebooks():
+    notebooks = run.notebooks()
+    names = [p.stem for p in notebooks]
+    for path in notebooks:
+        for required in run.requirements(path):
+            assert required in names
+            assert names.index(required) < names.index(path.stem), (path.stem, required)
+
+
+def _fake(monkeypatch, fail: str | None = None) -> list:
+    events, lock = [], threading.Lock()
+
+    def fake_run(path, parameters=None, target=None):
+        with lock:
+            events.append(("start", path.stem, time.perf_counter()))
+        time.sleep(0.05)
+        with lock:
+            events.append(("end", path.stem, time.perf_counter()))
+        if path.stem == fail:
+            raise RuntimeError("planted failure")
+        return 0.05
+
+    monkeypatch.setattr(run, "run_notebook", fake_run)
+    return events
+
+
+def test_schedule_respects_requirements_and_jobs(monkeypatch, capsys):
+    events = _fake(monkeypatch)
+    selected = run.notebooks()
+    assert run.run_notebooks(selected, {p: {} for p in selected}, jobs=2) == []
+    start = {name: t for kind, name, t in events if kind == "start"}
+    end = {name: t for kind, name, t in events if kind == "end"}
+    assert set(start) == {p.stem for p in selected}
+    for path in selected:
+        for required in run.requirements(path):
+            assert end[required] <= start[path.stem]
+    running = 0
+    for kind, _name, _t in sorted(events, key=lambda e: (e[2], e[0] == "start")):
+        running += 1 if kind == "start" else -1
+        assert running <= 2
+    assert capsys.readouterr().out.count(" s\n") == len(selected)
+
+
+def test_a_failure_stops_new_notebooks(monkeypatch, capsys):
+    events = _fake(monkeypatch, fail="01_enrolment")
+    selected = run.notebooks()
+    failures = run.run_notebooks(selected, {p: {} for p in selected}, jobs=1)
+    assert [path.stem for path, _ in failures] == ["01_enrolment"]
+    started = [name for kind, name, _ in events if kind == "start"]
+    assert started[-1] == "01_enrolment"
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_notebooks_many_others_wait_for_start_first():
+    priority = run._dependents(run.notebooks())
+    assert priority["05_audit"] == 0
+    assert priority["01_enrolment"] > priority["00_registry"]
+
+
+@pytest.mark.parametrize("name", ["00_registry", "05_audit"])
+def test_declared_parameters_come_from_papermill(name):
+    declared = run.declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb")
+    assert declared
+    assert all(not isinstance(value, str) or value == value.strip() for value in declared.values())
