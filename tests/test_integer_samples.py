@@ -67,3 +67,30 @@ def test_solve_sample_has_the_moments_and_repeats():
 def test_solve_sample_infeasible_raises():
     with pytest.raises(ValueError, match="no sample"):
         solve_sample(3, 15, 80, 4, 6, seed=1)
+
+
+@pytest.mark.parametrize(("n", "lo", "hi"), [(3, 1, 5), (5, 0, 3), (7, 1, 4), (6, 2, 6)])
+def test_feasibility_equals_brute_force(n, lo, hi):
+    """The reachability table (small scales) decides exactly what exists."""
+    from analysis.methods.integer_samples import _feasible
+
+    truth = {(sum(x), sum(v * v for v in x))
+             for x in combinations_with_replacement(range(lo, hi + 1), n)}
+    for s in range(n * lo - 1, n * hi + 2):
+        for q in range(n * lo * lo - 2, n * hi * hi + 3):
+            assert _feasible(n, s, q, lo, hi) is ((s, q) in truth), (s, q)
+
+
+def test_feasibility_table_equals_cp_sat():
+    """On larger instances than brute force reaches, the table and CP-SAT agree."""
+    import random
+
+    from analysis.methods.integer_samples import _feasible, _reachable, _solver_feasible
+
+    assert _reachable(12, 18, 60) is None  # ages: CP-SAT decides
+    chooser = random.Random(5)
+    for _ in range(200):
+        n, lo = chooser.randint(2, 45), chooser.randint(0, 2)
+        hi = lo + chooser.randint(1, 10)
+        s, q = chooser.randint(n * lo, n * hi), chooser.randint(n * lo * lo, n * hi * hi)
+        assert _feasible(n, s, q, lo, hi) is _solver_feasible(n, s, q, lo, hi), (n, s, q, lo, hi)

@@ -67,10 +67,29 @@ def _q_bounds(n: int, s: int, lo: int, hi: int) -> tuple[int, int]:
     return q_min, q_max
 
 
+#: Largest reachability table (cells) :func:`_reachable` builds; beyond it CP-SAT decides.
+MAX_TABLE = 20_000_000
+
+
 @cache
-def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
-    """Whether some n integers in [lo, hi] have sum s and sum of squares q (CP-SAT decides;
-    a pure function of its arguments, so each answer is computed once per process)."""
+def _reachable(n: int, lo: int, hi: int) -> np.ndarray | None:
+    """``table[s', q']``: whether n integers in [0, hi - lo] can have sum s' and sum of
+    squares q' (every value shifted by ``lo``), by dynamic programming over the values
+    (an unbounded knapsack in count, sum and sum of squares); None when the table would
+    exceed :data:`MAX_TABLE` cells (ages: then CP-SAT decides each pair)."""
+    m = hi - lo
+    s_max, q_max = n * m, n * m * m
+    if (n + 1) * (s_max + 1) * (q_max + 1) > MAX_TABLE:
+        return None
+    reach = np.zeros((n + 1, s_max + 1, q_max + 1), dtype=bool)
+    reach[0, 0, 0] = True
+    for v in range(m + 1):
+        for k in range(1, n + 1):
+            reach[k, v:, v * v:] |= reach[k - 1, : s_max + 1 - v, : q_max + 1 - v * v]
+    return reach[n]
+
+
+def _solver_feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
     model = cp_model.CpModel()
     values = range(lo, hi + 1)
     counts = [model.NewIntVar(0, n, f"c{v}") for v in values]
@@ -84,6 +103,20 @@ def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
         raise RuntimeError(f"CP-SAT could not decide n={n}, S={s}, Q={q} within 10 s")
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@cache
+def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
+    """Whether some n integers in [lo, hi] have sum s and sum of squares q: exactly, from
+    :func:`_reachable` on small scales (ratings), by CP-SAT otherwise (ages). A pure
+    function of its arguments, so each answer is computed once per process."""
+    table = _reachable(n, lo, hi)
+    if table is None:
+        return _solver_feasible(n, s, q, lo, hi)
+    shifted_s = s - n * lo
+    shifted_q = q - 2 * lo * shifted_s - n * lo * lo
+    return (0 <= shifted_s < table.shape[0] and 0 <= shifted_q < table.shape[1]
+            and bool(table[shifted_s, shifted_q]))
 
 
 def moment_pairs(
