@@ -46,8 +46,6 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPr
 
 from analysis.io import paths
 from analysis.io.files import atomic_write_text
-from analysis.report.page import write_html
-from analysis.report.summary import write_report
 
 __all__ = [
     "ParameterError",
@@ -306,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         print(_describe_failure(path, error), file=sys.stderr)
     if failures:
         return 1
+    # imported only now: while the notebooks run, the kernels need the cores
+    from analysis.report.page import write_html
+    from analysis.report.summary import write_report
+
     report = write_report()
     page = write_html(report=report)
     counts = report["status"].value_counts().to_dict()
