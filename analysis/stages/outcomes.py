@@ -263,7 +263,7 @@ def fan2019_questionnaire(claims: Claims) -> None:
     (``data/questionnaires/questions.csv``): how many rating questions, their scales, and
     the areas of Table 3."""
     catalogue = questions()
-    label = "the question list (analysis/outcomes.py)"
+    label = "the question list (data/questionnaires/questions.csv)"
     for role, group in GROUP.items():
         ratings = catalogue[(catalogue["role"] == role) & (catalogue["kind"] == "rating")]
         claims.measure(f"rating_questions_{group}", "constraint", (label, len(ratings)))
