@@ -112,8 +112,8 @@ def report(times: dict[str, float]) -> str:
           for name, seconds, ratio, target, ok in rows],
         "",
         "Notebooks run two at a time once the notebooks they read from have finished "
-        "(`analysis/run.py`); the tests run on two pytest-xdist workers, the whole-pipeline "
-        "runs first (`tests/test_pipeline.py`).", "",
+        "(`analysis/run.py`); the tests run on one pytest-xdist worker per core, the "
+        "whole-pipeline runs first (`tests/test_pipeline.py`).", "",
     ])
 
 

@@ -1,4 +1,5 @@
-"""Tests for analysis.stats against independently computed reference values."""
+"""Tests for the tests SPSS prints (analysis.methods.contingency, two_groups, pvalues and the
+exact r x c Fisher network) against independently computed reference values."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from analysis.methods.contingency import (
     chi2_goodness_of_fit,
     chi2_independence,
     fisher_exact,
-    fisher_exact_rxc,
     likelihood_ratio_independence,
 )
+from analysis.methods.fisher_network import fisher_exact_rxc
 from analysis.methods.pvalues import (
     bonferroni_threshold,
     p_adjust,

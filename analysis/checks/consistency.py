@@ -1,6 +1,6 @@
 """Internal consistency of the published numbers, checked from the registry alone (notebook 00).
 
-Three families of checks, each a ``*_map(registry)`` that returns one row per checked case
+Three families of checks, each a ``check_*(registry)`` that returns one row per checked case
 with its key inputs first, then a boolean ``consistency`` column, then extras (the scrutiny
 convention):
 
@@ -128,7 +128,7 @@ def check_p_values(registry: pd.DataFrame, implied: pd.DataFrame | None = None) 
 
     For a p row whose stem also has a ``statistic`` row, the df comes from the stem's ``df``
     row or, when the paper prints none (t tests), from ``implied.csv``. The statistic lies
-    in ``printed ± 0.5 × 10^-decimals``; :func:`analysis.stats.p_interval_from_statistic`
+    in ``printed ± 0.5 × 10^-decimals``; :func:`analysis.methods.pvalues.p_interval_from_statistic`
     turns that into ``[p_min, p_max]``. A printed point p is consistent when it lies between
     ``p_min`` and ``p_max`` rounded half away from zero at its decimals; ``<b`` when
     ``p_min < b``; ``>b`` when ``p_max > b``.

@@ -137,7 +137,7 @@ def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataF
 
 def percent_checks(registry: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
     """Every printed percentage of ``selection`` against its printed count and denominator
-    (the registry's ``denominator`` column): :func:`analysis.granularity.percent_count_map`
+    (the registry's ``denominator`` column): :func:`analysis.methods.granularity.percent_count_map`
     with ``id`` and the whole-number counts that would round to the printed percentage."""
 
     rows = []

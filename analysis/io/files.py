@@ -19,7 +19,9 @@ __all__ = ["InputError", "atomic_write_text", "read_csv_strict"]
 
 
 class InputError(ValueError):
-    """A problem in a registry-like CSV, naming the file, line, column and row id."""
+    """A problem in an input file (the registry, a record-level file, a fact table, values
+    read off a figure, a notebook's results), naming the file, line and column, and the row
+    id where there is one."""
 
 
 def read_csv_strict(path: Path | str, columns: list[str], exact: bool = False) -> pd.DataFrame:

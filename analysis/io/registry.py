@@ -198,7 +198,7 @@ def load_registry(path: Path | str | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    RegistryError
+    analysis.io.files.InputError
         Naming the file, line, column and id of each problem.
     """
     path = paths.REGISTRY if path is None else Path(path)
@@ -214,7 +214,7 @@ def stem(row_id: str) -> str:
 
 def value(registry: pd.DataFrame, row_id: str) -> Decimal:
     """The exact value printed in row ``row_id`` (words and bounds resolved by
-    :func:`analysis.rounding.parse_printed`)."""
+    :func:`analysis.printed.rounding.parse_printed`)."""
     match = registry.loc[registry["id"] == row_id, "printed"]
     if match.empty:
         raise KeyError(f"no registry row {row_id!r}")

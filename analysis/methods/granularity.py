@@ -10,8 +10,9 @@ decimals.
   rounds to the printed mean?
 - :func:`grimmer` (Anaya 2016; Allard 2018): in addition, is there a whole sum of squares,
   with values within the scale's bounds, whose SD rounds to the printed SD? Decided exactly
-  by :func:`analysis.integer_samples.moment_pairs` (every feasible (sum, sum of squares)
-  pair, each confirmed by CP-SAT).
+  by :func:`analysis.methods.integer_samples.moment_pairs` (every feasible (sum, sum of
+  squares) pair, each confirmed exactly: by a reachability table on small scales, by CP-SAT
+  otherwise).
 - :func:`percent_count`: does ``100 * count / n`` round to the printed percentage?
 
 :func:`consistent_ns` and :func:`consistent_scales` say which other n, or which finer scale
@@ -143,8 +144,8 @@ def consistent_scales(x: str, n: int, steps: tuple[int, ...] = (1, 2, 4, 10)) ->
 def grimmer_grain(x: str, sd: str, n: int, lo: int, hi: int, grain: int = 2) -> list[tuple]:
     """Like :func:`grimmer`, for answers given in steps of ``1 / grain`` (2: half points):
     every (sum, sum of squares), in units of ``1 / grain``, of ``n`` answers in ``[lo, hi]``
-    whose mean and SD round to ``x`` and ``sd``. Reachability is checked exactly by CP-SAT
-    on the finer integer scale.
+    whose mean and SD round to ``x`` and ``sd``. Reachability is checked exactly on the
+    finer integer scale (a reachability table, or CP-SAT where the table would be large).
 
     >>> len(grimmer_grain("7.13", "2.366", 12, 0, 10)) > 0, grimmer("7.13", "2.366", 12, 0, 10)
     (True, False)

@@ -11,8 +11,9 @@ mean and SD (SPSS rounding, half away from zero) falls into finitely many moment
   the parity of ``S`` (``x² ≡ x (mod 2)``), and must be reachable by n integers within the
   bounds.
 
-:func:`moment_pairs` enumerates every such pair, and CP-SAT (OR-Tools) confirms that each one
-is realised by some sample. Every statistic computed only from the moments (a t test, a
+:func:`moment_pairs` enumerates every such pair and confirms exactly that each one is realised
+by some sample (a reachability table on small scales such as ratings, OR-Tools CP-SAT
+otherwise, such as ages). Every statistic computed only from the moments (a t test, a
 mean difference) therefore has an exact range over *all* samples that fit. For one pair,
 :func:`count_samples` counts the samples (as multisets: the order of people does not matter),
 and :func:`solve_sample` builds one with CP-SAT, deterministically, as close as possible to
@@ -134,8 +135,8 @@ def moment_pairs(
     lo, hi : int
         Bounds of each value (e.g. the inclusion ages 18 and 60).
     check_feasible : bool, default True
-        Confirm with CP-SAT that each pair is realised by at least one sample (pairs near the
-        extremes of the reachable range can have gaps).
+        Confirm that each pair is realised by at least one sample (pairs near the extremes
+        of the reachable range can have gaps): exactly, by :func:`_feasible`.
 
     Returns
     -------

@@ -82,7 +82,7 @@ def judge(
     role : {"constraint", "derived"}
         Whether the reconstructed data were built to satisfy this number.
     explanations : DataFrame
-        From :func:`load_explanations`; supplies the note of a non-match.
+        From :func:`analysis.io.annotations.load_explanations`; supplies the note of a non-match.
     """
     tried: list[tuple[str, object]] = []
     status = None

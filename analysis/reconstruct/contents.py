@@ -107,7 +107,7 @@ def share_table(categories: pd.Series) -> pd.DataFrame:
 
 
 def top_categories(table: pd.DataFrame, number: int = 3) -> list[str]:
-    """The ``number`` most frequent categories of a :func:`shares` table."""
+    """The ``number`` most frequent categories of a :func:`share_table` table."""
     return table["category"].head(number).tolist()
 
 

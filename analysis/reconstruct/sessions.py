@@ -246,7 +246,7 @@ def reconstruct_sessions(table: np.ndarray, category_counts: pd.Series, registry
 
     - dates: evenly spread within each community's active part of the period;
     - categories: spread over the community x period cells as close to proportional as
-      integers allow (:func:`analysis.allocation.allocate`), then shuffled within each cell
+      integers allow (:func:`analysis.methods.allocation.allocate`), then shuffled within each cell
       (``seed``);
     - format: :data:`FORMAT_OF_CATEGORY`; duration: drawn in 10-minute steps from
       :data:`DURATION_RANGE` (``seed``), with the printed minimum and maximum each given to

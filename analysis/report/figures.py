@@ -126,8 +126,9 @@ def save(figure: plt.Figure, path: Path, formats: tuple[str, ...] = ("png", "svg
 def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
     """fan2018 Fig. 1, redrawn: sessions per community per six-month period.
 
-    ``ranges`` is :func:`analysis.service.cell_ranges`: bars show ``reconstructed``, the
-    whiskers the range among the feasible tables (``feasible_min`` to ``feasible_max``).
+    ``ranges`` is :func:`analysis.stages.service_process.cell_ranges`: bars show
+    ``reconstructed``, the whiskers the range among the feasible tables (``feasible_min`` to
+    ``feasible_max``).
     ``source`` says where the bar heights come from (reconstructed or read off the figure)
     and is printed on the figure.
     """
@@ -196,7 +197,7 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) 
     """fan2019 Table 3 as a figure: share answering yes to each perceived-benefit item,
     providers vs consumers; items whose adjusted p is below 0.05 are marked.
 
-    ``comparisons`` is :func:`analysis.outcomes.benefit_comparisons`.
+    ``comparisons`` is :func:`analysis.stages.outcome_tables.benefit_comparisons`.
     """
     data = comparisons.iloc[::-1].reset_index(drop=True)
     labels = [q.replace("_", " ") for q in data["question"]]
