@@ -1,4 +1,4 @@
-"""The audit (notebook 05): extraction of every printed test, recomputed p, granularity, the
+"""The audit (notebook 06): extraction of every printed test, recomputed p, granularity, the
 cross-check with the notebooks, and statcheck itself when installed."""
 
 from __future__ import annotations

@@ -67,11 +67,11 @@ def test_a_failure_stops_new_notebooks(monkeypatch, capsys):
 
 def test_notebooks_many_others_wait_for_start_first():
     priority = run._dependents(run.notebooks())
-    assert priority["05_audit"] == 0
+    assert priority["06_audit"] == 0
     assert priority["01_enrolment"] > priority["00_registry"]
 
 
-@pytest.mark.parametrize("name", ["00_registry", "05_audit"])
+@pytest.mark.parametrize("name", ["00_registry", "06_audit"])
 def test_declared_parameters_come_from_papermill(name):
     declared = run.declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb")
     assert declared

@@ -1,5 +1,5 @@
 """The audit: every printed statistic checked from the papers' own text, independently of any
-reconstruction (notebook 05).
+reconstruction (notebook 06).
 
 - :func:`extract_tests` finds every reported chi-square and t test in a paper's text, as
   statcheck does (Nuijten & Epskamp; statcheck 1.4.0), after normalising thin spaces,

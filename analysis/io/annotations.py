@@ -7,6 +7,11 @@
   (:func:`load_implied`);
 - ``granularity.csv``: for each printed mean, its n, its scale and its SD
   (:func:`load_granularity_specs`);
+- ``test_inputs.csv``: the printed numbers each of the papers' tests can be recomputed from
+  (:func:`load_test_inputs`);
+- ``conclusions.csv`` and ``test_families.csv``: the conclusions the papers draw from their
+  tests, and which tests form a family for a multiple-testing correction
+  (:func:`load_conclusions`, :func:`load_test_families`);
 - ``stages.csv``: which stage (notebook) reproduces each row, and under which measure
   (:func:`load_stages`, :func:`stage_rows`).
 """
@@ -27,11 +32,14 @@ __all__ = [
     "CHECKS",
     "FINDING_COLUMNS",
     "IMPLIED_COLUMNS",
+    "load_conclusions",
     "load_explanations",
     "load_findings",
     "load_granularity_specs",
     "load_implied",
     "load_stages",
+    "load_test_families",
+    "load_test_inputs",
     "measure_text",
     "measure_value",
     "stage_rows",
@@ -90,6 +98,42 @@ def load_granularity_specs(path=None) -> pd.DataFrame:
     the scale's bounds, the registry id of the SD (or "") and the reason."""
     return read_csv_strict(paths.PUBLISHED / "granularity.csv" if path is None else path,
                            ["id", "n_id", "lo", "hi", "sd_id", "reason"])
+
+
+TEST_INPUT_COLUMNS = ["test", "design", "row", "column", "id", "minus", "value", "reason"]
+
+
+def load_test_inputs(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/test_inputs.csv``: for every test the papers report, the printed
+    numbers it is computed from, one line per input (``design``: contingency cell,
+    goodness-of-fit category, or a group's mean, SD or n)."""
+    return read_csv_strict(paths.PUBLISHED / "test_inputs.csv" if path is None else path,
+                           TEST_INPUT_COLUMNS)
+
+
+CONCLUSION_COLUMNS = ["id", "paper", "location", "statement", "quote", "tests", "rests_on",
+                      "rule", "alpha", "family", "direction", "note"]
+
+
+def load_conclusions(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/conclusions.csv``: each conclusion the papers draw from a test or a
+    comparison, the tests and printed rows it rests on, and its decision rule."""
+    frame = read_csv_strict(paths.PUBLISHED / "conclusions.csv" if path is None else path,
+                            CONCLUSION_COLUMNS)
+    rules = ("p < alpha", "p >= alpha", "descriptive")
+    bad = frame[~frame["rule"].isin(rules)]
+    if not bad.empty:
+        raise InputError(f"conclusions.csv, line {bad.index[0]}, column 'rule': "
+                         f"{bad.iloc[0]['rule']!r} is not one of {rules}")
+    return frame
+
+
+def load_test_families(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/test_families.csv``: the tests (``test``) of each ``family`` that a
+    multiple-testing correction treats together, with the reason on each family's first
+    line."""
+    return read_csv_strict(paths.PUBLISHED / "test_families.csv" if path is None else path,
+                           ["family", "test", "reason"])
 
 
 def load_stages(registry: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,7 @@ __all__ = [
     "DAYS_PER_MONTH",
     "DAYS_PER_WEEK",
     "GROUP",
+    "LISTS",
     "PERIODS",
     "PRINTED_SHARES",
     "VARIABLES",
@@ -70,6 +71,11 @@ PRINTED_SHARES = {row.category: row.share_fan2018 for row in
 #: Column of the participant files -> (table, registry prefix), per paper.
 VARIABLES = {paper: {row.column: (row.table, row.prefix) for row in rows.itertuples()}
              for paper, rows in read_facts("variables").groupby("paper", sort=False)}
+
+
+#: Items the papers list one by one where they also print how many (``lists.csv``).
+LISTS = {key: tuple(group["item"]) for key, group in read_facts("lists").groupby("list",
+                                                                                sort=False)}
 
 
 def period_table() -> pd.DataFrame:

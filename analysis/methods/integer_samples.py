@@ -42,6 +42,7 @@ __all__ = [
     "group_splits",
     "moment_pairs",
     "moments",
+    "rating_splits",
     "sample_sd",
     "solve_sample",
     "t_statistics",
@@ -326,3 +327,22 @@ def t_statistics(first: np.ndarray, second: np.ndarray, lo: int) -> pd.DataFrame
         "t_welch": t_welch, "df_welch": df_welch,
         "p_welch": 2 * stats.t.sf(np.abs(t_welch), df_welch),
     })
+
+
+def rating_splits(n: int, mean: str, sd: str, lo: int, hi: int, second: int) -> pd.DataFrame:
+    """Every sample of n integers in [lo, hi] with the printed mean and SD, and every split
+    into a first group and a ``second`` group: the count vectors (``first``, ``second``) and
+    the pooled and Welch t of first minus second (:func:`t_statistics`)."""
+    frames = []
+    for _, pair in moment_pairs(n, mean, sd, lo, hi).iterrows():
+        for total in count_vectors(n, int(pair["sum"]), int(pair["sumsq"]), lo, hi):
+            seconds = group_splits(total, second)
+            firsts = total[None, :] - seconds
+            stats_ = t_statistics(firsts, seconds, lo)
+            stats_["first"] = [tuple(map(int, f)) for f in firsts]
+            stats_["second"] = [tuple(map(int, s)) for s in seconds]
+            frames.append(stats_)
+    if not frames:
+        return pd.DataFrame(columns=["t_pooled", "df_pooled", "p_pooled", "t_welch", "df_welch",
+                                     "p_welch", "first", "second"])
+    return pd.concat(frames, ignore_index=True)

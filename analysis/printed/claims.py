@@ -9,7 +9,10 @@ Its handlers, one per table or section of a paper, compute values from the recor
 - :meth:`Claims.measure` claims every row that prints one quantity (``stages.csv`` gives
   such rows a shared ``measure`` key: the 214 sessions are printed three times, and are
   judged three times against one computed value);
-- :meth:`Claims.unavailable` marks a row whose inputs are not published.
+- :meth:`Claims.unavailable` marks a row whose inputs are not published;
+- :meth:`Claims.bound` attaches to a row derived from records the range of its value over
+  every dataset consistent with the printed numbers (exact, or sampled and labelled so),
+  from which :func:`analysis.evidence.levels.assign` decides how strong the result is.
 
 :meth:`Claims.frame` returns the judged rows in registry order. A row no handler claimed is
 ``not_reproducible`` if ``explanations.csv`` says so with a reason, and an error otherwise;
@@ -47,6 +50,7 @@ class Claims:
         self.printed = dict(zip(self.rows["id"], self.rows["printed"], strict=True))
         self.judged: dict[str, dict] = {}
         self.roles_if_unavailable: dict[str, str] = {}
+        self.bounds: dict[str, object] = {}
 
     def __contains__(self, row_id: str) -> bool:
         return row_id in self.printed
@@ -90,6 +94,15 @@ class Claims:
     def unavailable(self, row_id: str, role: str = "") -> dict:
         """Mark ``row_id`` as not reproducible now (the reason is in explanations.csv)."""
         return self._record(not_reproducible(row_id, self.explanations, role))
+
+    def bound(self, key: str, bound: object) -> None:
+        """Attach ``bound`` (an :class:`analysis.evidence.levels.Bound`) to row ``key``, or
+        to every row of measure ``key``."""
+        ids = [key] if key in self.printed else self.measure_ids(key)
+        for row_id in ids:
+            if row_id in self.bounds:
+                raise ValueError(f"{row_id}: bounded twice")
+            self.bounds[row_id] = bound
 
     def unavailable_measure(self, key: str, role: str = "") -> None:
         """Give the rows of measure ``key``, if no handler judges them, the ``role`` of a

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.printed.compare import compare
+from analysis.printed.discrepancy import classify
 from analysis.printed.rounding import parse_printed, round_half_away, to_decimal
 
 __all__ = [
@@ -39,7 +40,10 @@ __all__ = [
 ]
 
 
-Attempt = tuple[str, object]  # (method, value or zero-argument callable returning a value)
+#: (method, value or zero-argument callable returning a value). A value of None means the
+#: method cannot be computed from these data (e.g. the n a table prints is not the n who
+#: answered): it is listed as tried, and can never match.
+Attempt = tuple[str, object]
 
 
 def _value(attempt: Attempt) -> object:
@@ -79,8 +83,10 @@ def judge(
         The registry row and its printed number.
     attempts : iterable of (method, value)
         The paper's method first; values or callables.
-    role : {"constraint", "derived"}
-        Whether the reconstructed data were built to satisfy this number.
+    role : {"constraint", "derived", "printed"}
+        Whether the reconstructed data were built to satisfy this number (``constraint``),
+        it is computed from records (``derived``), or from printed numbers and design facts
+        only (``printed``).
     explanations : DataFrame
         From :func:`analysis.io.annotations.load_explanations`; supplies the note of a non-match.
     """
@@ -89,19 +95,21 @@ def judge(
     for position, attempt in enumerate(attempts):
         value = _value(attempt)
         tried.append((attempt[0], value))
-        if compare(value, printed):
+        if value is not None and compare(value, printed):
             status = "match" if position == 0 else "match_other_method"
             break
-    if not tried:
-        raise ValueError(f"{row_id}: no attempt")
+    computed = [(m, v) for m, v in tried if v is not None]
+    if not computed:
+        raise ValueError(f"{row_id}: no attempt with a value")
     if status is None:
         status = "mismatch"
-        method, value = min(tried, key=lambda mv: _distance(mv[1], printed))
+        method, value = min(computed, key=lambda mv: _distance(mv[1], printed))
     else:
         method, value = tried[-1]
     note = explanations.loc[row_id, "note"] if row_id in explanations.index else ""
+    discrepancy = classify(printed, computed[0][1], row_id.rsplit(".", 1)[-1])
     if status == "match_other_method" and not note:
-        tried_text = "; ".join(f"{m}: {_text(v)}" for m, v in tried[:-1])
+        tried_text = "; ".join(f"{m}: {_text(v)}" for m, v in tried[:-1] if v is not None)
         note = f"the paper's method gives {tried_text}"
     if status == "mismatch" and not note:
         note = "UNEXPLAINED: add the likely cause to data/published/explanations.csv"
@@ -111,6 +119,7 @@ def judge(
         "status": status,
         "method": method,
         "role": role,
+        "discrepancy": discrepancy,
         "note": note,
     }
 
@@ -125,6 +134,7 @@ def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") ->
         "status": "not_reproducible",
         "method": "",
         "role": role,
+        "discrepancy": "",
         "note": explanations.loc[row_id, "note"],
     }
 

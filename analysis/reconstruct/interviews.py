@@ -36,16 +36,14 @@ from analysis.io.questionnaire import (
 from analysis.io.registry import printed_text, value
 from analysis.methods.allocation import apportion
 from analysis.methods.integer_samples import (
-    count_vectors,
-    group_splits,
     moment_pairs,
+    rating_splits,
     sample_sd,
     solve_sample,
-    t_statistics,
 )
 from analysis.printed.rounding import parse_printed, round_half_away
 
-__all__ = ["closest_pair", "rating_splits", "reconstruct_interviews", "rounds_to"]
+__all__ = ["closest_pair", "reconstruct_interviews", "rounds_to"]
 
 
 def _count(registry: pd.DataFrame, row_id: str) -> int:
@@ -72,25 +70,6 @@ def closest_pair(n: int, mean: str, sd: str, lo: int, hi: int) -> tuple[int, int
     if best is None:
         raise ValueError(f"no sample of {n} integers in [{lo}, {hi}]")
     return best[2], best[3]
-
-
-def rating_splits(n: int, mean: str, sd: str, lo: int, hi: int, second: int) -> pd.DataFrame:
-    """Every sample of n integers in [lo, hi] with the printed mean and SD, and every split
-    into a first group and a ``second`` group: the count vectors (``first``, ``second``) and
-    the pooled and Welch t of first minus second (:func:`t_statistics`)."""
-    frames = []
-    for _, pair in moment_pairs(n, mean, sd, lo, hi).iterrows():
-        for total in count_vectors(n, int(pair["sum"]), int(pair["sumsq"]), lo, hi):
-            seconds = group_splits(total, second)
-            firsts = total[None, :] - seconds
-            stats_ = t_statistics(firsts, seconds, lo)
-            stats_["first"] = [tuple(map(int, f)) for f in firsts]
-            stats_["second"] = [tuple(map(int, s)) for s in seconds]
-            frames.append(stats_)
-    if not frames:
-        return pd.DataFrame(columns=["t_pooled", "df_pooled", "p_pooled", "t_welch", "df_welch",
-                                     "p_welch", "first", "second"])
-    return pd.concat(frames, ignore_index=True)
 
 
 def rounds_to(values: pd.Series, printed: str) -> pd.Series:

@@ -18,7 +18,8 @@ from matplotlib.patches import FancyBboxPatch
 
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 
-__all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period"]
+__all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period",
+           "specification_curve"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
 
@@ -223,4 +224,53 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) 
     fig.text(0.01, 0.01, f"Counts as published. * p < 0.05 after correction for {len(data)} tests.",
              fontsize=6.5)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+#: Colours of the multiple-testing corrections in :func:`specification_curve`.
+CORRECTION_COLOURS = {"none": "#2c3e50", "bonferroni": "#c0392b", "holm": "#d68910",
+                      "bh": "#2e86c1"}
+
+
+def _spec_row(ax: plt.Axes, y: float, specs: pd.DataFrame, floor: float) -> None:
+    """One conclusion's specifications: a dot per p known exactly, a bar per exact range,
+    a hollow dot for the paper's own choice."""
+    offsets = {c: (k - 1.5) * 0.16 for k, c in enumerate(CORRECTION_COLOURS)}
+    for spec in specs.itertuples(index=False):
+        low, high = max(spec.p_low, floor), max(spec.p_high, floor)
+        level = y + offsets[spec.correction]
+        colour = CORRECTION_COLOURS[spec.correction]
+        if spec.basis.startswith("not computed"):
+            continue
+        if high > low * 1.0001:
+            ax.plot([low, high], [level, level], color=colour, lw=1.2, alpha=0.7)
+        else:
+            ax.plot([low], [level], "o", color=colour, ms=3.2, alpha=0.8)
+        if spec.paper_choice:
+            ax.plot([low], [level], "o", mfc="none", mec="black", ms=7, mew=1.0)
+
+
+def specification_curve(specs: pd.DataFrame, summary: pd.DataFrame, alpha: float
+                        ) -> plt.Figure:
+    """Every conclusion of one paper (rows) under every specification (test variant, n and
+    correction): its p, or its exact range over the consistent datasets, on a log scale,
+    with the threshold; the paper's own choice circled (Simonsohn, Simmons & Nelson 2020)."""
+    rows = summary[summary["id"].isin(specs["conclusion"])].reset_index(drop=True)
+    floor = 1e-8
+    fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(rows) + 1.6))
+    for y, row in enumerate(rows.itertuples(index=False)):
+        _spec_row(ax, -y, specs[specs["conclusion"] == row.id], floor)
+    ax.axvline(alpha, color="#7f8c8d", ls="--", lw=0.9)
+    ax.set_xscale("log")
+    ax.set_xlim(floor / 2, 1.5)
+    labels = [f"{r.statement[:70]}{'…' if len(r.statement) > 70 else ''} [{r.all_choices}]"
+              for r in rows.itertuples(index=False)]
+    ax.set_yticks([-y for y in range(len(rows))], labels, fontsize=6.5)
+    ax.set_xlabel(f"p (log scale; dashed: {alpha}; bars: exact range over consistent datasets;"
+                  " circled: the paper's choice)", fontsize=7)
+    for name, colour in CORRECTION_COLOURS.items():
+        ax.plot([], [], "o", color=colour, label=f"correction: {name}")
+    ax.legend(fontsize=6.5, loc="lower left", frameon=False)
+    ax.tick_params(axis="x", labelsize=7)
+    fig.tight_layout()
     return fig

@@ -5,7 +5,7 @@ A single self-contained file (styles inline, figures embedded as data URIs, no n
 1. a summary: for each paper, how many printed numbers match, match under another method,
    mismatch, or cannot be reproduced;
 2. the findings: every mismatch and other-method match, with its explanation;
-3. the audit (notebook 05): every test printed in the texts, with its recomputed p, and the
+3. the audit (notebook 06): every test printed in the texts, with its recomputed p, and the
    granularity checks that fail;
 4. for each table, figure and section of both papers, the printed numbers side by side with
    the reproduced ones, each coloured by status, with the method and the explanation, and a
@@ -28,6 +28,7 @@ from analysis.io import paths
 from analysis.io.files import atomic_write_text
 from analysis.printed.rounding import format_half_away, parse_printed
 from analysis.report.results import STATUSES
+from analysis.report.summary import evidence_counts, headline
 
 __all__ = ["FIGURES", "build_html", "write_html"]
 
@@ -96,6 +97,10 @@ def _shown(reproduced: str, printed: str) -> str:
         return reproduced
 
 
+def _discrepancy(kind: str) -> str:
+    return "" if kind in ("", "none") else f"; {kind.replace('_', ' ')}"
+
+
 def _figure(stem: str, title: str) -> str:
     path = paths.FIGURES / f"{stem}.png"
     if not path.is_file():
@@ -125,10 +130,27 @@ def _summary(report: pd.DataFrame) -> str:
     return f"<table id='summary'><tr><th>status</th>{head}</tr>{''.join(body)}</table>"
 
 
+def _evidence(report: pd.DataFrame) -> str:
+    """The headline and the table of printed numbers by evidence level and status."""
+    counts = evidence_counts(report)
+    head = "".join(f"<th>{_e(LABELS.get(c, c))}</th>" for c in counts.columns)
+    body = "".join(
+        f"<tr id='evidence-{_e(level)}'><th>{_e(level.replace('_', ' '))}</th>"
+        + "".join(f'<td class="num">{int(v)}</td>' for v in row) + "</tr>"
+        for level, row in counts.iterrows())
+    return (f"<p id='headline'>{_e(headline(report))}</p>"
+            f"<table id='evidence'><tr><th>evidence</th>{head}</tr>{body}</table>"
+            "<p class='small'>published: recomputed from printed numbers alone; invariant: "
+            "proved the same for every dataset consistent with the printed numbers; "
+            "dependent: varies with the reconstruction (the row gives the range); "
+            "by construction: the reconstruction was built to give it, which shows only that "
+            "such data exist; unavailable: the inputs are not published.</p>")
+
+
 def _rows(frame: pd.DataFrame, with_location: bool = False) -> str:
     head = ("<tr>" + ("<th>where</th>" if with_location else "") + "<th>item</th><th>group</th>"
             "<th>quantity</th><th>printed</th><th>reproduced</th><th>status</th>"
-            "<th>method</th><th>explanation</th><th>notebook</th></tr>")
+            "<th>evidence</th><th>method</th><th>explanation</th><th>notebook</th></tr>")
     body = []
     for row in frame.itertuples(index=False):
         link = (f'<a href="../{_e(row.source)}">{_e(Path(row.source).stem)}</a>'
@@ -141,6 +163,8 @@ def _rows(frame: pd.DataFrame, with_location: bool = False) -> str:
             f'<td class="num" title="{_e(row.reproduced)}">'
             f'{_e(_shown(row.reproduced, row.printed))}</td>'
             f'<td><span class="badge">{_e(LABELS[row.status])}</span></td>'
+            f'<td class="small" title="{_e(row.basis)}">{_e(row.evidence.replace("_", " "))}'
+            f'{_e(_discrepancy(row.discrepancy))}</td>'
             f'<td class="small">{_e(row.method)}</td><td class="small">{_e(row.note)}</td>'
             f"<td>{link}</td></tr>")
     return f"<table>{head}{''.join(body)}</table>"
@@ -183,12 +207,12 @@ HEAD = [
 
 
 def _audit_section() -> list[str]:
-    """The audit of notebook 05: every printed test, and the impossible values."""
+    """The audit of notebook 06: every printed test, and the impossible values."""
     parts = []
     audit = _table_file("audit_tests.csv")
     if audit is not None:
         parts += ["<h2>Audit: every test printed in the texts</h2>",
-                  "<p class='small'>Extracted from the papers' text (notebook 05), p recomputed "
+                  "<p class='small'>Extracted from the papers' text (notebook 06), p recomputed "
                   "from the printed statistic and df (df inferred from group sizes where not "
                   "printed), as statcheck does; independent of any reconstruction.</p>",
                   _plain_table(audit, ["paper", "text", "df_used", "p_recomputed",
@@ -226,7 +250,7 @@ def build_html(report: pd.DataFrame | None = None) -> str:
     if report is None:
         report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
     flagged = report[report["status"].isin(["mismatch", "match_other_method"])]
-    parts = [*HEAD, "<h2 id='summary-heading'>Summary</h2>", _summary(report),
+    parts = [*HEAD, "<h2 id='summary-heading'>Summary</h2>", _evidence(report), _summary(report),
              "<h2>Findings: every mismatch and other-method match</h2>",
              _rows(flagged, with_location=True), *_audit_section(), *_sections(report),
              f"<script>{SCRIPT}</script>", "</body></html>"]

@@ -28,10 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evidence.levels import EVIDENCE_COLUMNS, LEVELS
 from analysis.io import paths
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
 from analysis.printed.compare import compare
+from analysis.printed.discrepancy import CLASSES
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -47,15 +49,17 @@ __all__ = [
 STATUSES = ("match", "match_other_method", "mismatch", "not_reproducible", "pending")
 
 
-ROLES = ("constraint", "derived")
+ROLES = ("constraint", "derived", "printed")
 
 
-RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "note"]
+RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "discrepancy", *EVIDENCE_COLUMNS,
+                  "note"]
 
 
 REPORT_COLUMNS = [
     "id", "paper", "location", "item", "group", "quantity", "printed", "reproduced", "status",
-    "method", "role", "source", "note",
+    "evidence", "discrepancy", "method", "role", "basis", "range_min", "range_max", "source",
+    "note",
 ]
 
 
@@ -66,6 +70,10 @@ def _row_problems(row: pd.Series, printed: str) -> list[str]:
         found.append(f", column 'status': {row['status']!r} is not one of {STATUSES[:-1]}")
     if row["role"] not in (*ROLES, ""):
         found.append(f", column 'role': {row['role']!r} is not one of {ROLES}")
+    if row["evidence"] not in LEVELS:
+        found.append(f", column 'evidence': {row['evidence']!r} is not one of {LEVELS}")
+    if row["discrepancy"] not in (*CLASSES, ""):
+        found.append(f", column 'discrepancy': {row['discrepancy']!r} is not one of {CLASSES}")
     if row["status"] in ("match", "match_other_method"):
         try:
             agrees = compare(row["reproduced"], printed)
@@ -129,7 +137,8 @@ def build_report(registry: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     """One row per registry row, in registry order, in the columns of :data:`REPORT_COLUMNS`;
     registry rows absent from ``results`` get status ``pending``."""
     merged = registry.merge(results, on="id", how="left", validate="one_to_one")
-    for column in ("reproduced", "method", "role", "note", "source"):
+    for column in ("reproduced", "method", "role", "note", "source", "discrepancy",
+                   *EVIDENCE_COLUMNS):
         merged[column] = merged[column].fillna("")
     merged["status"] = merged["status"].fillna("pending")
     return merged[REPORT_COLUMNS].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Notebook 05: the audit of every printed test (:mod:`analysis.checks.audit`) and of the
+"""Notebook 06: the audit of every printed test (:mod:`analysis.checks.audit`) and of the
 granularity of every mean, SD and percentage (:mod:`analysis.checks.granularity`), set
 against the statuses the other notebooks computed (``reports/reproduction.csv``)."""
 
@@ -8,7 +8,7 @@ import pandas as pd
 
 __all__ = ["STAGE", "verdict_table", "verdicts"]
 
-STAGE = "05_audit"
+STAGE = "06_audit"
 
 
 def verdicts(tests: pd.DataFrame, checks: pd.DataFrame, report: pd.DataFrame) -> pd.DataFrame:

@@ -24,13 +24,16 @@ import re
 
 import pandas as pd
 
+from analysis.evidence.levels import Bound, judged
 from analysis.io.annotations import stage_rows
 from analysis.io.design import GROUP, VARIABLES
 from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
 from analysis.printed.judge import double_rounded, lazily
+from analysis.reconstruct.ages import age_pairs_fan2018
 from analysis.stages import enrolment_tables as tables
+from analysis.stages.design_counts import community_counts, wave_count
 
 __all__ = [
     "STAGE",
@@ -161,11 +164,7 @@ def fan2018_participants(claims: Claims, people18: pd.DataFrame) -> None:
     who quit, and the caregivers recruited for the evaluation."""
     patients = tables.peers_and_consumers(people18)
     current = patients[patients["year_left"] == ""]
-    in_data = ("number of communities in the data", patients["community"].nunique())
-    claims.measure("fan2018_communities", "derived", in_data)
-    claims.measure("fan2018_later_communities", "derived", (
-        "communities of the later wave",
-        patients.loc[patients["wave"] == "later", "community"].nunique()))
+    community_counts(claims, {"fan2018_communities": None, "fan2018_later_communities": "later"})
     for role in ("peer", "consumer"):
         claims.add(f"fan2018.methods.recruited.{GROUP[role]}.n", "constraint",
                    ("enrolled and not left by 2016", int((current["role"] == role).sum())))
@@ -188,8 +187,7 @@ def fan2018_evaluation(claims: Claims, people18: pd.DataFrame) -> None:
     communities), and the consumers not assessed."""
     framed = people18[people18["evaluated"] != ""]
     consumers = framed[framed["role"] == "consumer"]
-    claims.measure("fan2018_evaluation_communities", "derived",
-                   ("communities in the evaluation", framed["community"].nunique()))
+    community_counts(claims, {"fan2018_evaluation_communities": "initial"})
     claims.measure("fan2018_evaluation_consumers", "constraint",
                    ("consumers of the initial communities enrolled by 2014", len(consumers)))
     claims.measure("fan2018_evaluation_caregivers", "constraint",
@@ -246,12 +244,8 @@ def fan2019_recruitment(claims: Claims, people19: pd.DataFrame) -> None:
         community = site_id.match(row_id)[1]
         claims.add(row_id, "constraint", ("providers from the community",
                                           int(sites.get(("peer", community), 0))))
-    claims.measure("fan2019_communities", "derived",
-                   ("communities in the data", patients["community"].nunique()))
-    waves = patients.groupby("wave")["community"].nunique()
-    for wave in ("initial", "later"):
-        claims.measure(f"fan2019_communities_{wave}", "derived",
-                       (f"communities of the {wave} wave", int(waves[wave])))
+    community_counts(claims, {"fan2019_communities": None, "fan2019_communities_initial":
+                              "initial", "fan2019_communities_later": "later"})
 
 
 def fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
@@ -259,10 +253,9 @@ def fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
     the wave's start to its follow-up)."""
     patients = tables.peers_and_consumers(people19)
     months = patients.groupby("wave")["followup_month"].agg(lambda m: int(m.astype(int).max()))
-    evaluated = patients[patients["evaluated"] == "yes"].groupby("wave")["community"]
+    community_counts(claims, {f"fan2019_evaluated_communities_{wave}": wave
+                              for wave in ("initial", "later")})
     for wave in ("initial", "later"):
-        claims.measure(f"fan2019_evaluated_communities_{wave}", "derived", (
-            f"communities with evaluated people, {wave} wave", int(evaluated.nunique()[wave])))
         claims.measure(f"fan2019_followup_months_{wave}", "constraint",
                        ("months from the wave's start to follow-up", int(months[wave])))
     claims.measure("fan2019_followup_months_postponed", "constraint",
@@ -292,8 +285,7 @@ def fan2019_response_rates(claims: Claims, rates: pd.DataFrame, people19: pd.Dat
         if months_id in claims:
             claims.add(months_id, "constraint", ("months from the wave's start to follow-up",
                                                  int(mine["followup_month"].astype(int).iloc[0])))
-    claims.measure("fan2019_response_rate_groups", "derived",
-                   ("groups compared (waves)", patients["wave"].nunique()))
+    wave_count(claims, "fan2019_response_rate_groups")
     leave = patients[patients["dropout_reason"].str.startswith("temporary leave")]
     claims.measure("fan2019_temporary_leave", "constraint", (
         "later providers on temporary leave",
@@ -316,7 +308,7 @@ def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict
     smallest p of the completers-vs-dropouts comparisons in each wave."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
     by_kind = {kind: tables.bonferroni_m(kind) for kind in ("categorical", "all")}
-    claims.measure("fan2019_bonferroni_threshold", "derived",
+    claims.measure("fan2019_bonferroni_threshold", "printed",
                    (f"0.05 / {by_kind['categorical']} categorical Table 1 variables",
                     bonferroni_threshold(0.05, by_kind["categorical"])),
                    (f"0.05 / {by_kind['all']} Table 1 variables",
@@ -358,8 +350,18 @@ def _tested(people18: pd.DataFrame, people19: pd.DataFrame, registry: pd.DataFra
             "rates": tables.response_rates(people19)}
 
 
+def age_p_bound(registry: pd.DataFrame) -> Bound:
+    """The exact range of fan2018 Table 2's pooled-t p over every dataset of integer ages in
+    the inclusion range with the printed means and SDs (every feasible pair of moments,
+    :func:`analysis.reconstruct.ages.age_pairs_fan2018`: the test depends on nothing else)."""
+    pairs = age_pairs_fan2018(registry)
+    return Bound(float(pairs["p"].min()), float(pairs["p"].max()),
+                 f"complete enumeration of the {len(pairs):,} feasible (sum, sum of squares) "
+                 "combinations of integer ages", exact=True)
+
+
 def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
-            explanations: pd.DataFrame, parameters: dict) -> pd.DataFrame:
+            explanations: pd.DataFrame, parameters: dict, real_data: bool = False) -> pd.DataFrame:
     """Every registry row of this stage, judged (see :mod:`analysis.printed.judge`).
 
     ``parameters`` (the notebook's parameters cell): ``categorical_test`` ("pearson" or
@@ -372,6 +374,7 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     fan2018_table1(claims, tested["table1"], tested["tests1"])
     fan2018_table2(claims, tables.fan2018_table2(people18, registry))
     fan2018_table2_tests(claims, tested["tests2"], parameters)
+    claims.bound("fan2018.table2.age.peers_vs_consumers.p", age_p_bound(registry))
     fan2018_participants(claims, people18)
     fan2018_evaluation(claims, people18)
     fan2019_timing(claims, people19)
@@ -384,7 +387,7 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     for paper in ("fan2018", "fan2019"):  # the inclusion ages: rules the records obey
         for end in ("min", "max"):
             claims.unavailable_measure(f"{paper}_age_{end}", "constraint")
-    return claims.frame()
+    return judged(claims, registry, real_data)
 
 
 def exact_p_policies(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,

@@ -30,11 +30,11 @@ from analysis.methods.contingency import (
     fisher_exact,
     reports_exact_p,
 )
-from analysis.methods.integer_samples import count_vectors, moment_pairs
+from analysis.methods.integer_samples import count_vectors, moment_pairs, rating_splits
 from analysis.methods.pvalues import p_adjust
 from analysis.methods.two_groups import ttest_ind
 from analysis.printed.rounding import format_half_away
-from analysis.reconstruct.interviews import rating_splits, rounds_to
+from analysis.reconstruct.interviews import rounds_to
 
 __all__ = [
     "adjust",

@@ -20,6 +20,7 @@ import math
 
 import pandas as pd
 
+from analysis.evidence.levels import Bound, judged
 from analysis.io.annotations import stage_rows
 from analysis.io.design import GROUP
 from analysis.io.questionnaire import (
@@ -30,11 +31,11 @@ from analysis.io.questionnaire import (
     TABLE3_ITEMS,
     questions,
 )
-from analysis.io.registry import printed_text
-from analysis.methods.integer_samples import sample_sd
+from analysis.io.registry import value
 from analysis.printed.claims import Claims
-from analysis.reconstruct.interviews import closest_pair
+from analysis.printed.judge import Attempt
 from analysis.stages import outcome_tables as tables
+from analysis.stages.design_counts import listed_counts, wave_count
 
 __all__ = [
     "STAGE",
@@ -123,12 +124,15 @@ def fan2019_table2(claims: Claims, summary: _Answers) -> None:
         "mean, later providers", float(summary.get("confidence", "peer", "mean", "later"))))
 
 
-def fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+def fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+                      registry: pd.DataFrame) -> None:
     """fan2019 Results: Peer service providers: the satisfaction threshold, the scale, the
     share who felt stressed, and the comparison of initial with later providers."""
-    others = [summary.get(q, "peer", "mean") for q in PROVIDER_RATINGS if q != "content"]
-    claims.measure("satisfaction_score_threshold", "derived", (
-        "lowest mean of the other five ratings, rounded down", math.floor(min(others))))
+    means = sorted((float(value(registry, f"fan2019.table2.{q}.peers.mean"))
+                    for q in PROVIDER_RATINGS), reverse=True)
+    claims.measure("satisfaction_score_threshold", "printed", (
+        f"largest whole score that most ({len(means) // 2 + 1} of {len(means)}) printed "
+        "Table 2 means reach", math.floor(means[len(means) // 2])))
     catalogue = questions()
     for role, group in GROUP.items():
         top = catalogue.loc[(catalogue["role"] == role) & (catalogue["kind"] == "rating"), "hi"]
@@ -161,7 +165,21 @@ def fan2019_table3(claims: Claims, summary: _Answers, interviews: pd.DataFrame) 
                    ("Fisher's exact test", float(work["p_fisher"])))
 
 
-def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+def union_bound(registry: pd.DataFrame) -> Bound:
+    """The exact range of the number of consumers who said yes to either disease-related item
+    of fan2019 Table 3, given only the printed count of each and the n: from the larger count
+    (one group contains the other) to their sum or n (no overlap), the Frechet bounds."""
+    ids = [f"fan2019.table3.disease_related_{item}.consumers.count"
+           for item in ("know_more_disease_knowledge", "disease_become_more_stable")]
+    counts = [int(value(registry, row_id)) for row_id in ids]
+    denominator = registry.set_index("id").loc[ids[0], "denominator"]
+    n = int(value(registry, denominator))
+    return Bound(max(counts), min(sum(counts), n), "Frechet bounds of a union, from the two "
+                 f"printed counts ({counts[0]}, {counts[1]}) and n = {n}", exact=True)
+
+
+def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+                    registry: pd.DataFrame) -> None:
     """fan2019 Results: Consumers: the 13 who reported a disease-related benefit (either item
     of Table 3's disease-related pair), and the waves compared."""
     knowledge = "disease_related_know_more_disease_knowledge"
@@ -173,52 +191,46 @@ def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame)
         claims.measure(f"disease_related_{quantity}", "derived",
                        ("either disease-related item", union * scale),
                        ("each disease-related item (knowledge; stability)", alone * scale))
-    claims.measure("benefit_waves_compared", "derived", (
-        "waves compared", int(interviews.loc[interviews["role"] == "peer", "wave"].nunique())))
+    claims.bound("disease_related_count", union_bound(registry))
+    wave_count(claims, "benefit_waves_compared")
 
 
-def _nearest(registry: pd.DataFrame, question: str, n: int) -> tuple[float, float]:
-    """Mean and SD of the ``n`` whole-number answers nearest the printed Table 4 rating."""
-    stem = f"fan2019.table4.{question}.consumers"
-    s, q = closest_pair(n, printed_text(registry, f"{stem}.mean"),
-                        printed_text(registry, f"{stem}.sd"), 1, 5)
-    return s / n, sample_sd(n, s, q)
+def _header_n(interviewed: int, rated: int) -> Attempt:
+    """The attempt the table's header implies: the rating over all ``interviewed``, which
+    these data cannot give (only ``rated`` answered)."""
+    return (f"over the {interviewed} interviewed, as the header prints (only {rated} rated: "
+            "not computable)", None)
 
 
-def fan2019_table4(claims: Claims, summary: _Answers, registry: pd.DataFrame) -> None:
-    """fan2019 Table 4: the consumers' five ratings, as the nearest that the 42 interviewed
-    could give and as given by the 41 who rated (GRIM/GRIMMER: only 41 fits)."""
+def fan2019_table4(claims: Claims, summary: _Answers) -> None:
+    """fan2019 Table 4: the consumers' five ratings, from the 41 who rated, while the
+    header prints the 42 interviewed (GRIM/GRIMMER: no 42 whole-number ratings give some of
+    the printed means and SDs, 41 give all; notebook 06). One reading, n = 41, for every
+    mean and SD of the table and of the Results that repeat them."""
     interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
     for question in CONSUMER_RATINGS:
-        nearest = dict(zip(("mean", "sd"), _nearest(registry, question, interviewed),
-                           strict=True))
         rated = int(summary.get(question, "consumer", "n"))
         for quantity in ("mean", "sd"):
             claims.add(f"fan2019.table4.{question}.consumers.{quantity}", "constraint",
-                       (f"{quantity} of {interviewed} answers (nearest achievable)",
-                        nearest[quantity]),
+                       _header_n(interviewed, rated),
                        (f"{quantity} of the {rated} consumers who rated",
                         float(summary.get(question, "consumer", quantity))))
 
 
 def fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
-                      people19: pd.DataFrame, registry: pd.DataFrame) -> None:
+                      people19: pd.DataFrame) -> None:
     """fan2019 Results: Consumers: the range of the specific ratings, the richness of topic,
     satisfaction among all recruited, and the two initial-vs-later t tests."""
     interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
     means = {q: float(summary.get(q, "consumer", "mean")) for q in CONSUMER_RATINGS}
-    nearest = {q: _nearest(registry, q, interviewed)[0] for q in CONSUMER_RATINGS}
     other = [q for q in CONSUMER_RATINGS if q != "richness_of_activity_topic"]
     rated = int(summary.get(other[0], "consumer", "n"))
     for pick in (min, max):
-        claims.measure(f"specific_aspects_{pick.__name__}", "constraint", (
-            f"{pick.__name__} mean except richness of topic, {interviewed} answers "
-            "(nearest achievable)", pick(nearest[q] for q in other)), (
+        claims.measure(f"specific_aspects_{pick.__name__}", "constraint",
+                       _header_n(interviewed, rated), (
             f"{pick.__name__} mean except richness of topic, the {rated} who rated",
             pick(means[q] for q in other)))
-    claims.measure("richness_mean", "constraint", (
-        f"mean of {interviewed} answers (nearest achievable)",
-        nearest["richness_of_activity_topic"]), (
+    claims.measure("richness_mean", "constraint", _header_n(interviewed, rated), (
         f"mean of the {rated} consumers who rated", means["richness_of_activity_topic"]))
     satisfied = "overall_satisfied_with_the_peer_service_providers_and_service"
     yes = int(summary.get(satisfied, "consumer", "yes"))
@@ -249,10 +261,10 @@ def fan2019_caregivers(claims: Claims, interviews: pd.DataFrame) -> None:
 def fan2019_abstract(claims: Claims, summary: _Answers, people19: pd.DataFrame) -> None:
     """fan2019 Abstract: the denominators it prints (its counts are answers rows)."""
     recruited = people19.groupby("role").size()
-    claims.measure("providers_recruited", "derived", ("providers recruited",
+    claims.measure("providers_recruited", "constraint", ("providers recruited",
                                                       int(recruited["peer"])), (
         "providers interviewed", int(summary.get("willing_to_continue", "peer", "n"))))
-    claims.measure("consumers_recruited", "derived",
+    claims.measure("consumers_recruited", "constraint",
                    ("consumers recruited", int(recruited["consumer"])))
     claims.measure("caregivers_interviewed", "constraint", (
         "caregivers interviewed", int(summary.get("willing_family_continue", "caregiver", "n"))))
@@ -284,19 +296,20 @@ def fan2019_questionnaire(claims: Claims) -> None:
 
 
 def results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataFrame,
-            explanations: pd.DataFrame) -> pd.DataFrame:
+            explanations: pd.DataFrame, real_data: bool = False) -> pd.DataFrame:
     """Every registry row of this stage, judged from the interview records."""
     claims = Claims(stage_rows(registry, STAGE), explanations)
     summary = _Answers(interviews)
     answers(claims, summary)
     fan2018_outcomes(claims, interviews)
     fan2019_table2(claims, summary)
-    fan2019_providers(claims, summary, interviews)
+    fan2019_providers(claims, summary, interviews, registry)
     fan2019_table3(claims, summary, interviews)
-    fan2019_benefit(claims, summary, interviews)
-    fan2019_table4(claims, summary, registry)
-    fan2019_consumers(claims, summary, interviews, people19, registry)
+    fan2019_benefit(claims, summary, interviews, registry)
+    fan2019_table4(claims, summary)
+    fan2019_consumers(claims, summary, interviews, people19)
     fan2019_caregivers(claims, interviews)
     fan2019_abstract(claims, summary, people19)
     fan2019_questionnaire(claims)
-    return claims.frame()
+    listed_counts(claims)
+    return judged(claims, registry, real_data)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.evidence.levels import judged
 from analysis.io.annotations import stage_rows
-from analysis.io.design import PRINTED_SHARES, period_table
+from analysis.io.design import PRINTED_SHARES
 from analysis.io.facts import read_facts
-from analysis.io.registry import value
 from analysis.printed.claims import Claims
-from analysis.printed.rounding import round_half_away
 from analysis.reconstruct.contents import share_table
+from analysis.stages.design_counts import listed_counts, service_years
 
 __all__ = ["STAGE", "categories_addressed", "category_shares", "results"]
 
@@ -32,19 +32,16 @@ def categories_addressed(claims: Claims, records: pd.DataFrame, shares: pd.DataF
     later = records[records["community"].isin(["xiangheyuan", "jingsong"])]
     claims.measure("categories_later", "constraint", (
         "categories addressed in the later communities", int(later["category"].nunique())))
-    periods = period_table()
-    claims.measure("service_years", "derived", (
-        "years from the first period's start to the last period's end",
-        (periods["end"].iloc[-1] - periods["start"].iloc[0]).days / 365.2425))
+    service_years(claims)
 
 
 def category_shares(claims: Claims, registry: pd.DataFrame, shares: pd.DataFrame,
                     digitised: bool) -> None:
     """fan2018 Results (and fan2019 Methods): the top three categories and their shares."""
-    smallest = min(float(value(registry, i)) for i in PRINTED_SHARES.values())
-    listed = sum(round_half_away(p, 0) >= smallest for p in shares["percent"])
-    claims.measure("top_categories", "derived", (
-        "categories whose share rounds to at least the third printed share", listed))
+    ranked = read_facts("categories")["top_rank"] != ""
+    claims.measure("top_categories", "printed", (
+        "categories the text names as the most popular (data/design/categories.csv)",
+        int(ranked.sum())))
     by_category = shares.set_index("category")["percent"]
     method = "share read off Fig. 2" if digitised else "sessions / 214 x 100"
     printed = read_facts("categories").set_index("category")
@@ -55,7 +52,7 @@ def category_shares(claims: Claims, registry: pd.DataFrame, shares: pd.DataFrame
 
 
 def results(registry: pd.DataFrame, records: pd.DataFrame, explanations: pd.DataFrame,
-            percent: pd.Series | None = None) -> pd.DataFrame:
+            percent: pd.Series | None = None, real_data: bool = False) -> pd.DataFrame:
     """Every registry row of this stage, judged from the session records, or, for the
     shares, from ``percent`` by category (values read off Fig. 2) when given."""
     claims = Claims(stage_rows(registry, STAGE), explanations)
@@ -64,4 +61,5 @@ def results(registry: pd.DataFrame, records: pd.DataFrame, explanations: pd.Data
         shares["percent"] = shares["category"].map(percent).fillna(0.0).to_numpy()
     categories_addressed(claims, records, shares)
     category_shares(claims, registry, shares, percent is not None)
-    return claims.frame()
+    listed_counts(claims)
+    return judged(claims, registry, real_data)

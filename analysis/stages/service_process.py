@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from analysis.evidence.levels import Bound, judged
 from analysis.io.annotations import stage_rows
 from analysis.io.design import (
     COMMUNITIES,
@@ -29,7 +31,8 @@ from analysis.io.registry import value
 from analysis.methods.contingency import chi2_independence
 from analysis.methods.tables import Feasible, quasi_independence
 from analysis.printed.claims import Claims
-from analysis.reconstruct.sessions import FIG1_TEST, band_matrices, sessions_table
+from analysis.reconstruct.sessions import FIG1_TEST, band_matrices, fig1_targets, sessions_table
+from analysis.stages.design_counts import community_counts, listed_counts, service_years
 
 __all__ = [
     "STAGE",
@@ -39,6 +42,7 @@ __all__ = [
     "fan2018_sessions",
     "fan2019_schedule",
     "frequency_by_year",
+    "interval_bounds",
     "intervals",
     "results",
     "session_format",
@@ -110,26 +114,36 @@ def cell_ranges(feasible: Feasible, bands: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame,
-                           chosen: np.ndarray) -> pd.DataFrame:
-    """The printed test (Pearson, structural zeros counted as observed zeros, df 15) beside
-    the test of quasi-independence that leaves them out (df 6), for the chosen table and
-    across the feasible tables (weighted share with p < 0.05)."""
+def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame, chosen: np.ndarray,
+                           registry: pd.DataFrame, witnesses: np.ndarray | None = None
+                           ) -> pd.DataFrame:
+    """Fig. 1's test two ways, one row each (``variant``): the paper's Pearson chi-square on
+    the full table (structural zeros counted as observed zeros, df 15), and the test of
+    quasi-independence that leaves them out (df 6; Bishop, Fienberg & Holland 1975 ch. 5).
+
+    Columns: ``df``, ``statistic`` and ``p`` of the chosen table; ``p_low``, ``p_high``, the
+    range of p over the consistent tables, and ``basis``, how that range is known. Pearson's
+    range is exact: every consistent table has a statistic in the printed value's rounding
+    window. Quasi-independence needs iterative fitting, so its range is over the feasible
+    tables found (the sampler's witnesses and any extra ``witnesses``, e.g. from a search):
+    an inner bound, labelled as sampled."""
     structural = band_matrices(bands)[1] == 0
-    quasi_all = quasi_independence(feasible.witnesses, structural)
+    found = feasible.witnesses if witnesses is None else np.concatenate(
+        [feasible.witnesses, np.asarray(witnesses).reshape(-1, *structural.shape)])
+    quasi_all = quasi_independence(found, structural)
     quasi = quasi_independence(chosen, structural).iloc[0]
     pearson = chi2_independence(chosen).iloc[0]
-    significant = float(feasible.weights @ (quasi_all["p"].to_numpy() < 0.05))
+    exact = fig1_p_bound(registry, int(pearson["df"]))
+    sampled = (f"sampled: {len(found):,} distinct feasible tables (importance sampler"
+               f"{' and search' if witnesses is not None else ''}); not a bound")
     return pd.DataFrame([
-        {"test": "Pearson chi-square, structural zeros as zeros (the paper's)",
-         "df": int(pearson["df"]), "statistic": float(pearson["statistic"]),
-         "p": float(pearson["p"]), "range_over_feasible": "48.745 to 48.755 (by construction)",
-         "share_p_below_0.05": 1.0},
-        {"test": "quasi-independence, structural zeros left out",
-         "df": int(quasi["df"]), "statistic": float(quasi["statistic"]), "p": float(quasi["p"]),
-         "range_over_feasible": f"{quasi_all['statistic'].min():.2f} to "
-                                f"{quasi_all['statistic'].max():.2f}",
-         "share_p_below_0.05": significant},
+        {"variant": "pearson", "df": int(pearson["df"]), "statistic": float(pearson["statistic"]),
+         "p": float(pearson["p"]), "p_low": exact.low, "p_high": exact.high,
+         "basis": f"exact over every consistent dataset ({exact.method})"},
+        {"variant": "quasi_independence", "df": int(quasi["df"]),
+         "statistic": float(quasi["statistic"]), "p": float(quasi["p"]),
+         "p_low": float(quasi_all["p"].min()), "p_high": float(quasi_all["p"].max()),
+         "basis": sampled},
     ])
 
 
@@ -143,7 +157,18 @@ def _first_period() -> tuple[list[str], str]:
     return list(first["communities"]), first["periods"][0]
 
 
-def fan2018_sessions(claims: Claims, records: pd.DataFrame) -> None:
+def fig1_p_bound(registry: pd.DataFrame, df: int) -> Bound:
+    """The exact range of Fig. 1's p over every table consistent with the printed test: the
+    statistic lies in the rounding window of the printed chi-square, and p falls as it
+    rises (an upper tail of a chi-square distribution with ``df`` degrees of freedom)."""
+    _total, (low, high) = fig1_targets(registry)
+    return Bound(float(stats.chi2.sf(high, df)), float(stats.chi2.sf(low, df)),
+                 f"every consistent table has chi-square({df}) in [{low:g}, {high:g}), the "
+                 "printed statistic's rounding window; p falls as the statistic rises",
+                 exact=True)
+
+
+def fan2018_sessions(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame) -> None:
     """fan2018 Abstract and Results: Service process: 214 sessions (printed in fan2019 too)
     over three years, the six-month periods of Fig. 1, and Fig. 1's chi-square test."""
     table = sessions_table(records)
@@ -151,9 +176,7 @@ def fan2018_sessions(claims: Claims, records: pd.DataFrame) -> None:
     test = chi2_independence(table).iloc[0]
     initial, first_period = _first_period()
     claims.measure("sessions_total", "constraint", ("sessions in the records", len(records)))
-    claims.measure("service_years", "derived",
-                   ("years from the first period's start to the last period's end",
-                    (periods["end"].iloc[-1] - periods["start"].iloc[0]).days / 365.2425))
+    service_years(claims)
     claims.measure("period_length_months", "constraint", (
         "mean length of the periods (months)",
         float(np.mean([_months((e - s).days / 7) for s, e in
@@ -161,11 +184,14 @@ def fan2018_sessions(claims: Claims, records: pd.DataFrame) -> None:
     stem = FIG1_TEST
     claims.add(f"{stem}.statistic", "constraint",
                ("Pearson chi-square, 4 communities x 6 periods", float(test["statistic"])))
-    claims.add(f"{stem}.df", "derived", ("(rows - 1) x (columns - 1)", int(test["df"])))
+    claims.add(f"{stem}.df", "printed", (
+        "(communities - 1) x (periods - 1) (data/design)",
+        (len(COMMUNITIES) - 1) * (len(PERIODS) - 1)))
     claims.add(f"{stem}.p", "derived", ("Pearson chi-square", float(test["p"])))
+    claims.bound(f"{stem}.p", fig1_p_bound(registry, int(test["df"])))
     claims.measure("first_period_months", "constraint", (
         "length of the first period (months)", _months(active_weeks(initial[0], first_period))))
-    claims.measure("communities_first_period", "derived", (
+    claims.measure("communities_first_period", "constraint", (
         "communities with sessions in 2013 H2", int((table[first_period] > 0).sum())))
 
 
@@ -187,7 +213,7 @@ def fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
     claims.measure("year2_interval", "constraint", (
         "mean interval, first two communities, 2014 (weeks)",
         _pooled_interval(table, initial, year2)))
-    claims.measure("communities_year2", "derived", (
+    claims.measure("communities_year2", "constraint", (
         "communities with sessions in 2014", int((table[year2].sum(axis=1) > 0).sum())))
     pause = rules["no session in Tuanjiehu"]
     paused, pause_period = pause["communities"][0], pause["periods"][0]
@@ -200,10 +226,10 @@ def fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
         "communities whose first session is in August 2015",
         int(starts.str.startswith("2015-08").sum())))
     late_interval = pd.Series({c: _pooled_interval(table, [c], late) for c in table.index})
-    claims.measure("communities_weekly", "derived", (
+    claims.measure("communities_weekly", "constraint", (
         "communities meeting at least weekly in 2015 H2-2016 H1 (mean interval under 1.5 "
         "weeks)", int((late_interval < 1.5).sum())))
-    claims.measure("communities_biweekly", "derived", (
+    claims.measure("communities_biweekly", "constraint", (
         "communities with a mean interval of 1.5-2.5 weeks in 2015 H2-2016 H1",
         int(late_interval.between(1.5, 2.5, inclusive="left").sum())))
     claims.measure("later_interval", "constraint", (
@@ -236,15 +262,15 @@ def session_format(claims: Claims, records: pd.DataFrame) -> None:
                    ("group sessions / sessions x 100", 100 * (records["mode"] == "group").mean()))
 
 
-def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame) -> None:
+def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame,
+                     bounds: dict[str, Bound] | None = None) -> None:
     """fan2019 Methods: the provider:consumer ratio (from the printed fan2018 Table 1), the
     service intervals after the first months, and the communities with a schedule."""
     table = sessions_table(records)
-    initial, first_period = _first_period()
-    later = list(_rules()["2015-2016, newer two communities"]["communities"])
+    _initial, first_period = _first_period()
     ratios = _consumers_per_peer(registry)
     for pick, word in (("min", "fewest"), ("max", "most")):
-        claims.measure(f"consumers_per_provider_{pick}", "derived", (
+        claims.measure(f"consumers_per_provider_{pick}", "printed", (
             f"{word} consumers per peer in a community (fan2018 Table 1, 2016)",
             float(ratios.agg(pick))))
     after = intervals(table)
@@ -253,10 +279,48 @@ def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
         claims.measure(f"service_interval_{pick}", "derived", (
             f"{word} mean interval of a community in a period after the first (weeks)",
             float(after["interval_weeks"].agg(pick))))
-    for wave, members in (("initial", initial), ("later", later)):
-        claims.measure(f"communities_schedule_{wave}", "derived", (
-            f"communities of the {wave} wave with sessions",
-            int((table.loc[members].sum(axis=1) > 0).sum())))
+        if bounds is not None:
+            claims.bound(f"service_interval_{pick}", bounds[pick])
+    community_counts(claims, {f"communities_schedule_{wave}": wave
+                              for wave in ("initial", "later")})
+
+
+def _after_first(bands: pd.DataFrame) -> pd.DataFrame:
+    """The cells of Fig. 1 that can hold sessions, after the first period, with their active
+    weeks."""
+    _initial, first_period = _first_period()
+    cells = bands[~bands["structural_zero"] & (bands["period"] != first_period)]
+    return cells.reset_index(drop=True)
+
+
+def interval_bounds(bands: pd.DataFrame, witnesses: np.ndarray,
+                    cells: pd.DataFrame | None = None) -> dict[str, Bound]:
+    """The range of fan2019's shortest and longest mean interval (weeks between sessions of
+    a community in a period after the first) over the tables consistent with fan2018.
+
+    With ``cells`` (exact per-cell minima and maxima: ``community``, ``period``, ``min``,
+    ``max``), proved bounds: the shortest interval of any table lies in
+    ``[min_c w_c / max_c, min_c w_c / min_c]`` and the longest in
+    ``[max_c w_c / max_c, max_c w_c / min_c]`` (w: active weeks; the first end of the one and
+    the second end of the other are attained by the table that extremises that cell).
+    Without, the range over the ``witnesses`` (sampled, labelled so)."""
+    after = _after_first(bands)
+    rows = [COMMUNITIES.index(c) for c in after["community"]]
+    cols = [PERIODS.index(p) for p in after["period"]]
+    weeks = after["weeks"].to_numpy(float)
+    if cells is None:
+        values = weeks[None, :] / np.asarray(witnesses)[:, rows, cols]
+        method = f"sampled: over the {len(witnesses):,} feasible tables found; not a bound"
+        return {"min": Bound(float(values.min(axis=1).min()), float(values.min(axis=1).max()),
+                             method, exact=False),
+                "max": Bound(float(values.max(axis=1).min()), float(values.max(axis=1).max()),
+                             method, exact=False)}
+    exact = cells.set_index(["community", "period"]).loc[list(zip(
+        after["community"], after["period"], strict=True))]
+    short, long_ = weeks / exact["max"].to_numpy(float), weeks / exact["min"].to_numpy(float)
+    method = "proved from the exact minimum and maximum of every Fig. 1 cell (CP-SAT)"
+    return {"min": Bound(float(short.min()), float(long_.min()), method, exact=True),
+            "max": Bound(float(short.max()), float(long_.max()), method, exact=True)}
 
 
 def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
@@ -269,13 +333,15 @@ def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
 
 
 def results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.DataFrame,
-            explanations: pd.DataFrame) -> pd.DataFrame:
+            explanations: pd.DataFrame, real_data: bool = False,
+            interval_bounds: dict[str, Bound] | None = None) -> pd.DataFrame:
     """Every registry row of this stage, judged from the session records and, for the peer
     who quit, the 2018 participant table."""
     claims = Claims(stage_rows(registry, STAGE), explanations)
-    fan2018_sessions(claims, records)
+    fan2018_sessions(claims, records, registry)
     fan2018_frequency(claims, records)
     fan2018_peers(claims, people18)
     session_format(claims, records)
-    fan2019_schedule(claims, records, registry)
-    return claims.frame()
+    fan2019_schedule(claims, records, registry, interval_bounds)
+    listed_counts(claims)
+    return judged(claims, registry, real_data)

@@ -1,0 +1,234 @@
+"""The papers' conclusions, tested against every defensible analysis choice and every dataset
+consistent with the printed numbers (a multiverse analysis: Steegen et al. 2016; shown as a
+specification curve: Simonsohn, Simmons & Nelson 2020).
+
+``data/published/conclusions.csv`` lists each conclusion with the tests it rests on and its
+rule (``p < alpha``: a difference is claimed; ``p >= alpha``: none is). A *specification*
+is a test variant (Pearson, Yates, likelihood ratio, Fisher, exact binomial; pooled t, Welch,
+Mann-Whitney), a choice of n where the text allows two, and a multiple-testing correction
+(none at the paper's alpha; Bonferroni, Holm or Benjamini-Hochberg at 0.05 over the test's
+family in ``test_families.csv``, whose size is counted, not typed). Each test's p under
+each specification is a number (printed inputs) or an exact range over the consistent
+datasets (:mod:`analysis.evidence.choices`); a correction maps ranges to ranges, because
+adjusted p-values never decrease when any raw p increases (Holm and Benjamini-Hochberg as
+closed or step-up procedures), so the ends of the other tests' ranges bracket it.
+
+:func:`specifications` gives every (conclusion, specification) with its verdict;
+:func:`summarise` one row per conclusion: ``as_printed`` (the printed p), ``all_choices``
+(every specification), ``over_data`` (the paper's own specification over every consistent
+dataset, where the inputs are not printed), each ``holds``, ``fails``, ``mixed``,
+``not_applicable``, or ``unresolved`` (a range we could not compute).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods.pvalues import adjusted
+from analysis.printed.rounding import parse_printed
+
+__all__ = ["ALPHA", "CORRECTIONS", "SPEC_COLUMNS", "SUMMARY_COLUMNS", "primary_choices",
+           "specifications", "summarise"]
+
+ALPHA = 0.05
+CORRECTIONS = ("none", "bonferroni", "holm", "bh")
+SPEC_COLUMNS = ["conclusion", "paper", "test", "variant", "n_choice", "correction",
+                "family_size", "p_low", "p_high", "basis", "verdict", "paper_choice"]
+
+
+def _printed_p(registry: pd.DataFrame, test: str) -> float | None:
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    text = printed.get(f"{test}.p")
+    return None if text is None else float(parse_printed(text).value)
+
+
+def primary_choices(choices: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """The paper's own specification of each test: the variant and n whose p is nearest the
+    printed p (on a log scale); without a printed p, the first of Pearson and pooled t that
+    the test has, else its first row."""
+    rows = []
+    for test, group in choices.groupby("test", sort=False):
+        printed = _printed_p(registry, test)
+        middle = np.sqrt(group["p_low"].clip(1e-300) * group["p_high"].clip(1e-300))
+        if printed is not None:
+            pick = (np.log(middle) - math.log(printed)).abs().idxmin()
+        else:
+            usual = group[group["variant"].isin(["pearson", "pooled_t"])]
+            pick = (usual if not usual.empty else group).index[0]
+        rows.append(group.loc[pick])
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def _adjust(ends: np.ndarray, method: str) -> np.ndarray:
+    return adjusted(np.clip(ends, 0.0, 1.0), method)
+
+
+def _corrected(row: pd.Series, members: list[str], paper: dict, method: str
+               ) -> tuple[float, float]:
+    """The adjusted range of ``row``'s p in a family whose other members stand at the
+    paper's specification (their range; [0, 1] if not in ``paper``)."""
+    if method == "none" or len(members) <= 1:
+        return row["p_low"], row["p_high"]
+    others = [m for m in members if m != row["test"]]
+    lows = [paper.get(m, (0.0, 1.0))[0] for m in others]
+    highs = [paper.get(m, (0.0, 1.0))[1] for m in others]
+    low = _adjust(np.array([row["p_low"], *lows]), method)[0]
+    high = _adjust(np.array([row["p_high"], *highs]), method)[0]
+    return float(low), float(high)
+
+
+def _verdict(rule: str, alpha: float, low: float, high: float) -> str:
+    if rule == "p < alpha":
+        return "holds" if high < alpha else "fails" if low >= alpha else "mixed"
+    return "holds" if low >= alpha else "fails" if high < alpha else "mixed"
+
+
+def _test_specs(conclusion: pd.Series, test: str, choices: pd.DataFrame,
+                members: list[str], paper: dict, primary: pd.DataFrame,
+                alpha: float) -> list[dict]:
+    rows = []
+    mine = choices[choices["test"] == test]
+    own = primary[primary["test"] == test].iloc[0]
+    for _, row in mine.iterrows():
+        for method in CORRECTIONS:
+            low, high = _corrected(row, members, paper, method)
+            threshold = float(conclusion["alpha"]) if method == "none" else alpha
+            rows.append({
+                "conclusion": conclusion["id"], "paper": conclusion["paper"], "test": test,
+                "variant": row["variant"], "n_choice": row["n_choice"], "correction": method,
+                "family_size": max(len(members), 1), "p_low": low, "p_high": high,
+                "basis": row["basis"],
+                "verdict": _verdict(conclusion["rule"], threshold, low, high),
+                "paper_choice": method == "none" and row["variant"] == own["variant"]
+                and row["n_choice"] == own["n_choice"]})
+    return rows
+
+
+def specifications(conclusions: pd.DataFrame, choices: pd.DataFrame, families: pd.DataFrame,
+                   registry: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """Every tested conclusion under every specification of every test it rests on: the
+    columns of :data:`SPEC_COLUMNS` (``descriptive`` conclusions have no test). Uncorrected
+    p are compared with the conclusion's own alpha, corrected ones with ``alpha``."""
+    primary = primary_choices(choices, registry)
+    paper = {r.test: (r.p_low, r.p_high) for r in primary.itertuples(index=False)}
+    members = families.groupby("family", sort=False)["test"].apply(list).to_dict()
+    rows = []
+    for _, conclusion in conclusions[conclusions["rule"] != "descriptive"].iterrows():
+        family = members.get(conclusion["family"], [])
+        for test in conclusion["tests"].split():
+            if test not in paper:
+                raise KeyError(f"conclusion {conclusion['id']}: test {test!r} has no inputs "
+                               "in test_inputs.csv")
+            rows += _test_specs(conclusion, test, choices, family or [test], paper, primary,
+                                alpha)
+    return pd.DataFrame(rows, columns=SPEC_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["id", "paper", "statement", "rests_on", "rule", "alpha", "family",
+                   "family_size", "as_printed", "all_choices", "over_data", "p_min", "p_max",
+                   "breaks", "note"]
+UNKNOWN = "not computed"
+
+
+def _pick(rows: pd.DataFrame, variant: str, n_choice: str) -> pd.Series:
+    """A test's row for a joint specification: the same variant and n if it has them, else
+    the same variant, else its own (the paper's) variant."""
+    for mask in ((rows["variant"] == variant) & (rows["n_choice"] == n_choice),
+                 rows["variant"] == variant, rows["own"]):
+        if mask.any():
+            return rows[mask].iloc[0]
+    return rows.iloc[0]
+
+
+def _joint(specs: pd.DataFrame, rule: str) -> pd.DataFrame:
+    """One row per joint specification (correction x variant x n) of a conclusion resting on
+    several tests: each test at that specification, combined by the rule (a difference
+    must hold in every test; so must its absence)."""
+    specs = specs.assign(own=specs.groupby("test")["paper_choice"].transform("any")
+                         & (specs["correction"] == "none"))
+    own = specs[specs["paper_choice"]].set_index("test")[["variant", "n_choice"]]
+    specs["own"] = [own.loc[t, "variant"] == v and own.loc[t, "n_choice"] == n
+                    for t, v, n in zip(specs["test"], specs["variant"], specs["n_choice"],
+                                       strict=True)]
+    rows = []
+    keys = specs[["correction", "variant", "n_choice"]].drop_duplicates()
+    for key in keys.itertuples(index=False):
+        parts = [_pick(group[group["correction"] == key.correction], key.variant, key.n_choice)
+                 for _, group in specs.groupby("test", sort=False)]
+        parts = pd.DataFrame(parts)
+        pick = np.max if rule == "p < alpha" else np.min
+        verdicts = set(parts["verdict"])
+        verdict = "fails" if "fails" in verdicts else "mixed" if "mixed" in verdicts else "holds"
+        rows.append({**key._asdict(), "p_low": float(pick(parts["p_low"])),
+                     "p_high": float(pick(parts["p_high"])), "verdict": verdict,
+                     "paper_choice": bool(parts["paper_choice"].all()),
+                     "unknown": bool(parts["basis"].str.startswith(UNKNOWN).any())})
+    return pd.DataFrame(rows)
+
+
+def _over(verdicts: pd.Series, unknown: pd.Series) -> str:
+    """Holds/fails/mixed over a set of verdicts; ``unresolved`` when only tests we could
+    not compute stand between the verdict and a proof."""
+    known = set(verdicts[~unknown])
+    if "fails" in known and known == {"fails"} and not unknown.any():
+        return "fails"
+    if known & {"fails", "mixed"}:
+        return "mixed" if len(set(verdicts)) > 1 or "mixed" in known else "fails"
+    return "unresolved" if unknown.any() else "holds"
+
+
+def _as_printed(conclusion: pd.Series, printed: dict) -> str:
+    ps = [i for i in conclusion["rests_on"].split() if i.endswith(".p") and i in printed]
+    if not ps:
+        return "not_applicable"
+    alpha = float(conclusion["alpha"])
+    verdicts = set()
+    for row_id in ps:
+        parsed = parse_printed(printed[row_id])
+        value = float(parsed.value)
+        low, high = (0.0, value) if parsed.bound == "<" else (value, 1.0) \
+            if parsed.bound == ">" else (value, value)
+        verdicts.add(_verdict(conclusion["rule"], alpha, low, high - 1e-15 * (
+            parsed.bound == "<")))
+    return verdicts.pop() if len(verdicts) == 1 else "mixed"
+
+
+def _breaks(joint: pd.DataFrame) -> str:
+    broken = joint[joint["verdict"] != "holds"]
+    broken = broken[~broken["unknown"]]
+    return "; ".join(f"{r.variant} ({r.n_choice}), {r.correction}: p {r.p_low:.3g}"
+                     + (f" to {r.p_high:.3g}" if r.p_high > r.p_low else "")
+                     + ("" if r.verdict == "fails" else " (some datasets)")
+                     for r in broken.itertuples(index=False))
+
+
+def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict) -> dict:
+    row = {c: conclusion[c] for c in ("id", "paper", "statement", "rests_on", "rule", "alpha",
+                                      "family", "note")}
+    row["as_printed"] = _as_printed(conclusion, printed)
+    if conclusion["rule"] == "descriptive" or specs.empty:
+        return {**row, "family_size": "", "all_choices": "not_applicable",
+                "over_data": "not_applicable", "p_min": "", "p_max": "", "breaks": ""}
+    joint = _joint(specs, conclusion["rule"])
+    printed_inputs = specs["basis"].str.startswith("printed inputs").all()
+    own = joint[joint["paper_choice"]]
+    known = joint[~joint["unknown"]]
+    return {**row, "family_size": int(specs["family_size"].max()),
+            "all_choices": _over(joint["verdict"], joint["unknown"]),
+            "over_data": "not_applicable" if printed_inputs else
+            _over(own["verdict"], own["unknown"]),
+            "p_min": float(known["p_low"].min()) if not known.empty else "",
+            "p_max": float(known["p_high"].max()) if not known.empty else "",
+            "breaks": _breaks(joint)}
+
+
+def summarise(conclusions: pd.DataFrame, specs: pd.DataFrame,
+              registry: pd.DataFrame) -> pd.DataFrame:
+    """One row per conclusion: the columns of :data:`SUMMARY_COLUMNS`."""
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    rows = [_summary_row(c, specs[specs["conclusion"] == c["id"]], printed)
+            for _, c in conclusions.iterrows()]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -1,0 +1,180 @@
+"""The evidence level of every judged row (see :mod:`analysis.evidence`), decided by code.
+
+A stage judges its rows from records (:class:`analysis.printed.claims.Claims`); then
+:func:`assign` decides, row by row and in this order:
+
+1. ``unavailable`` if the row is ``not_reproducible``;
+2. ``real_data`` in the real-data mode, for every row computed from records;
+3. ``published`` if the handler computed it from printed numbers or design facts only (role
+   ``printed``), or if a recomputation from printed numbers alone
+   (:func:`analysis.evidence.printed.printed_values`) gives the reproduced value exactly;
+4. ``invariant`` if the row carries an exact range over every consistent dataset (a
+   :class:`Bound`) and the whole range gives one verdict (:func:`verdict_over`);
+5. ``by_construction`` if the reconstruction was built to give it (role ``constraint``);
+6. ``dependent`` if it carries a range that is not invariant (exact or sampled, as said);
+7. otherwise an error: a row derived from records must say what it rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.evidence.printed import printed_values
+from analysis.printed.claims import Claims
+from analysis.printed.compare import compare
+from analysis.printed.rounding import parse_printed, round_half_away
+
+__all__ = ["EVIDENCE_COLUMNS", "LEVELS", "Bound", "assign", "judged", "verdict_over"]
+
+LEVELS = ("published", "invariant", "dependent", "by_construction", "unavailable", "real_data")
+
+#: Decimals SPSS shows in its output tables (a printed value may be that display rounded).
+SPSS_DECIMALS = 3
+
+#: Columns :func:`assign` adds to a stage's judged rows.
+EVIDENCE_COLUMNS = ["evidence", "basis", "range_min", "range_max"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The range of a row's value over the datasets consistent with the printed numbers.
+
+    ``exact``: proved (complete enumeration, a solver's optimum, or a closed form);
+    otherwise sampled, and ``method`` says how.
+    """
+
+    low: float
+    high: float
+    method: str
+    exact: bool
+
+    def __post_init__(self) -> None:
+        if not self.low <= self.high:
+            raise ValueError(f"empty range [{self.low}, {self.high}] ({self.method})")
+        if not self.method.strip():
+            raise ValueError("a range must say how it was computed")
+
+
+def _window(printed: str) -> tuple[float, float]:
+    """The values that round to a plain printed number: ``[low, high]`` (closed, which is
+    conservative: a range touching an end is not called a mismatch)."""
+    parsed = parse_printed(printed)
+    half = 0.5 * 10.0 ** (parsed.exponent - parsed.decimals)
+    centre = float(parsed.value)
+    return centre - half, centre + half
+
+
+def verdict_over(bound: Bound, printed: str) -> str | None:
+    """``"match"`` if every value in the range rounds to ``printed``, ``"mismatch"`` if none
+    does, None if some do and some do not. The values that match a printed number form one
+    interval (rounding is monotone), so the ends decide."""
+    low_ok, high_ok = compare(bound.low, printed), compare(bound.high, printed)
+    if low_ok and high_ok:
+        return "match"
+    if low_ok or high_ok:
+        return None
+    parsed = parse_printed(printed)
+    if parsed.bound:
+        return "mismatch"  # both ends on the wrong side of a one-sided bound
+    low, high = _window(printed)
+    straddles = bound.low <= low and bound.high >= high
+    return None if straddles else "mismatch"
+
+
+def _equal(a: object, b: object) -> bool:
+    try:
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def _published(row: pd.Series, recomputed: dict) -> str | None:
+    """The recomputation from printed numbers that gives this row's value, if any."""
+    if row["role"] == "printed":
+        return f"computed from printed numbers and design facts only: {row['method']}"
+    for description, value in recomputed.get(row["id"], ()):
+        if _equal(value, row["reproduced"]):
+            return f"recomputed from printed numbers alone: {description}"
+        if _equal(round_half_away(value, SPSS_DECIMALS), row["reproduced"]):
+            return (f"recomputed from printed numbers alone: {description}, as SPSS displays "
+                    f"it ({SPSS_DECIMALS} decimals)")
+    return None
+
+
+def _ranged(bound: Bound, printed: str, status: str) -> tuple[str, str]:
+    verdict = verdict_over(bound, printed) if bound.exact else None
+    kind = "exact range" if bound.exact else "sampled range (not a bound)"
+    basis = f"{kind} over the consistent datasets: {bound.low:.6g} to {bound.high:.6g} " \
+            f"({bound.method})"
+    agrees = (verdict == "match" and status.startswith("match")) or verdict == status
+    return ("invariant" if verdict is not None and agrees else "dependent"), basis
+
+
+def _level(row: pd.Series, recomputed: dict, bounds: dict, real_data: bool) -> dict:
+    out = {"evidence": "", "basis": "", "range_min": "", "range_max": ""}
+    bound = bounds.get(row["id"])
+    if bound is not None:
+        out["range_min"], out["range_max"] = repr(float(bound.low)), repr(float(bound.high))
+    if row["status"] == "not_reproducible":
+        return {**out, "evidence": "unavailable", "basis": "the inputs are not published"}
+    if real_data and row["role"] != "printed":
+        return {**out, "evidence": "real_data", "basis": "computed from the real records"}
+    published = _published(row, recomputed)
+    if published:
+        return {**out, "evidence": "published", "basis": published}
+    ranged = _ranged(bound, row["printed"], row["status"]) if bound is not None else None
+    if ranged and ranged[0] == "invariant":
+        return {**out, "evidence": "invariant", "basis": ranged[1]}
+    if row["role"] == "constraint":
+        basis = "the reconstruction was built to give the printed number (existence only)"
+        return {**out, "evidence": "by_construction",
+                "basis": basis + (f"; {ranged[1]}" if ranged else "")}
+    if ranged:
+        return {**out, "evidence": "dependent", "basis": ranged[1]}
+    raise ValueError(f"{row['id']}: computed from records, but neither recomputed from printed "
+                     "numbers nor given a range over the consistent datasets (Claims.bound)")
+
+
+def assign(frame: pd.DataFrame, printed: dict[str, str], recomputed: dict | None = None,
+           bounds: dict | None = None, real_data: bool = False) -> pd.DataFrame:
+    """``frame`` (a stage's judged rows) with :data:`EVIDENCE_COLUMNS` added.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``id, reproduced, status, method, role``.
+    printed : dict
+        Registry id -> printed text.
+    recomputed : dict, optional
+        Registry id -> ``[(description, value), ...]`` computed from printed numbers alone
+        (:func:`analysis.evidence.printed.printed_values`).
+    bounds : dict, optional
+        Registry id -> :class:`Bound`.
+    real_data : bool
+        The records are the researcher's real data.
+    """
+    recomputed, bounds = recomputed or {}, bounds or {}
+    rows = [_level(pd.concat([row, pd.Series({"printed": printed[row["id"]]})]), recomputed,
+                   bounds, real_data) for _, row in frame.iterrows()]
+    return pd.concat([frame.reset_index(drop=True),
+                      pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)], axis=1)
+
+
+_RECOMPUTED: dict[int, dict] = {}
+
+
+def _recomputed(registry: pd.DataFrame) -> dict:
+    """:func:`analysis.evidence.printed.printed_values`, computed once per registry."""
+    key = int(pd.util.hash_pandas_object(registry[["id", "printed"]], index=False).sum())
+    if key not in _RECOMPUTED:
+        _RECOMPUTED[key] = printed_values(registry)
+    return _RECOMPUTED[key]
+
+
+def judged(claims: Claims, registry: pd.DataFrame, real_data: bool = False) -> pd.DataFrame:
+    """A stage's judged rows (:meth:`Claims.frame`) with their evidence (:func:`assign`)."""
+    printed = dict(zip(registry["id"], registry["printed"], strict=True))
+    return assign(claims.frame(), printed, _recomputed(registry), claims.bounds, real_data)
