@@ -310,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
 
     report = write_report()
     page = write_html(report=report)
+    if not output and not parameters:  # the published reproduction: its numbers in the docs
+        from analysis.report.documents import update_documents
+
+        for path in update_documents():
+            print(f"updated the computed parts of {_shown_path(path)}")
     counts = report["status"].value_counts().to_dict()
     print(f"report: {_shown_path(paths.REPRODUCTION_CSV)} "
           f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")

@@ -18,7 +18,7 @@ from analysis.io.registry import normalise_text, paper_text
 
 PACKAGE_ROOT = paths.ROOT / "analysis"
 #: The pipeline, top to bottom: a module imports only from its own layer or one above it.
-LAYERS = ("printed", "io", "methods", "checks", "reconstruct", "stages", "report", "")
+LAYERS = ("printed", "io", "methods", "checks", "evidence", "reconstruct", "stages", "report", "")
 MAX_FUNCTION_LINES = 60  # the code of a function, its docstring left out
 MAX_MODULE_LINES = 500
 MAX_REGISTRY_LITERALS = 45

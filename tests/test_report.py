@@ -23,7 +23,9 @@ def _results_file(folder, name, rows):
 
 
 ROW = {"id": "fan2018.table2.sex_male.peers.percent", "reproduced": "66.66666666666667",
-       "status": "match", "method": "count / n", "role": "constraint", "note": ""}
+       "status": "match", "method": "count / n", "role": "constraint", "discrepancy": "none",
+       "evidence": "published", "basis": "recomputed from printed numbers alone: 8 / 12",
+       "range_min": "", "range_max": "", "note": ""}
 
 
 def test_report_without_results_is_all_pending(registry, tmp_path):
@@ -54,6 +56,8 @@ def test_report_merges_results(registry, tmp_path):
         ({"status": "mismatch", "note": ""}, "column 'note'"),
         ({"status": "match_other_method", "method": ""}, "column 'method'"),
         ({"reproduced": "about 66"}, "column 'reproduced'"),
+        ({"evidence": "strong"}, "column 'evidence'"),
+        ({"discrepancy": "tiny"}, "column 'discrepancy'"),
     ],
 )
 def test_results_are_validated(registry, tmp_path, change, message):

@@ -154,29 +154,42 @@ def _joint(specs: pd.DataFrame, rule: str) -> pd.DataFrame:
                     for t, v, n in zip(specs["test"], specs["variant"], specs["n_choice"],
                                        strict=True)]
     rows = []
-    keys = specs[["correction", "variant", "n_choice"]].drop_duplicates()
+    computed = specs[~specs["basis"].str.startswith(UNKNOWN)]
+    keys = (computed if not computed.empty else specs)[
+        ["correction", "variant", "n_choice"]].drop_duplicates()
     for key in keys.itertuples(index=False):
         parts = [_pick(group[group["correction"] == key.correction], key.variant, key.n_choice)
                  for _, group in specs.groupby("test", sort=False)]
         parts = pd.DataFrame(parts)
+        unknown = parts["basis"].str.startswith(UNKNOWN)
+        known = parts[~unknown]
         pick = np.max if rule == "p < alpha" else np.min
-        verdicts = set(parts["verdict"])
-        verdict = "fails" if "fails" in verdicts else "mixed" if "mixed" in verdicts else "holds"
-        rows.append({**key._asdict(), "p_low": float(pick(parts["p_low"])),
-                     "p_high": float(pick(parts["p_high"])), "verdict": verdict,
+        rows.append({**key._asdict(),
+                     "p_low": float(pick(known["p_low"])) if len(known) else np.nan,
+                     "p_high": float(pick(known["p_high"])) if len(known) else np.nan,
+                     "verdict": _combined(set(known["verdict"])),
                      "paper_choice": bool(parts["paper_choice"].all()),
-                     "unknown": bool(parts["basis"].str.startswith(UNKNOWN).any())})
+                     "unknown": bool(unknown.any())})
     return pd.DataFrame(rows)
 
 
+def _combined(verdicts: set[str]) -> str:
+    """Every test must meet the rule: one failing test fails the conclusion."""
+    if not verdicts:
+        return "holds"
+    return "fails" if "fails" in verdicts else "mixed" if "mixed" in verdicts else "holds"
+
+
 def _over(verdicts: pd.Series, unknown: pd.Series) -> str:
-    """Holds/fails/mixed over a set of verdicts; ``unresolved`` when only tests we could
-    not compute stand between the verdict and a proof."""
-    known = set(verdicts[~unknown])
-    if "fails" in known and known == {"fails"} and not unknown.any():
+    """Holds, fails or mixed over a set of specifications, each judged on the tests whose
+    p we know (a failing test fails the conclusion whatever the others do);
+    ``unresolved`` when the known tests hold everywhere but some test could not be
+    computed."""
+    found = set(verdicts)
+    if found == {"fails"}:
         return "fails"
-    if known & {"fails", "mixed"}:
-        return "mixed" if len(set(verdicts)) > 1 or "mixed" in known else "fails"
+    if found & {"fails", "mixed"}:
+        return "mixed"
     return "unresolved" if unknown.any() else "holds"
 
 
@@ -198,8 +211,8 @@ def _as_printed(conclusion: pd.Series, printed: dict) -> str:
 
 def _breaks(joint: pd.DataFrame) -> str:
     broken = joint[joint["verdict"] != "holds"]
-    broken = broken[~broken["unknown"]]
-    return "; ".join(f"{r.variant} ({r.n_choice}), {r.correction}: p {r.p_low:.3g}"
+    return "; ".join(f"{r.variant}{'' if r.n_choice == 'as printed' else f' ({r.n_choice})'}"
+                     f", {r.correction}: p {r.p_low:.3g}"
                      + (f" to {r.p_high:.3g}" if r.p_high > r.p_low else "")
                      + ("" if r.verdict == "fails" else " (some datasets)")
                      for r in broken.itertuples(index=False))
@@ -215,7 +228,7 @@ def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict) -> d
     joint = _joint(specs, conclusion["rule"])
     printed_inputs = specs["basis"].str.startswith("printed inputs").all()
     own = joint[joint["paper_choice"]]
-    known = joint[~joint["unknown"]]
+    known = joint.dropna(subset=["p_low"])
     return {**row, "family_size": int(specs["family_size"].max()),
             "all_choices": _over(joint["verdict"], joint["unknown"]),
             "over_data": "not_applicable" if printed_inputs else

@@ -91,14 +91,26 @@ def _equal(a: object, b: object) -> bool:
         return False
 
 
+def _same(value: object, number: float) -> bool:
+    return _equal(number, value) or _equal(round_half_away(number, SPSS_DECIMALS), value)
+
+
 def _published(row: pd.Series, recomputed: dict) -> str | None:
-    """The recomputation from printed numbers that gives this row's value, if any."""
+    """How printed numbers alone give this row's value and status, if they do: the handler
+    used printed numbers only (role ``printed``), or every value the judge tried up to its
+    verdict (``tried``) is also a value recomputed from printed numbers, so the verdict
+    cannot depend on the records."""
     if row["role"] == "printed":
         return f"computed from printed numbers and design facts only: {row['method']}"
-    for description, value in recomputed.get(row["id"], ()):
-        if _equal(value, row["reproduced"]):
+    found = recomputed.get(row["id"], ())
+    tried = row.get("tried")
+    tried = [row["reproduced"]] if not isinstance(tried, list) or not tried else tried
+    if not all(any(_same(v, number) for _d, number in found) for v in tried):
+        return None
+    for description, number in found:
+        if _equal(number, row["reproduced"]):
             return f"recomputed from printed numbers alone: {description}"
-        if _equal(round_half_away(value, SPSS_DECIMALS), row["reproduced"]):
+        if _same(row["reproduced"], number):
             return (f"recomputed from printed numbers alone: {description}, as SPSS displays "
                     f"it ({SPSS_DECIMALS} decimals)")
     return None
@@ -159,8 +171,8 @@ def assign(frame: pd.DataFrame, printed: dict[str, str], recomputed: dict | None
     recomputed, bounds = recomputed or {}, bounds or {}
     rows = [_level(pd.concat([row, pd.Series({"printed": printed[row["id"]]})]), recomputed,
                    bounds, real_data) for _, row in frame.iterrows()]
-    return pd.concat([frame.reset_index(drop=True),
-                      pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)], axis=1)
+    judged = frame.reset_index(drop=True).drop(columns=["tried"], errors="ignore")
+    return pd.concat([judged, pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)], axis=1)
 
 
 _RECOMPUTED: dict[int, dict] = {}

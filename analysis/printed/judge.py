@@ -121,6 +121,7 @@ def judge(
         "role": role,
         "discrepancy": discrepancy,
         "note": note,
+        "tried": [v for _m, v in tried if v is not None],
     }
 
 
@@ -136,6 +137,7 @@ def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") ->
         "role": role,
         "discrepancy": "",
         "note": explanations.loc[row_id, "note"],
+        "tried": [],
     }
 
 

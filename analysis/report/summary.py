@@ -41,22 +41,26 @@ def headline(report: pd.DataFrame) -> str:
     agree = ("match", "match_other_method")
     failed = report[report["status"] == "mismatch"]
     classes = failed["discrepancy"].value_counts()
+    def n(level: str, one: str, many: str) -> str:
+        count = _count(report, level)
+        return f"{count} {one if count == 1 else many}"
+
     parts = [
         f"Of the {len(report)} numbers printed in the two papers, "
-        f"{_count(report, 'published')} were recomputed from other printed numbers alone "
+        f"{n('published', 'was', 'were')} recomputed from other printed numbers alone "
         f"({_count(report, 'published', agree)} agree)",
-        f"{_count(report, 'invariant')} were computed from reconstructed records and proved to "
+        f"{n('invariant', 'was', 'were')} computed from reconstructed records and proved to "
         "take the same value for every dataset consistent with the printed numbers",
-        f"{_count(report, 'dependent')} depend on the reconstruction (each row gives its range "
-        "over the consistent datasets)",
-        f"{_count(report, 'by_construction')} agree only because the reconstructed data were "
+        f"{n('dependent', 'depends', 'depend')} on the reconstruction (each row gives its "
+        "range over the consistent datasets)",
+        f"{n('by_construction', 'agrees', 'agree')} only because the reconstructed data were "
         "built to give them, which shows that such data can exist, not that an analysis was "
         "reproduced",
-        f"and {_count(report, 'unavailable')} cannot be recomputed because their inputs are "
+        f"and {n('unavailable', 'cannot', 'cannot')} be recomputed because the inputs are "
         "not published",
     ]
     if _count(report, "real_data"):
-        parts.insert(-1, f"{_count(report, 'real_data')} were computed from the real records")
+        parts.insert(-1, f"{n('real_data', 'was', 'were')} computed from the real records")
     text = "; ".join(parts) + ". "
     kinds = ", ".join(f"{int(n)} {c.replace('_', ' ')}" for c, n in classes.items())
     text += (f"{len(failed)} printed numbers are not reproduced by anything tried ({kinds}, "

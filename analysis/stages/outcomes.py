@@ -187,11 +187,12 @@ def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
     either = data[data["question"].str.startswith("disease_related") & (data["answer"] == "yes")]
     n = summary.get(knowledge, "consumer", "n")
     union, alone = either["person_id"].nunique(), summary.get(knowledge, "consumer", "yes")
-    for quantity, scale in (("count", 1), ("percent", 100 / n)):
-        claims.measure(f"disease_related_{quantity}", "derived",
-                       ("either disease-related item", union * scale),
-                       ("each disease-related item (knowledge; stability)", alone * scale))
+    claims.measure("disease_related_count", "derived", ("either disease-related item", union),
+                   ("each disease-related item (knowledge; stability)", alone))
     claims.bound("disease_related_count", union_bound(registry))
+    count = float(value(registry, claims.measure_ids("disease_related_count")[0]))
+    claims.measure("disease_related_percent", "printed", (
+        "the count printed beside it / the consumers interviewed x 100", 100 * count / n))
     wave_count(claims, "benefit_waves_compared")
 
 
