@@ -3,12 +3,31 @@ reconstructed participant tables (read and validated once per session)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from analysis.io import paths
+from analysis.io.cache import CACHE_ENV
 from analysis.io.participants import read_participants
 from analysis.io.registry import load_registry
 from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_proof_cache(tmp_path_factory):
+    """One memo of the slow proofs (:mod:`analysis.io.cache`) for the whole test session,
+    shared by the pytest-xdist workers and the pipeline runs they start, so that each proof
+    runs once per session: never the developer's cache, and never one from another session."""
+    shared = tmp_path_factory.getbasetemp().parent / "proof-cache"
+    shared.mkdir(exist_ok=True)
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(shared)
+    yield shared
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.io import paths
-from analysis.report.page import FIGURES, build_html
+from analysis.report.page import CURVES, FIGURES, build_html
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -30,7 +30,7 @@ def test_page_is_self_contained(report):
     text = build_html(report)
     assert not re.search(r"(src|href)=\"https?://", text)
     assert text.count("data:image/png;base64,") == sum(
-        (paths.FIGURES / f"{stem}.png").is_file() for stem in FIGURES)
+        (paths.FIGURES / f"{stem}.png").is_file() for stem in {**FIGURES, **CURVES})
     for row_id in report["id"]:
         assert f'id="{row_id}"' in text
 
@@ -67,7 +67,7 @@ def test_page_renders_in_headless_chromium(report, tmp_path):
     attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', body.group(1)))
     assert attributes.get("data-rendered") == "yes"
     assert int(attributes["data-images-total"]) == sum(
-        (paths.FIGURES / f"{stem}.png").is_file() for stem in FIGURES) > 0
+        (paths.FIGURES / f"{stem}.png").is_file() for stem in {**FIGURES, **CURVES}) > 0
     assert attributes["data-images-loaded"] == attributes["data-images-total"]
     for (paper, status), number in report.groupby(["paper", "status"]).size().items():
         assert re.search(rf'id="count-{paper}-{status}">{number}<', dom)

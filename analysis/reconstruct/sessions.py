@@ -76,11 +76,11 @@ def _stated(registry: pd.DataFrame, token: str) -> float:
     return float(value(registry, token))
 
 
-def _rule_of_each_cell() -> dict[tuple[str, str], dict]:
+def _rule_of_each_cell(rules: tuple[dict, ...] | None = None) -> dict[tuple[str, str], dict]:
     """The stated rule covering each community x period; a stated absence ("no session in
     Tuanjiehu") is an exception to the general rule, any other overlap an error."""
     covered: dict[tuple[str, str], dict] = {}
-    for rule in frequency_rules():
+    for rule in frequency_rules() if rules is None else rules:
         for key in ((c, p) for c in rule["communities"] for p in rule["periods"]):
             previous = covered.get(key)
             if previous is None or previous["kind"] == rule["kind"] == "none":
@@ -105,7 +105,8 @@ def _band(rule: dict, weeks: float, registry: pd.DataFrame, tolerance: float) ->
     return max(low, 1), high
 
 
-def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:
+def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5,
+                    rules: tuple[dict, ...] | None = None) -> pd.DataFrame:
     """Bounds on the number of sessions in every community x period cell of fan2018 Fig. 1.
 
     A stated interval of ``a`` to ``b`` units over an active span of ``L`` units allows
@@ -115,11 +116,12 @@ def frequency_bands(registry: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFr
     structural zeros. Every cell is covered by exactly one rule.
 
     Returns one row per cell: ``community``, ``period``, ``rule``, ``weeks`` (active),
-    ``low``, ``high``, ``structural_zero``.
+    ``low``, ``high``, ``structural_zero``. ``rules`` replaces ``frequency_rules.csv`` (another
+    reading of the text).
     """
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be in [0, 1), not {tolerance!r}")
-    covered = _rule_of_each_cell()
+    covered = _rule_of_each_cell(rules)
     rows = []
     for community, period in ((c, p) for c in COMMUNITIES for p in PERIODS):
         weeks = active_weeks(community, period)

@@ -128,14 +128,17 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
     """fan2018 Fig. 1, redrawn: sessions per community per six-month period.
 
     ``ranges`` is :func:`analysis.stages.service_process.cell_ranges`: bars show
-    ``reconstructed``, the whiskers the range among the feasible tables (``feasible_min`` to
-    ``feasible_max``).
+    ``reconstructed``, the whiskers the exact range over every consistent table
+    (``exact_min`` to ``exact_max``), or, without it, the range among the sampled tables
+    (said so on the figure).
     ``source`` says where the bar heights come from (reconstructed or read off the figure)
     and is printed on the figure.
     """
     periods = list(dict.fromkeys(ranges["period"]))
     communities = list(dict.fromkeys(ranges["community"]))
     colours = ["#1f4e79", "#4f81bd", "#c0504d", "#f79646"]
+    exact = "exact_min" in ranges.columns
+    low_col, high_col = ("exact_min", "exact_max") if exact else ("sampled_min", "sampled_max")
     fig, ax = plt.subplots(figsize=(7.5, 4.0))
     width = 0.8 / len(communities)
     for k, community in enumerate(communities):
@@ -144,8 +147,8 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
         ax.bar(x, part["reconstructed"], width=width * 0.92, color=colours[k % len(colours)],
                label=COMMUNITY_LABEL.get(community, community))
         active = part["band_high"] > 0
-        low = (part["reconstructed"] - part["feasible_min"])[active].clip(lower=0)
-        high = (part["feasible_max"] - part["reconstructed"])[active].clip(lower=0)
+        low = (part["reconstructed"] - part[low_col])[active].clip(lower=0)
+        high = (part[high_col] - part["reconstructed"])[active].clip(lower=0)
         ax.errorbar([xi for xi, a in zip(x, active, strict=True) if a],
                     part["reconstructed"][active], yerr=[low, high], fmt="none",
                     ecolor="#222222", elinewidth=0.7, capsize=2)
@@ -157,8 +160,10 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
                  fontsize=9.5)
     ax.legend(fontsize=8, frameon=False, ncol=4, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, 0.01, f"Bars: {source}. Whiskers: range over the tables consistent with the "
-             "text (214 sessions, χ²(15) = 48.75, stated frequencies).", fontsize=6.5)
+    span = ("exact range over every table" if exact else "range over the sampled tables (not a "
+            "bound)")
+    fig.text(0.01, 0.01, f"Bars: {source}. Whiskers: {span} consistent with the text (214 "
+             "sessions, χ²(15) = 48.75, stated frequencies).", fontsize=6.5)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 

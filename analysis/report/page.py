@@ -5,9 +5,11 @@ A single self-contained file (styles inline, figures embedded as data URIs, no n
 1. a summary: for each paper, how many printed numbers match, match under another method,
    mismatch, or cannot be reproduced;
 2. the findings: every mismatch and other-method match, with its explanation;
-3. the audit (notebook 06): every test printed in the texts, with its recomputed p, and the
+3. the papers' conclusions under every defensible analysis (notebook 05), with the
+   specification curves;
+4. the audit (notebook 06): every test printed in the texts, with its recomputed p, and the
    granularity checks that fail;
-4. for each table, figure and section of both papers, the printed numbers side by side with
+5. for each table, figure and section of both papers, the printed numbers side by side with
    the reproduced ones, each coloured by status, with the method and the explanation, and a
    link to the notebook that produced it; the regenerated figures next to their section.
 
@@ -30,7 +32,7 @@ from analysis.printed.rounding import format_half_away, parse_printed
 from analysis.report.results import STATUSES
 from analysis.report.summary import evidence_counts, headline
 
-__all__ = ["FIGURES", "build_html", "write_html"]
+__all__ = ["CURVES", "FIGURES", "build_html", "write_html"]
 
 #: Regenerated figures: file stem -> (title, paper, the registry location it belongs to).
 FIGURES = {
@@ -45,6 +47,11 @@ FIGURES = {
     "fan2019_fig_benefit": ("fan2019 Table 3 as a figure: perceived benefit, providers vs "
                             "consumers (counts as published)", "fan2019", "Table 3"),
 }
+
+#: The specification curves of notebook 05, shown with the conclusions.
+CURVES = {f"{paper}_specification_curve": f"{paper}: every conclusion's p under every "
+          "specification (test, n, correction; bars: exact ranges over consistent datasets)"
+          for paper in ("fan2018", "fan2019")}
 
 LABELS = {
     "match": "match",
@@ -226,6 +233,25 @@ def _audit_section() -> list[str]:
     return parts
 
 
+def _conclusions_section() -> list[str]:
+    """Notebook 05: every conclusion of the papers, under every defensible analysis."""
+    path = paths.REPORTS / "conclusions.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["p range"] = [f"{float(a):.3g} to {float(b):.3g}" if a else ""
+                        for a, b in zip(table["p_min"], table["p_max"], strict=True)]
+    parts = ["<h2 id='conclusions'>The papers' conclusions under every defensible analysis</h2>",
+             "<p class='small'>From <code>reports/conclusions.csv</code> (notebook 05). "
+             "as printed: the printed p; all choices: every test, n and multiple-testing "
+             "correction a reader could defend; over data: the paper's own choice over every "
+             "dataset consistent with the printed numbers (where the test's inputs are not "
+             "printed). breaks: the choices under which the conclusion fails, or can fail.</p>",
+             _plain_table(table, ["paper", "statement", "rule", "family_size", "as_printed",
+                                  "all_choices", "over_data", "p range", "breaks"])]
+    return parts + [_figure(stem, title) for stem, title in CURVES.items()]
+
+
 def _sections(report: pd.DataFrame) -> list[str]:
     """Every section of both papers: its numbers printed beside reproduced, and its
     figure."""
@@ -252,7 +278,8 @@ def build_html(report: pd.DataFrame | None = None) -> str:
     flagged = report[report["status"].isin(["mismatch", "match_other_method"])]
     parts = [*HEAD, "<h2 id='summary-heading'>Summary</h2>", _evidence(report), _summary(report),
              "<h2>Findings: every mismatch and other-method match</h2>",
-             _rows(flagged, with_location=True), *_audit_section(), *_sections(report),
+             _rows(flagged, with_location=True), *_conclusions_section(), *_audit_section(),
+             *_sections(report),
              f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
 

@@ -18,6 +18,7 @@ from scipy import stats
 
 from analysis.evidence.levels import Bound, judged
 from analysis.io.annotations import stage_rows
+from analysis.io.cache import memoised
 from analysis.io.design import (
     COMMUNITIES,
     DAYS_PER_MONTH,
@@ -29,14 +30,27 @@ from analysis.io.design import (
 )
 from analysis.io.registry import value
 from analysis.methods.contingency import chi2_independence
-from analysis.methods.tables import Feasible, quasi_independence
+from analysis.methods.exact_tables import (
+    NoFeasibleTable,
+    cell_bounds,
+    linear_bounds,
+    witness_extremes_quasi,
+)
+from analysis.methods.tables import Feasible, count_band_tables, quasi_independence
 from analysis.printed.claims import Claims
-from analysis.reconstruct.sessions import FIG1_TEST, band_matrices, fig1_targets, sessions_table
+from analysis.reconstruct.sessions import (
+    FIG1_TEST,
+    band_matrices,
+    fig1_targets,
+    frequency_bands,
+    sessions_table,
+)
 from analysis.stages.design_counts import community_counts, listed_counts, service_years
 
 __all__ = [
     "STAGE",
     "cell_ranges",
+    "exact_cells",
     "fan2018_frequency",
     "fan2018_peers",
     "fan2018_sessions",
@@ -44,6 +58,8 @@ __all__ = [
     "frequency_by_year",
     "interval_bounds",
     "intervals",
+    "quasi_witnesses",
+    "readings",
     "results",
     "session_format",
     "structural_zero_effect",
@@ -95,22 +111,30 @@ def frequency_by_year(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cell_ranges(feasible: Feasible, bands: pd.DataFrame,
-                chosen: np.ndarray) -> pd.DataFrame:
-    """For every cell of Fig. 1: the band the text allows, the range among the feasible
-    tables found, their importance-weighted mean, and the chosen reconstruction."""
+def cell_ranges(feasible: Feasible, bands: pd.DataFrame, chosen: np.ndarray,
+                exact: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For every cell of Fig. 1: the band the text allows (an outer bound), the exact minimum
+    and maximum over every consistent table (``exact``: ``community``, ``period``, ``min``,
+    ``max``, proved by :func:`analysis.methods.exact_tables.cell_bounds`), the range among
+    the sampler's witnesses (an inner bound, labelled ``sampled``), their importance-weighted
+    mean, and the chosen reconstruction."""
     low, high = band_matrices(bands)
     witnesses = feasible.witnesses
     mean = np.tensordot(feasible.weights, witnesses.astype(float), axes=1)
+    proved = None if exact is None else exact.set_index(["community", "period"])
     rows = []
     for i, community in enumerate(COMMUNITIES):
         for j, period in enumerate(PERIODS):
-            rows.append({"community": community, "period": period,
-                         "band_low": int(low[i, j]), "band_high": int(high[i, j]),
-                         "feasible_min": int(witnesses[:, i, j].min()),
-                         "feasible_max": int(witnesses[:, i, j].max()),
-                         "feasible_mean": float(mean[i, j]),
-                         "reconstructed": int(chosen[i, j])})
+            row = {"community": community, "period": period,
+                   "band_low": int(low[i, j]), "band_high": int(high[i, j])}
+            if proved is not None:
+                found = proved.loc[(community, period)] if (community, period) in proved.index \
+                    else {"min": 0, "max": 0}
+                row |= {"exact_min": int(found["min"]), "exact_max": int(found["max"])}
+            rows.append(row | {"sampled_min": int(witnesses[:, i, j].min()),
+                               "sampled_max": int(witnesses[:, i, j].max()),
+                               "sampled_mean": float(mean[i, j]),
+                               "reconstructed": int(chosen[i, j])})
     return pd.DataFrame(rows)
 
 
@@ -145,6 +169,64 @@ def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame, chosen: np.n
          "p_low": float(quasi_all["p"].min()), "p_high": float(quasi_all["p"].max()),
          "basis": sampled},
     ])
+
+
+#: Readings of "during the second year" (fan2018, Results: Service process): its periods.
+SECOND_YEAR = {"calendar 2014": ("2014H1", "2014H2"),
+               "July 2014 to June 2015": ("2014H2", "2015H1")}
+
+#: Readings of "about once every ...": how far an average interval may be from the stated one.
+TOLERANCES = (0.0, 0.25, 0.5, 0.75)
+
+
+def _reading(registry: pd.DataFrame, periods: tuple[str, ...], tolerance: float) -> dict:
+    rules = tuple({**rule, "periods": periods} if rule["rule"] == "second year" else rule
+                  for rule in frequency_rules())
+    try:
+        bands = frequency_bands(registry, tolerance, rules)
+    except ValueError as error:
+        return {"band_tables": 0, "feasible": "no", "how": f"the rules contradict: {error}"}
+    total, window = fig1_targets(registry)
+    low, high = band_matrices(bands)
+    count = count_band_tables(low, high, total)
+    if count == 0:
+        return {"band_tables": 0, "feasible": "no",
+                "how": f"exact count: no table within the bands sums to {total}"}
+    try:
+        found = linear_bounds(low, high, total, window, (high > 0).astype(int))
+    except NoFeasibleTable as error:
+        return {"band_tables": count, "feasible": "no", "how": str(error)}
+    return {"band_tables": count, "feasible": "yes", "bands": bands,
+            "how": "a verified table gives the printed total and chi-square "
+                   f"({found['min_method']})"}
+
+
+@memoised
+def readings(registry: pd.DataFrame, known: dict[float, pd.DataFrame] | None = None
+             ) -> pd.DataFrame:
+    """fan2018 Fig. 1 under every reading of two ambiguous phrases: which periods "the second
+    year" covers, and how loosely "about once every ..." is read (``tolerance``). For each,
+    whether the stated rules agree with one another, how many tables the bands allow (exact),
+    whether one of them gives the printed total and chi-square (a verified witness, or a
+    proof that none does: :mod:`analysis.methods.exact_tables`), and, where one does, the
+    proved range of fan2019's shortest and longest mean interval (:func:`interval_bounds`).
+    ``known``: exact cells already computed, by tolerance, for the reading of the text."""
+    known = known or {}
+    rows = []
+    for label, periods in SECOND_YEAR.items():
+        for tolerance in TOLERANCES:
+            found = _reading(registry, periods, tolerance)
+            bands = found.pop("bands", None)
+            row = {"second_year": label, "tolerance": tolerance, **found}
+            if bands is not None:
+                cells = known.get(tolerance) if periods == SECOND_YEAR["calendar 2014"] \
+                    else None
+                cells = exact_cells(bands, registry) if cells is None else cells
+                for pick, bound in interval_bounds(bands, None, cells).items():
+                    row[f"interval_{pick}_low"], row[f"interval_{pick}_high"] = (bound.low,
+                                                                                bound.high)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _rules() -> dict[str, dict]:
@@ -283,6 +365,33 @@ def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
             claims.bound(f"service_interval_{pick}", bounds[pick])
     community_counts(claims, {f"communities_schedule_{wave}": wave
                               for wave in ("initial", "later")})
+
+
+@memoised
+def exact_cells(bands: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """The exact minimum and maximum of every cell of Fig. 1 that can hold sessions, over
+    every table consistent with the text (the bands, the printed total and chi-square):
+    ``community``, ``period``, ``min``, ``max``, ``exact`` and ``method``, proved by
+    :func:`analysis.methods.exact_tables.cell_bounds` (a witness at each end, and a proof
+    that nothing lies beyond)."""
+    total, window = fig1_targets(registry)
+    low, high = band_matrices(bands)
+    found = cell_bounds(low, high, total, window)
+    return pd.DataFrame({"community": [COMMUNITIES[i] for i in found["row"]],
+                         "period": [PERIODS[j] for j in found["column"]],
+                         "min": found["min"], "max": found["max"], "exact": found["exact"],
+                         "method": found["method"]})
+
+
+@memoised
+def quasi_witnesses(bands: pd.DataFrame, registry: pd.DataFrame) -> np.ndarray:
+    """Verified feasible Fig. 1 tables with an extreme statistic of quasi-independence, found
+    by :func:`analysis.methods.exact_tables.witness_extremes_quasi` (one start, a search,
+    not a bound): evidence that such tables exist, to add to the sampler's."""
+    total, window = fig1_targets(registry)
+    low, high = band_matrices(bands)
+    search = witness_extremes_quasi(low, high, total, window, starts=1, rounds=30)
+    return np.array([list(w) for w in search["witness"]]).reshape(-1, *low.shape)
 
 
 def _after_first(bands: pd.DataFrame) -> pd.DataFrame:
