@@ -316,8 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in update_documents():
             print(f"updated the computed parts of {_shown_path(path)}")
     counts = report["status"].value_counts().to_dict()
+    levels = report["evidence"].value_counts().to_dict()
     print(f"report: {_shown_path(paths.REPRODUCTION_CSV)} "
-          f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+          f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}; "
+          f"evidence: {', '.join(f'{k} {v}' for k, v in sorted(levels.items()))})")
     print(f"report page: {_shown_path(page)}")
     print(f"total {time.perf_counter() - total:.1f} s")
     return 0

@@ -164,12 +164,13 @@ def _joint(specs: pd.DataFrame, rule: str) -> pd.DataFrame:
         unknown = parts["basis"].str.startswith(UNKNOWN)
         known = parts[~unknown]
         pick = np.max if rule == "p < alpha" else np.min
+        sampled = parts["basis"].str.startswith("sampled")
         rows.append({**key._asdict(),
                      "p_low": float(pick(known["p_low"])) if len(known) else np.nan,
                      "p_high": float(pick(known["p_high"])) if len(known) else np.nan,
                      "verdict": _combined(set(known["verdict"])),
                      "paper_choice": bool(parts["paper_choice"].all()),
-                     "unknown": bool(unknown.any())})
+                     "unknown": bool(unknown.any() or sampled.any())})
     return pd.DataFrame(rows)
 
 
@@ -184,7 +185,8 @@ def _over(verdicts: pd.Series, unknown: pd.Series) -> str:
     """Holds, fails or mixed over a set of specifications, each judged on the tests whose
     p we know (a failing test fails the conclusion whatever the others do);
     ``unresolved`` when the known tests hold everywhere but some test could not be
-    computed."""
+    computed, or is known only from a sample (a sample can show that a verdict occurs,
+    never that it holds everywhere)."""
     found = set(verdicts)
     if found == {"fails"}:
         return "fails"

@@ -26,8 +26,9 @@ __all__ = ["DOCUMENTS", "blocks", "render", "stale_blocks", "update_documents"]
 #: Documents with computed blocks, relative to the repository root.
 DOCUMENTS = ("README.md", "data/reconstructed/README.md")
 
-BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /computed: "
+BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z0-9_]+) -->\n)(?P<body>.*?)(<!-- /computed: "
                    r"(?P=name) -->)", re.DOTALL)
+MARKER = re.compile(r"<!-- /?computed:")
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -147,8 +148,13 @@ def stale_blocks(root: Path | None = None) -> list[str]:
     stale = []
     for name in DOCUMENTS:
         text = (root / name).read_text(encoding="utf-8")
-        for match in BLOCK.finditer(text):
-            if match["body"].rstrip() != rendered[match["name"]].rstrip():
+        found = list(BLOCK.finditer(text))
+        if len(MARKER.findall(text)) != 2 * len(found):
+            stale.append(f"{name}: a computed marker without its pair")
+        for match in found:
+            if match["name"] not in rendered:
+                stale.append(f"{name}: {match['name']} (no such block)")
+            elif match["body"].rstrip() != rendered[match["name"]].rstrip():
                 stale.append(f"{name}: {match['name']}")
     return stale
 

@@ -104,6 +104,14 @@ def _shown(reproduced: str, printed: str) -> str:
         return reproduced
 
 
+def _label(status: str, evidence: str) -> str:
+    """A status as shown: a match that holds only because the reconstruction was built to
+    give it is not shown as a plain match."""
+    if evidence == "by_construction" and status.startswith("match"):
+        return f"{LABELS[status]} (by construction)"
+    return LABELS[status]
+
+
 def _discrepancy(kind: str) -> str:
     return "" if kind in ("", "none") else f"; {kind.replace('_', ' ')}"
 
@@ -169,7 +177,7 @@ def _rows(frame: pd.DataFrame, with_location: bool = False) -> str:
             f'<td class="num">{_e(row.printed)}</td>'
             f'<td class="num" title="{_e(row.reproduced)}">'
             f'{_e(_shown(row.reproduced, row.printed))}</td>'
-            f'<td><span class="badge">{_e(LABELS[row.status])}</span></td>'
+            f'<td><span class="badge">{_e(_label(row.status, row.evidence))}</span></td>'
             f'<td class="small" title="{_e(row.basis)}">{_e(row.evidence.replace("_", " "))}'
             f'{_e(_discrepancy(row.discrepancy))}</td>'
             f'<td class="small">{_e(row.method)}</td><td class="small">{_e(row.note)}</td>'
