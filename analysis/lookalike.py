@@ -1,7 +1,7 @@
 """A synthetic dataset laid out exactly as the real data must be, for trying the private-data
 mode without the real data (and for the test that scans its outputs for leaks).
 
-``python -m analysis.lookalike private/example [seed]`` writes ``fan2018_participants.csv``,
+``python -m analysis.lookalike private/example [--seed N]`` writes ``fan2018_participants.csv``,
 ``fan2019_participants.csv``, ``fan2018_sessions.csv`` and ``interviews.csv`` into the
 folder, generated with another seed than the published reconstruction; then
 ``python -m analysis.run -p data_dir '"private/example"'`` runs every notebook on it, writing
@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from analysis.io import paths
 from analysis.io.interviews import write_interviews
 from analysis.io.participants import write_participants
 from analysis.io.registry import load_registry
@@ -58,7 +59,29 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
     return written
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.lookalike [--seed N] FOLDER``: write a look-alike dataset."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.lookalike", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", help="where to write the four files (created if absent; "
+                        "not inside the repository's tracked folders)")
+    parser.add_argument("--seed", type=int, default=99, help="seed (default 99; the published "
+                        "reconstruction uses another)")
+    args = parser.parse_args(argv)
+    folder = Path(args.folder).resolve()
+    if args.seed < 0:
+        parser.error("--seed must be 0 or more")
+    if folder.exists() and not folder.is_dir():
+        parser.error(f"{folder.name} is a file, not a folder")
+    if folder.is_relative_to(paths.ROOT) and folder.relative_to(paths.ROOT).parts[:1] not in (
+            ("private",), ("build",)):
+        parser.error("inside the repository, write under private/ or build/ (git ignores them)")
+    for written_path in write_lookalike(folder, args.seed):
+        print(f"wrote {written_path.name}")
+    return 0
+
+
 if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else "private/example"
-    for written_path in write_lookalike(target, int(sys.argv[2]) if len(sys.argv) > 2 else 99):
-        print(f"wrote {written_path}")
+    raise SystemExit(main())

@@ -4,39 +4,42 @@
 with their default parameters, two at a time on a machine with two cores or more: a
 notebook starts once the notebooks it reads from have finished (each declares them in its
 metadata, ``"pipeline": {"requires": [...]}``), so the outputs are the same as a run in name
-order. Each is saved back in place with its outputs once it has run to the end (a failing
-notebook leaves its previous version untouched), with a progress line and its wall time.
-Finally ``reports/reproduction.csv``, ``.md`` and ``.html`` are written. Volatile metadata
-(papermill's timings, execution timestamps) is removed and split stream outputs are merged
-(nbconvert's ``ClearMetadataPreprocessor`` and ``CoalesceStreamsPreprocessor``), so that
-running everything twice gives byte-identical notebooks.
+order. Volatile metadata (papermill's timings, execution timestamps) is removed and split
+stream outputs are merged (nbconvert's ``ClearMetadataPreprocessor`` and
+``CoalesceStreamsPreprocessor``), so that running everything twice gives byte-identical
+outputs.
 
-Options:
+Only that run, every parameter at its default, writes the committed outputs (the executed
+notebooks in place, ``data/reconstructed/``, ``reports/``, ``figures/``). Any other run is
+scratch work and never touches a tracked file:
 
-- ``--only 01_enrolment`` runs one notebook (the report is still rebuilt from every
-  notebook's results);
-- ``-p name value`` passes a papermill parameter (a JSON value) to the notebooks that declare
-  it (read with ``papermill.inspect_notebook``). A name no selected notebook declares, or a
-  value whose type differs from the default's, is refused before anything runs;
-- ``--output DIR`` writes every output (executed notebooks, reports, tables, figures) under
-  ``DIR`` instead of the repository. With ``-p data_dir ...`` (real data) this is implied:
-  the default is ``private/output/``, which git ignores;
+- ``-p name value`` (a JSON value; ``--list`` shows every parameter, its type and allowed
+  values) runs with other parameters: everything is written under ``build/runs/<name>/``,
+  which starts as a copy of the committed outputs and records the run's parameters, seed,
+  commit and package versions in ``run.json`` and its report;
+- ``-p data_dir FOLDER`` runs on your data: every file is validated first (a problem stops the
+  run with exit status 2 and nothing written), and everything is written under
+  ``private/output/``; the folder's path never reaches an output (it is "your data");
+- ``--output DIR`` chooses the folder (outside the repository, or under ``build/`` or
+  ``private/``; never over tracked files); ``--name NAME`` names a scratch run's folder;
+- ``--only 01_enrolment`` runs some notebooks (not with real data, which runs them all);
 - ``--jobs N`` runs at most N notebooks at a time (default: 2, or 1 on one core).
 
-A notebook that fails stops the run with exit status 1, naming the notebook and the cell; its
-partial executed copy is kept in ``build/failed/`` for inspection (git ignores it).
+Bad parameters, a bad output folder or bad data: exit status 2, a message naming each
+problem, nothing written. A notebook that fails stops the run with exit status 1, naming the
+notebook and the cell; its partial executed copy is kept in the run's ``failed/`` folder
+(``build/failed/`` for the published reproduction). Temporary files live in a private folder
+that is removed on exit, Ctrl-C and SIGTERM; a second run on the same folder is refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import json
 import os
-import shutil
+import signal
 import sys
-import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -44,8 +47,9 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
-from analysis.io import paths
-from analysis.io.files import atomic_write_text
+from analysis.io import paths, runs
+from analysis.io.files import InputError, atomic_write_text
+from analysis.io.parameters import ParameterError, is_default, parameter_list, parameter_problems
 
 __all__ = [
     "ParameterError",
@@ -75,10 +79,6 @@ class _ClearMetadata(ClearMetadataPreprocessor):
         return cell, resources
 
 
-class ParameterError(ValueError):
-    """A papermill parameter that no notebook declares, or of the wrong type."""
-
-
 def notebooks(only: list[str] | None = None) -> list[Path]:
     """The analysis notebooks, ``notebooks/NN_name.ipynb``, in order."""
     found = sorted(p for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -86,8 +86,8 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
         wanted = {name.removesuffix(".ipynb") for name in only}
         unknown = wanted - {p.stem for p in found}
         if unknown:
-            raise SystemExit(f"no such notebook(s): {sorted(unknown)}; "
-                             f"have {[p.stem for p in found]}")
+            raise ParameterError(f"no such notebook(s): {sorted(unknown)}; "
+                                 f"have {[p.stem for p in found]}")
         found = [p for p in found if p.stem in wanted]
     return found
 
@@ -111,6 +111,39 @@ def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def without_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A failed notebook of a real-data run as it may be kept: the code, and for the cell
+    that failed only the error's type (outputs and tracebacks could hold record values)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        cell.outputs = [nbformat.v4.new_output("stream", name="stderr",
+                                               text=f"{errors[0]['ename']} (details withheld: "
+                                                    "real data)\n")] if errors else []
+    return notebook
+
+
+YOUR_DATA_NOTE = (
+    "Run on your data by `python -m analysis.run`. The narrative of the published "
+    "reproduction, which describes the package's synthetic records, is left out here (read it "
+    "in the repository's notebooks); every output below was computed from your data or from "
+    "the papers' printed numbers.")
+
+
+def for_your_data(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """An executed notebook of a run on real data as it is saved: its title, a note saying
+    what it was run on, and its code cells with their outputs (the markdown narrative is
+    about the synthetic records)."""
+    first = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
+    title = first.source.splitlines()[0] if first is not None and first.source else "# Notebook"
+    cells = [c for c in notebook.cells if c.cell_type != "markdown"]
+    header = nbformat.v4.new_markdown_cell(f"{title}\n\n{YOUR_DATA_NOTE}")
+    header.id = "your-data"  # fixed, so that two runs give the same file
+    notebook.cells = [header, *cells]
+    return notebook
+
+
 def declared_parameters(path: Path) -> dict[str, object]:
     """The parameters a notebook declares in its ``parameters`` cell, with their defaults
     (``papermill.inspect_notebook``, defaults read as Python literals)."""
@@ -120,73 +153,48 @@ def declared_parameters(path: Path) -> dict[str, object]:
     return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
 
 
-def _same_type(value: object, default: object) -> bool:
-    expected = type(default)
-    if expected is bool or isinstance(value, bool):
-        return type(value) is expected
-    if expected is float:
-        return isinstance(value, int | float)
-    return isinstance(value, expected)
-
-
-def _problem(name: str, value: object, owners: dict[Path, object], known: list[str]) -> str:
-    if not owners:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"parameter {name!r} is not declared by any selected notebook{hint}; " \
-               f"declared: {known}"
-    defaults = ", ".join(f"{p.stem}: {type(d).__name__} {d!r}" for p, d in owners.items())
-    return (f"parameter {name!r} must be "
-            f"{' or '.join(sorted({type(d).__name__ for d in owners.values()}))} like its "
-            f"default ({defaults}), got {type(value).__name__} {value!r}")
-
-
 def check_parameters(selected: list[Path], parameters: dict) -> dict[Path, dict]:
-    """Which parameters go to which notebook: each to the notebooks that declare it with a
-    default of the same type. Raises :class:`ParameterError` for a name no selected notebook
-    declares (a misspelling would otherwise be silently ignored) or a value whose type
-    matches no declaring notebook's default (``seed`` must be an int, ``tolerance`` a
-    number...)."""
-    declared = {path: declared_parameters(path) for path in selected}
-    known = sorted({name for names in declared.values() for name in names})
-    problems = []
-    routed: dict[Path, dict] = {path: {} for path in selected}
-    for name, value in parameters.items():
-        owners = {path: names[name] for path, names in declared.items() if name in names}
-        fitting = [path for path, default in owners.items() if _same_type(value, default)]
-        if not fitting:
-            problems.append(_problem(name, value, owners, known))
-        for path in fitting:
-            routed[path][name] = value
-    if problems:
-        raise ParameterError("; ".join(problems))
-    return routed
+    """Which parameters go to which notebook, each checked against
+    ``notebooks/parameters.csv`` (type, allowed values, range, existing paths). Raises
+    :class:`ParameterError` naming every problem."""
+    routed = parameter_problems([p.stem for p in selected], parameters, base=Path.cwd())
+    return {path: routed[path.stem] for path in selected}
 
 
-def run_notebook(path: Path, parameters: dict | None = None,
-                 target: Path | None = None) -> float:
-    """Execute one notebook with papermill into a temporary file, then write the cleaned
-    result to ``target`` (default: in place). On failure the partial executed copy is kept
-    in ``build/failed/`` and the papermill error is raised. Returns the wall time in s."""
+def _save(notebook: nbformat.NotebookNode, target: Path) -> None:
+    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    atomic_write_text(target, text)
+
+
+def run_notebook(path: Path, parameters: dict | None = None, target: Path | None = None,
+                 run: runs.Plan | None = None, temporary: Path | None = None) -> float:
+    """Execute one notebook with papermill into ``temporary`` (a private folder), then
+    write the cleaned result to ``target`` (default: in place). On failure the partial
+    executed copy is kept in the run's ``failed/`` folder (with real data: its code only)
+    and the papermill error is raised. Returns the wall time in s."""
     import papermill  # slow to import, and not needed by the rest of the package
 
+    run = run or runs.Plan("repository", None)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / path.name
-        try:
-            papermill.execute_notebook(
-                str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
-                progress_bar=False, kernel_name="python3", log_output=False,
-                extra_arguments=KERNEL_ARGUMENTS,
-            )
-        except Exception:
-            if output.is_file():
-                paths.FAILED.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(output, paths.FAILED / path.name)
-            raise
-        notebook = clean_notebook(nbformat.read(output, as_version=4))
-    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    atomic_write_text(path if target is None else target, text)
+    output = (temporary or paths.BUILD) / f"{os.getpid()}-{path.name}"
+    try:
+        papermill.execute_notebook(
+            str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
+            progress_bar=False, kernel_name="python3", log_output=False,
+            extra_arguments=KERNEL_ARGUMENTS,
+        )
+    except Exception:
+        if output.is_file():
+            partial = nbformat.read(output, as_version=4)
+            _save(without_outputs(partial) if run.mode == "real" else partial,
+                  run.failed / path.name)
+        raise
+    finally:
+        if output.is_file():
+            notebook = clean_notebook(nbformat.read(output, as_version=4))
+            output.unlink()
+    _save(for_your_data(notebook) if run.mode == "real" else notebook,
+          path if target is None else target)
     return time.perf_counter() - start
 
 
@@ -212,22 +220,42 @@ def _ready(waiting: list[Path], done: set[str], selected: set[str],
     return sorted(ready, key=lambda p: (-priority[p.stem], p.name))
 
 
+def _stop_kernels() -> None:
+    """Terminate this process's children (the notebooks' kernels) after an interrupt."""
+    for listing in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        for pid in listing.read_text().split():
+            try:
+                os.kill(int(pid), signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _launch(pool, waiting, running, done, context) -> None:
+    """Start the waiting notebooks whose requirements have finished, up to ``jobs``."""
+    selected, per_notebook, run, temporary, jobs, names, priority = context
+    for path in _ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
+        waiting.remove(path)
+        target = run.output / "notebooks" / path.name if run and run.output else None
+        extra = {"run": run, "temporary": temporary} if run else {}
+        running[pool.submit(run_notebook, path, per_notebook[path], target, **extra)] = path
+
+
 def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
-                  output: Path | None = None, jobs: int = 2) -> list[tuple[Path, Exception]]:
+                  run: runs.Plan | None = None, jobs: int = 2,
+                  temporary: Path | None = None) -> list[tuple[Path, Exception]]:
     """Run ``selected`` notebooks, at most ``jobs`` at a time, each once the notebooks it
     requires (among those selected) have finished; print a line as each finishes. Stops
-    starting new ones after a failure. Returns the failures (notebook, error)."""
+    starting new ones after a failure; on Ctrl-C or SIGTERM stops the kernels and raises
+    ``KeyboardInterrupt``. Returns the failures (notebook, error)."""
     names, priority = {p.stem for p in selected}, _dependents(selected)
+    context = (selected, per_notebook, run, temporary, jobs, names, priority)
     waiting, done, failures = list(selected), set(), []
     running: dict[Future, Path] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         while waiting or running:
-            for path in _ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
-                if failures:
-                    break
-                waiting.remove(path)
-                target = output / "notebooks" / path.name if output else None
-                running[pool.submit(run_notebook, path, per_notebook[path], target)] = path
+            if not failures:
+                _launch(pool, waiting, running, done, context)
             if not running:
                 if waiting and not failures:
                     raise RuntimeError(f"requirements that never finish: {waiting}")
@@ -242,6 +270,11 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
                 else:
                     print(f"[{len(done)}/{len(selected)}] {path.name} "
                           f"{future.result():.1f} s", flush=True)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_kernels()
+        raise
+    pool.shutdown()
     return failures
 
 
@@ -249,17 +282,19 @@ def _shown_path(path: Path) -> str:
     return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
 
 
-def _describe_failure(path: Path, error: Exception) -> str:
-    """Which notebook and cell failed, and why."""
+def _describe_failure(path: Path, error: Exception, run: runs.Plan) -> str:
+    """Which notebook and cell failed, and why (with real data: not the error's text,
+    which could quote a record; only its type)."""
     cell = getattr(error, "cell_index", None)
-    if cell is not None:
-        count = getattr(error, "exec_count", None)
-        where = f"cell {cell}" + (f" (execution count {count})" if count else "")
-        message = f"{getattr(error, 'ename', '')}: {getattr(error, 'evalue', '')}"
-        kept = paths.FAILED / path.name
-        return (f"{path.name} failed in {where}: {message}\n"
-                f"  partial executed copy: {kept.relative_to(paths.ROOT)}")
-    return f"{path.name} failed: {type(error).__name__}: {error}"
+    if cell is None:
+        return f"{path.name} failed: {type(error).__name__}: {error}"
+    count = getattr(error, "exec_count", None)
+    where = f"cell {cell}" + (f" (execution count {count})" if count else "")
+    message = getattr(error, "ename", "")
+    if run.mode != "real":
+        message += f": {getattr(error, 'evalue', '')}"
+    return (f"{path.name} failed in {where}: {message}\n"
+            f"  partial executed copy: {_shown_path(run.failed / path.name)}")
 
 
 def _parse_value(text: str) -> object:
@@ -275,42 +310,79 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", help="run only these notebooks (by stem)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                         metavar=("NAME", "VALUE"), help="papermill parameter (JSON value)")
-    parser.add_argument("--output", help="write every output under this folder instead of "
-                        "the repository (default with data_dir: private/output)")
+    parser.add_argument("--output", help="write every output under this folder (outside the "
+                        "repository, or under build/ or private/)")
+    parser.add_argument("--name", help="name of a scratch run's folder under build/runs/")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="notebooks run at a time (default: 2, or 1 on one core)")
+    parser.add_argument("--list", action="store_true",
+                        help="list every notebook's parameters and their allowed values")
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
+def _data_folder(parameters: dict) -> Path | None:
+    """The user's data folder (relative to where the command runs, else the repository)."""
+    given = parameters.get("data_dir")
+    if not given:
+        return None
+    here = Path.cwd() / given
+    return (here if here.is_dir() else paths.ROOT / given).resolve()
+
+
+def _prepare(args: argparse.Namespace) -> tuple[list[Path], dict, runs.Plan, Path | None]:
+    """Everything checked before anything is written: the notebooks, the parameters, the
+    output folder and, with real data, every data file. Raises on the first kind of
+    problem (each message lists all its problems)."""
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
     parameters = {name: _parse_value(value) for name, value in args.parameter}
-    try:
-        selected = notebooks(args.only)
-        per_notebook = check_parameters(selected, parameters)
-    except (ParameterError, SystemExit, ValueError) as error:
-        print(f"refused: {error}", file=sys.stderr)
-        return 2
-    output = args.output or (str(paths.PRIVATE_OUTPUT) if parameters.get("data_dir") else None)
-    if output:
-        os.environ[paths.OUTPUT_ENV] = str(Path(output).resolve())
-        paths.set_output(output)
-        (paths.OUTPUT / "notebooks").mkdir(parents=True, exist_ok=True)
-        print(f"outputs go to {paths.OUTPUT} (not the repository)")
-    total = time.perf_counter()
-    failures = run_notebooks(selected, per_notebook, paths.OUTPUT if output else None,
-                             args.jobs)
-    for path, error in failures:
-        print(_describe_failure(path, error), file=sys.stderr)
-    if failures:
-        return 1
-    # imported only now: while the notebooks run, the kernels need the cores
+    selected = notebooks(args.only)
+    per_notebook = check_parameters(selected, parameters)
+    default = all(is_default(path.stem, values) for path, values in per_notebook.items())
+    run = runs.plan(parameters, default, args.output, args.name)
+    folder = _data_folder(parameters)
+    if run.mode == "real":
+        if args.only:
+            raise ParameterError("a run on your data runs every notebook: leave out --only")
+        from analysis.io.dataset import dataset_problems
+
+        problems = dataset_problems(folder)
+        if problems:
+            raise InputError(f"{len(problems)} problem(s) in your data:\n  "
+                             + "\n  ".join(problems))
+        for values in per_notebook.values():
+            if "data_dir" in values:
+                values["data_dir"] = paths.YOUR_DATA
+    return selected, per_notebook, run, folder
+
+
+def _environment(run: runs.Plan, folder: Path | None) -> None:
+    """Tell the kernels (they inherit the environment) where to read and write."""
+    os.environ[paths.MODE_ENV] = run.mode
+    for name, value in ((paths.OUTPUT_ENV, run.output), (paths.DATA_ENV, folder)):
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = str(value)
+    paths.set_output(run.output)
+    if run.output is not None:
+        print(f"outputs go to {_shown_path(run.output)} (not the committed reproduction)")
+
+
+def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> None:
+    """The report, its page, the run's record and (published run only) the computed parts
+    of the README."""
     from analysis.report.page import write_html
     from analysis.report.summary import write_report
 
-    report = write_report()
-    page = write_html(report=report)
-    if not output and not parameters:  # the published reproduction: its numbers in the docs
+    record = None
+    if run.mode != "repository":
+        record = runs.provenance(run, [p.stem for p in selected],
+                                 {p.stem: v for p, v in per_notebook.items()})
+        runs.write_provenance(run, record)
+    report = write_report(provenance=record)
+    page = write_html(report=report, provenance=record)
+    if run.mode == "repository" and len(selected) == len(notebooks()):
         from analysis.report.documents import update_documents
 
         for path in update_documents():
@@ -321,8 +393,40 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}; "
           f"evidence: {', '.join(f'{k} {v}' for k, v in sorted(levels.items()))})")
     print(f"report page: {_shown_path(page)}")
-    print(f"total {time.perf_counter() - total:.1f} s")
+
+
+def _execute(args, selected, per_notebook, run, folder) -> int:
+    """Run the notebooks and write the report, holding the output folder's lock."""
+    with runs.locked(run.work):
+        runs.prepare(run)
+        _environment(run, folder)
+        total = time.perf_counter()
+        with runs.private_temp(run.work) as temporary:
+            failures = run_notebooks(selected, per_notebook, run, args.jobs, temporary)
+        for path, error in failures:
+            print(_describe_failure(path, error, run), file=sys.stderr)
+        if failures:
+            return 1
+        _write_reports(run, selected, per_notebook)
+        print(f"total {time.perf_counter() - total:.1f} s")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    if args.list:
+        print(parameter_list())
+        return 0
+    try:
+        selected, per_notebook, run, folder = _prepare(args)
+        return _execute(args, selected, per_notebook, run, folder)
+    except (ParameterError, InputError, runs.RunRefused) as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: temporary files removed; outputs written so far are kept "
+              "only where a notebook finished", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -11,67 +11,82 @@ import pandas as pd
 
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.questionnaire import questions
+from analysis.io.schema import column_problems, columns_of
 
 __all__ = ["INTERVIEW_COLUMNS", "read_interviews", "validate_interviews", "write_interviews"]
 
 
-INTERVIEW_COLUMNS = ["paper", "person_id", "role", "wave", "question", "kind", "answer"]
+#: The columns, in order (declared in ``data/design/record_columns.csv``).
+INTERVIEW_COLUMNS = columns_of("interviews")
 
 
-def _answer_problems(row: pd.Series, spec: pd.Series, roles: dict) -> list[tuple[str, str]]:
-    """(column, problem) of one answer to a known question."""
+def _answer_problems(row: pd.Series, spec: pd.Series, people: dict) -> list[tuple[str, str]]:
+    """(column, problem) of one answer to a known question: its kind, its scale, and the
+    respondent (a foreign key into that paper's participants, with the same role and
+    wave)."""
     found = []
     answer = row["answer"]
+    if row["kind"] != spec["kind"]:
+        found.append(("kind", f"{row['kind']!r} but the question is {spec['kind']!r}"))
     if spec["kind"] == "yes_no" and answer not in ("yes", "no", ""):
         found.append(("answer", f"{answer!r} is not yes, no or empty"))
     if spec["kind"] != "yes_no" and answer != "" and not (
-            re.fullmatch(r"[0-9]+", answer) and spec["lo"] <= int(answer) <= spec["hi"]):
+            re.fullmatch(r"[0-9]{1,2}", answer) and spec["lo"] <= int(answer) <= spec["hi"]):
         found.append(("answer", f"{answer!r} is not a whole number in {spec['lo']}-{spec['hi']}"))
-    known = roles.get(row["paper"], pd.Series(dtype=str))
-    if row["person_id"] not in known.index:
+    known = people.get(row["paper"])
+    if known is None or row["person_id"] not in known.index:
         found.append(("person_id", f"{row['person_id']!r} is not in the {row['paper']} "
                                    "participants"))
-    elif known[row["person_id"]] != row["role"]:
-        found.append(("role", f"{row['person_id']} is a {known[row['person_id']]}, not a "
-                              f"{row['role']}"))
+        return found
+    for column in ("role", "wave"):
+        if known.loc[row["person_id"], column] != row[column]:
+            found.append((column, f"{row['person_id']!r} is a {known.loc[row['person_id'], column]}"
+                                  f" in the participants, not {row[column]!r}"))
+    return found
+
+
+def _interview_problems(frame: pd.DataFrame, people: dict[str, pd.DataFrame]) -> list[tuple]:
+    """(line, column, problem) of the rules across columns and files."""
+    catalogue = questions().set_index(["paper", "question", "role"])
+    known = {paper: table.set_index("person_id")[["role", "wave"]]
+             for paper, table in people.items()}
+    found = []
+    for line, row in frame.iterrows():
+        key = (row["paper"], row["question"], row["role"])
+        if key not in catalogue.index:
+            found.append((line, "question", f"{row['question']!r} is not asked of "
+                                            f"{row['role']}s in {row['paper']}"))
+            continue
+        found += [(line, column, text)
+                  for column, text in _answer_problems(row, catalogue.loc[key], known)]
+    repeated = frame.duplicated(["paper", "person_id", "question"])
+    found += [(line, "question", "the same person answers this question twice")
+              for line in frame.index[repeated]]
     return found
 
 
 def validate_interviews(frame: pd.DataFrame, people: dict[str, pd.DataFrame],
                         name: str = "interviews") -> None:
-    """Check interview records: the columns of :data:`INTERVIEW_COLUMNS`; each question in
-    the catalogue (:func:`analysis.io.questionnaire.questions`) for its paper and role;
+    """Check interview records: each column against its declaration
+    (``data/design/record_columns.csv``, with pandera); each question in the catalogue
+    (:func:`analysis.io.questionnaire.questions`) for its paper and role, with its kind;
     answers ``yes``/``no``/"" for yes/no questions and whole numbers within the scale for
-    ratings; every ``person_id`` in that paper's participant table with that role (a foreign
-    key); no person answering a question twice. Raises
-    :class:`analysis.io.files.InputError` naming the line and column."""
-    missing = [c for c in INTERVIEW_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"{name}, line 1: missing column(s) {missing}")
-    catalogue = questions().set_index(["paper", "question", "role"])
-    roles = {paper: table.set_index("person_id")["role"] for paper, table in people.items()}
-    problems = []
-    for line, row in frame.iterrows():
-        key = (row["paper"], row["question"], row["role"])
-        found = [("question", f"{row['question']!r} is not asked of {row['role']}s in "
-                              f"{row['paper']}")] if key not in catalogue.index else \
-            _answer_problems(row, catalogue.loc[key], roles)
-        problems += [f"{name}, line {line}, column {column!r}: {text}" for column, text in found]
-        if len(problems) >= 20:
-            break
-    repeated = frame.duplicated(["paper", "person_id", "question"])
-    if repeated.any():
-        line = frame.index[repeated][0]
-        problems.append(f"{name}, line {line}: {frame.loc[line, 'person_id']} answers "
-                        f"{frame.loc[line, 'question']!r} twice")
+    ratings; every ``person_id`` in that paper's participant table with that role and wave
+    (a foreign key); no person answering a question twice. Raises
+    :class:`analysis.io.files.InputError` listing every problem with line and column."""
+    catalogue = questions()
+    allowed = {"question": set(catalogue["question"]), "kind": set(catalogue["kind"])}
+    problems = column_problems(frame, "interviews", name, allowed)
+    problems += [f"{name}, line {line}, column {column!r}: {text}"
+                 for line, column, text in _interview_problems(frame, people)]
     if problems:
-        raise InputError("invalid interview records:\n  " + "\n  ".join(problems))
+        raise InputError(f"{len(problems)} problem(s) in {name}:\n  " + "\n  ".join(problems))
 
 
 def read_interviews(path: Path | str, people: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Read and validate an interview file (:func:`validate_interviews`)."""
     path = Path(path)
-    frame = read_csv_strict(path, INTERVIEW_COLUMNS, exact=True)
+    frame = read_csv_strict(path, INTERVIEW_COLUMNS, exact=True, rows_required=True)
     validate_interviews(frame, people, path.name)
     return frame[INTERVIEW_COLUMNS].reset_index(drop=True)
 

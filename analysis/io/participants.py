@@ -28,7 +28,9 @@ evaluated
 followup_month
     Months from the wave's start to its evaluation (fan2019).
 dropout_reason
-    Why an enrolled person was not evaluated, where the paper says.
+    Why an enrolled person was not evaluated, where the paper says, coded (``temporary
+    leave``, ``personal issues``, ``other``): free text is refused, since it could identify
+    someone and would reach the figures.
 cares_for
     For caregivers, the ``person_id`` of the family member (their own sex and age are in
     ``sex`` and ``age``).
@@ -45,6 +47,7 @@ from analysis.io.annotations import measure_value
 from analysis.io.design import COMMUNITY_WAVE, VARIABLES
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.registry import categories
+from analysis.io.schema import column_problems, columns_of
 
 __all__ = [
     "PARTICIPANT_COLUMNS",
@@ -56,27 +59,8 @@ __all__ = [
 ]
 
 
-PARTICIPANT_COLUMNS = [
-    "paper",
-    "person_id",
-    "role",
-    "community",
-    "wave",
-    "year_enrolled",
-    "year_left",
-    "sex",
-    "age",
-    "education",
-    "marital_status",
-    "employed",
-    "diagnosis",
-    "lives_alone",
-    "onset_age",
-    "evaluated",
-    "followup_month",
-    "dropout_reason",
-    "cares_for",
-]
+#: The columns, in order (declared in ``data/design/record_columns.csv``).
+PARTICIPANT_COLUMNS = columns_of("participants")
 
 
 ROLES = ("peer", "consumer", "caregiver")
@@ -84,105 +68,107 @@ ROLES = ("peer", "consumer", "caregiver")
 
 def _whole(text: str) -> bool:
     """A whole number written with ASCII digits (``"40"``; not ``"40.5"``, ``"٤٠"``)."""
-    return re.fullmatch(r"[0-9]+", text) is not None
+    return re.fullmatch(r"[0-9]{1,6}", text) is not None
 
 
 def _place_problems(row: pd.Series, patients: set[str]) -> list[tuple[str, str]]:
-    """(column, problem) of one row's role, community, wave, evaluation and family member."""
-    if row["role"] not in ROLES:
-        return [("role", f"{row['role']!r} is not one of {ROLES}")]
+    """(column, problem) of one row's wave and family member (the codes themselves are
+    checked by the schema)."""
     found = []
     wave = COMMUNITY_WAVE.get(row["community"])
-    if wave is None:
-        found.append(("community", f"{row['community']!r} is not one of "
-                                   f"{sorted(COMMUNITY_WAVE)}"))
-    elif row["wave"] != wave:
+    if wave is not None and row["wave"] in ("initial", "later") and row["wave"] != wave:
         found.append(("wave", f"{row['wave']!r} but {row['community']} belongs to the {wave} "
                               "wave"))
-    if row["evaluated"] not in ("yes", "no", ""):
-        found.append(("evaluated", f"{row['evaluated']!r} is not yes, no or empty"))
     if row["role"] == "caregiver" and row["cares_for"] not in patients:
         found.append(("cares_for", f"{row['cares_for']!r} is not a peer or consumer of this "
                                    "file"))
-    if row["role"] != "caregiver" and row["cares_for"]:
+    if row["role"] in ("peer", "consumer") and row["cares_for"]:
         found.append(("cares_for", "only caregivers care for someone"))
     return found
 
 
-def _patient_problems(row: pd.Series, allowed: dict[str, set[str]],
+def _patient_problems(row: pd.Series, columns: list[str],
                       ages: tuple[int, int]) -> list[tuple[str, str]]:
     """(column, problem) of a peer's or consumer's age, onset age and categories."""
     found = []
     described = row["age"] != ""
     low, high = ages
-    if described and not (_whole(row["age"]) and low <= int(row["age"]) <= high):
-        found.append(("age", f"{row['age']!r} is not a whole number of years in {low}-{high} "
-                             "(the papers' inclusion criteria)"))
-    elif described and row["onset_age"] and not (
-            _whole(row["onset_age"]) and int(row["onset_age"]) <= int(row["age"])):
-        found.append(("onset_age", f"{row['onset_age']!r} is not a whole number of years <= "
-                                   f"age {row['age']}"))
-    for column, codes in allowed.items():
-        if row[column] and row[column] not in codes:
-            found.append((column, f"{row[column]!r} is not one of {sorted(codes)}"))
-        if described and not row[column]:
-            found.append((column, "missing for a described participant"))
+    if _whole(row["age"]) and not low <= int(row["age"]) <= high:
+        found.append(("age", f"{row['age']!r} is outside the inclusion ages {low}-{high} "
+                             "(the papers' Methods)"))
+    elif _whole(row["age"]) and _whole(row["onset_age"]) and \
+            int(row["onset_age"]) > int(row["age"]):
+        found.append(("onset_age", f"{row['onset_age']!r} is above the age {row['age']}"))
+    found += [(column, "empty for a described participant (one with an age)")
+              for column in columns if described and not row[column]]
     return found
 
 
-def _paper_of(frame: pd.DataFrame, path: Path) -> str:
-    missing = [c for c in PARTICIPANT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"{path.name}, line 1: missing column(s) {missing}")
-    papers = set(frame["paper"])
-    if len(papers) != 1 or not papers <= set(VARIABLES):
-        raise InputError(f"{path.name}, column 'paper': one of {sorted(VARIABLES)} expected in "
-                         f"every row, got {sorted(papers)}")
-    return papers.pop()
+def _paper_of(frame: pd.DataFrame, name: str) -> str:
+    """The paper a file holds: named by the file (``fan2019_participants.csv``), else the
+    most common value of its ``paper`` column."""
+    for paper in VARIABLES:
+        if name.startswith(paper):
+            return paper
+    known = frame["paper"][frame["paper"].isin(list(VARIABLES))]
+    if known.empty:
+        raise InputError(f"{name}, column 'paper': no row names one of {sorted(VARIABLES)}")
+    return known.value_counts().index[0]
+
+
+def _allowed(registry: pd.DataFrame, paper: str) -> dict[str, set[str]]:
+    """The codes each looked-up column may hold in ``paper``'s file (a demographic of the
+    other paper only: none)."""
+    every = {column for variables in VARIABLES.values() for column in variables}
+    allowed = {column: set() for column in every}
+    allowed |= {column: set(categories(registry, paper, column)) for column in VARIABLES[paper]}
+    allowed["community"] = set(COMMUNITY_WAVE)
+    return allowed
+
+
+def _row_problems(frame: pd.DataFrame, paper: str, registry: pd.DataFrame) -> list[tuple]:
+    """(line, column, problem) of the rules across columns and rows."""
+    ages = tuple(int(measure_value(registry, f"{paper}_age_{end}")) for end in ("min", "max"))
+    patients = set(frame.loc[frame["role"].isin(["peer", "consumer"]), "person_id"])
+    found, seen = [], set()
+    for line, row in frame.iterrows():
+        if row["paper"] != paper and row["paper"] in VARIABLES:
+            found.append((line, "paper", f"{row['paper']!r} but this file holds {paper}"))
+        if row["person_id"] and row["person_id"] in seen:
+            found.append((line, "person_id", "repeats an earlier row's person_id"))
+        seen.add(row["person_id"])
+        found += [(line, column, text) for column, text in _place_problems(row, patients)]
+        if row["role"] in ("peer", "consumer"):
+            found += [(line, column, text) for column, text in
+                      _patient_problems(row, list(VARIABLES[paper]), ages)]
+    return found
 
 
 def validate_participants(
     frame: pd.DataFrame, registry: pd.DataFrame, path: Path | str = "participants.csv"
 ) -> None:
     """Check a participant table (all columns strings, index = CSV line); raise
-    :class:`InputError` listing each problem with file, line and column.
+    :class:`InputError` listing every problem with file, line and column.
 
-    Rules: one paper per file; unique ``person_id``; ``role``, ``community``, ``wave``
-    from their allowed values and ``wave`` agreeing with ``community``; peers' and consumers'
-    ``age`` a whole number within the paper's inclusion ages (Methods: 18-60, read from the
-    registry); ``onset_age`` a whole number not above ``age``; each demographic code one of
-    the paper's categories (from the registry); ``evaluated`` yes/no/empty; ``cares_for``
-    naming a peer or consumer of the same file.
+    Each column against its declaration (``data/design/record_columns.csv``, with pandera:
+    codes from the paper's registry categories, whole numbers in ASCII digits, ids); then
+    one paper per file; unique ``person_id``; ``wave`` agreeing with ``community``; peers'
+    and consumers' ``age`` within the paper's inclusion ages (Methods: 18-60, read from the
+    registry), ``onset_age`` not above ``age``, and every demographic given for a
+    described participant; ``cares_for`` naming a peer or consumer of the same file.
     """
-    path = Path(path)
-    paper = _paper_of(frame, path)
-    allowed = {column: set(categories(registry, paper, column)) for column in VARIABLES[paper]}
-    ages = tuple(int(measure_value(registry, f"{paper}_age_{end}")) for end in ("min", "max"))
-    patients = set(frame.loc[frame["role"].isin(["peer", "consumer"]), "person_id"])
-    problems: list[str] = []
-    seen: set[str] = set()
-    for line, row in frame.iterrows():
-        found = []
-        if row["person_id"] in seen or not row["person_id"]:
-            found.append(("person_id", f"{row['person_id']!r} empty or repeated"))
-        seen.add(row["person_id"])
-        found += _place_problems(row, patients)
-        if row["role"] in ("peer", "consumer"):
-            found += _patient_problems(row, allowed, ages)
-        problems += [f"{path.name}, line {line}, column {column!r}: {message}"
-                     for column, message in found]
-    unknown = {c for c in frame["cares_for"] if c} - set(frame["person_id"])
-    if unknown:
-        problems.append(f"{path.name}: cares_for names unknown people {sorted(unknown)}")
+    name = Path(path).name
+    paper = _paper_of(frame, name)
+    problems = column_problems(frame, "participants", name, _allowed(registry, paper))
+    problems += [f"{name}, line {line}, column {column!r}: {text}"
+                 for line, column, text in _row_problems(frame, paper, registry)]
     if problems:
-        shown = "\n  ".join(problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise InputError(f"{len(problems)} problem(s) in {path}:\n  {shown}{more}")
+        raise InputError(f"{len(problems)} problem(s) in {name}:\n  " + "\n  ".join(problems))
 
 
 def read_participants(path: Path | str, registry: pd.DataFrame) -> pd.DataFrame:
     """Read and validate one paper's participant CSV (every column a string)."""
-    frame = read_csv_strict(path, PARTICIPANT_COLUMNS, exact=True)
+    frame = read_csv_strict(path, PARTICIPANT_COLUMNS, exact=True, rows_required=True)
     validate_participants(frame, registry, path)
     return frame
 

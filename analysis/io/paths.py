@@ -1,10 +1,12 @@
 """Absolute paths of the project, so notebooks, papermill and pytest work from any directory.
 
-Outputs (``reports/``, ``figures/``) normally live in the repository: they are committed, and
-``make reproduce`` regenerates them. With real data they must not: :func:`set_output` (or the
+The committed outputs (``reports/``, ``figures/``, ``data/reconstructed/``) are written only
+by the published reproduction (``make reproduce``: ``python -m analysis.run`` with every
+parameter at its default). Every other run writes elsewhere: :func:`set_output` (or the
 environment variable :data:`OUTPUT_ENV`, which notebook kernels inherit from
-``python -m analysis.run``) moves every output folder under another directory, e.g.
-``private/output/``, which git ignores.
+``python -m analysis.run``) moves every output folder under another directory: a scratch
+run's ``build/runs/<name>/``, a kernel's ``build/scratch/``, real data's ``private/output/``,
+all ignored by git. :mod:`analysis.io.context` decides which, at the start of a notebook.
 """
 
 from __future__ import annotations
@@ -23,10 +25,21 @@ SECOND_TRANSCRIPTION = PUBLISHED / "second_transcription"
 RECONSTRUCTED = DATA / "reconstructed"
 NOTEBOOKS = ROOT / "notebooks"
 PRIVATE_OUTPUT = ROOT / "private" / "output"
-FAILED = ROOT / "build" / "failed"
+BUILD = ROOT / "build"
+FAILED = BUILD / "failed"
+RUNS = BUILD / "runs"
+SCRATCH = BUILD / "scratch"
 
 #: Environment variable naming a folder for every output instead of the repository.
 OUTPUT_ENV = "PEER_SUPPORT_OUTPUT"
+#: Environment variable saying what kind of run a kernel belongs to: ``repository`` (the
+#: published reproduction), ``scratch`` (other parameters) or ``real`` (the user's data).
+MODE_ENV = "PEER_SUPPORT_MODE"
+#: Environment variable holding the folder of the user's data: never a notebook parameter,
+#: so that its path never reaches an executed notebook.
+DATA_ENV = "PEER_SUPPORT_DATA"
+#: What ``data_dir`` is called in every output of a run on real data.
+YOUR_DATA = "your data"
 
 PAPER_FILES = {
     "fan2018": PAPERS / "fan2018_community_peer_support_service.txt",
@@ -56,14 +69,11 @@ def redirected() -> bool:
     return OUTPUT is not None
 
 
-def private_mode(data_dir: str) -> bool:
-    """Call at the start of a notebook: with real data (``data_dir`` set) make sure nothing is
-    written into the repository's committed outputs, redirecting to ``private/output/`` if
-    the caller has not chosen a folder. Returns whether real data are used."""
-    if data_dir and not redirected():
-        os.environ[OUTPUT_ENV] = str(PRIVATE_OUTPUT)
-        set_output(PRIVATE_OUTPUT)
-    return bool(data_dir)
+def committed(path: Path) -> Path:
+    """The repository's own copy of an output ``path`` (the same file under ``ROOT``)."""
+    if OUTPUT is None or not path.is_relative_to(OUTPUT):
+        return path
+    return ROOT / path.relative_to(OUTPUT)
 
 
 OUTPUT: Path | None = None

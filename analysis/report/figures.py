@@ -7,6 +7,8 @@ without timestamps, with a fixed SVG hash salt, so that rerunning gives identica
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
@@ -16,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
+from analysis.io.files import FILE_MODE
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 
 __all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period",
@@ -79,11 +82,12 @@ def _wave_start(wave: str) -> str:
                if COMMUNITY_WAVE[community] == wave).strftime("%B %Y")
 
 
-def enrolment_flow(people: pd.DataFrame) -> plt.Figure:
+def enrolment_flow(people: pd.DataFrame, real: bool = False) -> plt.Figure:
     """fan2019 Fig. 1: for each wave and role, people recruited (by community), lost before
     follow-up (with the reason where known), evaluated at follow-up, and caregivers
     interviewed. All numbers are counted from ``people`` (see
-    :mod:`analysis.io.participants`)."""
+    :mod:`analysis.io.participants`); ``real``: they are the user's data, and the footnote
+    says so."""
     patients = people[people["role"].isin(["peer", "consumer"])]
     carers = people[people["role"] == "caregiver"]
     cared = carers["cares_for"].map(people.set_index("person_id")["role"])
@@ -100,10 +104,12 @@ def enrolment_flow(people: pd.DataFrame) -> plt.Figure:
         mine = patients[(patients["wave"] == wave) & (patients["role"] == role)]
         n_carers = int(((cared == role) & (carers["wave"] == wave)).sum())
         _flow_column(ax, x, mine, "providers" if role == "peer" else "consumers", n_carers)
-    ax.text(0.5, 0.005, "Redrawn from the package's participant data (reconstructed unless a "
-            "real dataset was supplied: the consumers' communities and the caregivers' split "
-            "by wave are then not published numbers); Fan et al., BMC Psychiatry 2019;19:360, "
-            "Fig. 1", ha="center", fontsize=6.2, color="#555555")
+    note = ("Counted from your data, in the layout of Fan et al., BMC Psychiatry "
+            "2019;19:360, Fig. 1" if real else
+            "Redrawn from the package's synthetic participant data: the consumers' "
+            "communities and the caregivers' split by wave are not published numbers; "
+            "Fan et al., BMC Psychiatry 2019;19:360, Fig. 1")
+    ax.text(0.5, 0.005, note, ha="center", fontsize=6.2, color="#555555")
     figure.tight_layout()
     return figure
 
@@ -115,10 +121,16 @@ def save(figure: plt.Figure, path: Path, formats: tuple[str, ...] = ("png", "svg
     for suffix in formats:
         target = path.with_suffix(f".{suffix}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        os.close(handle)
+        temporary = Path(name)  # a name of its own: two runs never share one
         metadata = {"Date": None} if suffix == "svg" else {"Software": None}
-        figure.savefig(temporary, format=suffix, dpi=150, metadata=metadata)
-        temporary.replace(target)
+        try:
+            figure.savefig(temporary, format=suffix, dpi=150, metadata=metadata)
+            temporary.chmod(FILE_MODE)
+            temporary.replace(target)
+        finally:
+            temporary.unlink(missing_ok=True)
         written.append(target)
     plt.close(figure)
     return written
@@ -128,10 +140,10 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
     """fan2018 Fig. 1, redrawn: sessions per community per six-month period.
 
     ``ranges`` is :func:`analysis.stages.service_process.cell_ranges`: bars show
-    ``reconstructed``, the whiskers the exact range over every consistent table
+    ``table_used``, the whiskers the exact range over every consistent table
     (``exact_min`` to ``exact_max``), or, without it, the range among the sampled tables
     (said so on the figure).
-    ``source`` says where the bar heights come from (reconstructed or read off the figure)
+    ``source`` says where the bar heights come from (synthetic, your data, or read off the figure)
     and is printed on the figure.
     """
     periods = list(dict.fromkeys(ranges["period"]))
@@ -144,13 +156,13 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
     for k, community in enumerate(communities):
         part = ranges[ranges["community"] == community].set_index("period").loc[periods]
         x = [i + (k - (len(communities) - 1) / 2) * width for i in range(len(periods))]
-        ax.bar(x, part["reconstructed"], width=width * 0.92, color=colours[k % len(colours)],
+        ax.bar(x, part["table_used"], width=width * 0.92, color=colours[k % len(colours)],
                label=COMMUNITY_LABEL.get(community, community))
         active = part["band_high"] > 0
-        low = (part["reconstructed"] - part[low_col])[active].clip(lower=0)
-        high = (part[high_col] - part["reconstructed"])[active].clip(lower=0)
+        low = (part["table_used"] - part[low_col])[active].clip(lower=0)
+        high = (part[high_col] - part["table_used"])[active].clip(lower=0)
         ax.errorbar([xi for xi, a in zip(x, active, strict=True) if a],
-                    part["reconstructed"][active], yerr=[low, high], fmt="none",
+                    part["table_used"][active], yerr=[low, high], fmt="none",
                     ecolor="#222222", elinewidth=0.7, capsize=2)
     ax.set_xticks(range(len(periods)))
     labels = period_table().set_index("period")["label"]

@@ -48,6 +48,16 @@ FIGURES = {
                             "consumers (counts as published)", "fan2019", "Table 3"),
 }
 
+#: The same figures' titles in a run on your data.
+REAL_FIGURES = {
+    "fan2018_fig1": "fan2018 Fig. 1: sessions per community per 6-month period, counted from "
+                    "your data (whiskers: every value consistent with the text)",
+    "fan2018_fig2": "fan2018 Fig. 2: share of each content category, from your data",
+    "fan2019_fig1": "fan2019 Fig. 1: enrolment and flow of participants, from your data",
+    "fan2019_fig_benefit": "fan2019 Table 3 as a figure: perceived benefit, providers vs "
+                           "consumers, from your data",
+}
+
 #: The specification curves of notebook 05, shown with the conclusions.
 CURVES = {f"{paper}_specification_curve": f"{paper}: every conclusion's p under every "
           "specification (test, n, correction; bars: exact ranges over consistent datasets)"
@@ -145,7 +155,11 @@ def _summary(report: pd.DataFrame) -> str:
     return f"<table id='summary'><tr><th>status</th>{head}</tr>{''.join(body)}</table>"
 
 
-def _evidence(report: pd.DataFrame) -> str:
+REAL_LEGEND = ("<p class='small'>published: recomputed from printed numbers alone; real data: "
+               "computed from your data; unavailable: the inputs are not published.</p>")
+
+
+def _evidence(report: pd.DataFrame, real: bool = False) -> str:
     """The headline and the table of printed numbers by evidence level and status."""
     counts = evidence_counts(report)
     head = "".join(f"<th>{_e(LABELS.get(c, c))}</th>" for c in counts.columns)
@@ -153,8 +167,10 @@ def _evidence(report: pd.DataFrame) -> str:
         f"<tr id='evidence-{_e(level)}'><th>{_e(level.replace('_', ' '))}</th>"
         + "".join(f'<td class="num">{int(v)}</td>' for v in row) + "</tr>"
         for level, row in counts.iterrows())
-    return (f"<p id='headline'>{_e(headline(report))}</p>"
-            f"<table id='evidence'><tr><th>evidence</th>{head}</tr>{body}</table>"
+    table = f"<table id='evidence'><tr><th>evidence</th>{head}</tr>{body}</table>"
+    if real:
+        return table + REAL_LEGEND
+    return (f"<p id='headline'>{_e(headline(report))}</p>{table}"
             "<p class='small'>published: recomputed from printed numbers alone; invariant: "
             "proved the same for every dataset consistent with the printed numbers; "
             "dependent: varies with the reconstruction (the row gives the range); "
@@ -260,7 +276,7 @@ def _conclusions_section() -> list[str]:
     return parts + [_figure(stem, title) for stem, title in CURVES.items()]
 
 
-def _sections(report: pd.DataFrame) -> list[str]:
+def _sections(report: pd.DataFrame, figures: dict | None = None) -> list[str]:
     """Every section of both papers: its numbers printed beside reproduced, and its
     figure."""
     parts = ["<h2>Every table, figure and section, printed beside reproduced</h2>"]
@@ -272,28 +288,52 @@ def _sections(report: pd.DataFrame) -> list[str]:
             tally = ", ".join(f"{LABELS[s]} {int(counts[s])}" for s in STATUSES if s in counts)
             parts.append(f"<h3 id='{_e(anchor)}'>{_e(location)} <span class='small'>"
                          f"({tally})</span></h3>")
-            for stem, (title, fig_paper, fig_location) in FIGURES.items():
+            for stem, (title, fig_paper, fig_location) in (figures or FIGURES).items():
                 if fig_paper == paper and fig_location == location:
                     parts.append(_figure(stem, title))
             parts.append(_rows(rows))
     return parts
 
 
-def build_html(report: pd.DataFrame | None = None) -> str:
-    """The report page as a string (see the module docstring)."""
+REAL_INTRO = ("<p class='small'>Every number printed in the two papers is a row of "
+              "<code>reports/reproduction.csv</code>, computed by the notebooks from your data "
+              "or from printed numbers, and compared with the printed value under SPSS's "
+              "rounding (half away from zero, at the printed decimals). Written by "
+              "<code>python -m analysis.run</code> on your data, into a private folder.</p>")
+
+
+def _head(real: bool) -> list[str]:
+    if not real:
+        return HEAD
+    return [*HEAD[:-1], REAL_INTRO]
+
+
+def _figure_titles(real: bool) -> dict:
+    if not real:
+        return FIGURES
+    return {stem: (REAL_FIGURES[stem], paper, where)
+            for stem, (_, paper, where) in FIGURES.items()}
+
+
+def build_html(report: pd.DataFrame | None = None, provenance: dict | None = None) -> str:
+    """The report page as a string (see the module docstring); with ``provenance`` of a run
+    on real data, worded for your data."""
     if report is None:
         report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
+    real = bool(provenance) and provenance["mode"] == "real"
     flagged = report[report["status"].isin(["mismatch", "match_other_method"])]
-    parts = [*HEAD, "<h2 id='summary-heading'>Summary</h2>", _evidence(report), _summary(report),
+    parts = [*_head(real), "<h2 id='summary-heading'>Summary</h2>", _evidence(report, real),
+             _summary(report),
              "<h2>Findings: every mismatch and other-method match</h2>",
              _rows(flagged, with_location=True), *_conclusions_section(), *_audit_section(),
-             *_sections(report),
+             *_sections(report, _figure_titles(real)),
              f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
 
 
-def write_html(path: Path | str | None = None, report: pd.DataFrame | None = None) -> Path:
+def write_html(path: Path | str | None = None, report: pd.DataFrame | None = None,
+               provenance: dict | None = None) -> Path:
     """Write :func:`build_html` to ``reports/reproduction.html`` atomically."""
     path = paths.REPORTS / "reproduction.html" if path is None else Path(path)
-    atomic_write_text(path, build_html(report))
+    atomic_write_text(path, build_html(report, provenance))
     return path

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis.evidence.levels import EVIDENCE_COLUMNS, LEVELS
 from analysis.io import paths
+from analysis.io.context import existing, real_data
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
 from analysis.printed.compare import compare
@@ -102,20 +103,36 @@ def _check_results(results: pd.DataFrame, registry: pd.DataFrame, name: str) -> 
         raise InputError("invalid results:\n  " + "\n  ".join(problems))
 
 
+#: The note of a row computed from your data in place of the published reproduction's.
+REAL_DATA_NOTE = ("computed from your data; the published reproduction's explanation of this "
+                  "row does not apply to it")
+
+
+def _result_files(results_dir: Path | str | None) -> list[Path]:
+    """The results files: those of ``results_dir``; by default this run's, each completed,
+    outside a run on real data, by the committed one of a notebook the run did not remake."""
+    if results_dir is not None:
+        return sorted(Path(results_dir).glob("*.csv"))
+    names = {path.name for path in paths.RESULTS.glob("*.csv")}
+    if not real_data():
+        names |= {path.name for path in paths.committed(paths.RESULTS).glob("*.csv")}
+    return [existing(paths.RESULTS / name) for name in sorted(names)]
+
+
 def load_results(
     results_dir: Path | str | None = None,
     registry: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Read every ``<notebook>.csv`` in ``results_dir`` (default ``reports/results``), check
+    """Read every ``<notebook>.csv`` in ``results_dir`` (default ``reports/results``, see
+    :func:`_result_files`), check
     it (known ids, allowed statuses and roles, ``match`` rows that really round to the printed
     value, mismatches with a note) and return them with a ``source`` column (the notebook).
 
     Raises :class:`InputError` if an id is claimed by two notebooks.
     """
-    results_dir = paths.RESULTS if results_dir is None else Path(results_dir)
     registry = load_registry() if registry is None else registry
     frames = []
-    for path in sorted(results_dir.glob("*.csv")):
+    for path in _result_files(results_dir):
         frame = read_csv_strict(path, RESULT_COLUMNS)
         _check_results(frame, registry, path.name)
         frame["source"] = f"notebooks/{path.stem}.ipynb"
@@ -156,6 +173,8 @@ def write_results(notebook: str, results: pd.DataFrame | Iterable[dict]) -> Path
     if missing:
         raise KeyError(f"write_results({notebook!r}): missing column(s) {missing}")
     frame = frame[RESULT_COLUMNS].astype(str).replace({"nan": "", "None": ""})
+    if real_data():  # the explanations were written about the synthetic records
+        frame.loc[frame["note"] != "", "note"] = REAL_DATA_NOTE
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     _check_results(frame, load_registry(), f"{notebook}.csv")
     path = paths.RESULTS / f"{notebook}.csv"

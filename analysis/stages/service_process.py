@@ -134,7 +134,7 @@ def cell_ranges(feasible: Feasible, bands: pd.DataFrame, chosen: np.ndarray,
             rows.append(row | {"sampled_min": int(witnesses[:, i, j].min()),
                                "sampled_max": int(witnesses[:, i, j].max()),
                                "sampled_mean": float(mean[i, j]),
-                               "reconstructed": int(chosen[i, j])})
+                               "table_used": int(chosen[i, j])})
     return pd.DataFrame(rows)
 
 
