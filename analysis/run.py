@@ -49,7 +49,13 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPr
 
 from analysis.io import paths, runs
 from analysis.io.files import InputError, atomic_write_text
-from analysis.io.parameters import ParameterError, is_default, parameter_list, parameter_problems
+from analysis.io.parameters import (
+    ParameterError,
+    defaults,
+    is_default,
+    parameter_list,
+    parameter_problems,
+)
 
 __all__ = [
     "ParameterError",
@@ -344,12 +350,11 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Path], dict, runs.Plan, Pat
     if run.mode == "real":
         if args.only:
             raise ParameterError("a run on your data runs every notebook: leave out --only")
-        from analysis.io.dataset import dataset_problems
+        from analysis.io.dataset import dataset_problems, problem_listing
 
         problems = dataset_problems(folder)
         if problems:
-            raise InputError(f"{len(problems)} problem(s) in your data:\n  "
-                             + "\n  ".join(problems))
+            raise InputError(problem_listing(problems))
         for values in per_notebook.values():
             if "data_dir" in values:
                 values["data_dir"] = paths.YOUR_DATA
@@ -378,7 +383,7 @@ def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> 
     record = None
     if run.mode != "repository":
         record = runs.provenance(run, [p.stem for p in selected],
-                                 {p.stem: v for p, v in per_notebook.items()})
+                                 {p.stem: defaults(p.stem) | v for p, v in per_notebook.items()})
         runs.write_provenance(run, record)
     report = write_report(provenance=record)
     page = write_html(report=report, provenance=record)

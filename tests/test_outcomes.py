@@ -162,7 +162,7 @@ def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
         validate_interviews(frame, people)
     doubled = pd.concat([interviews.head(3), interviews.head(1)]).astype(str)
     doubled.index = pd.RangeIndex(2, 6)
-    with pytest.raises(InputError, match=r"line 5: .* twice"):
+    with pytest.raises(InputError, match=r"line 5, column .question.: .* twice"):
         validate_interviews(doubled, people)
 
 
@@ -174,9 +174,12 @@ def _tracked_hashes():
             for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path):
+def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path, monkeypatch):
+    """A kernel started outside ``analysis.run`` (papermill here; JupyterLab or nbval alike)
+    writes to a scratch folder, never the committed outputs."""
     import papermill
 
+    monkeypatch.setenv(paths.OUTPUT_ENV, str(tmp_path / "scratch"))
     before = _tracked_hashes()
     out = tmp_path / "04_outcomes_holm.ipynb"
     papermill.execute_notebook(str(paths.NOTEBOOKS / "04_outcomes.ipynb"), str(out),
@@ -187,12 +190,14 @@ def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path):
     assert "Fisher exact p, corrected by holm" in text
     assert "significant: ['daily_life_and_work_improve_work_skill']" in text
     assert _tracked_hashes() == before
+    assert (tmp_path / "scratch" / "reports" / "results" / "04_outcomes.csv").is_file()
 
 
 def test_notebook_refuses_a_bad_parameter(tmp_path):
     import papermill
 
-    with pytest.raises(papermill.PapermillExecutionError, match="multiple_testing must be"):
+    with pytest.raises(papermill.PapermillExecutionError,
+                       match=r"parameter 'multiple_testing' must be one of"):
         papermill.execute_notebook(str(paths.NOTEBOOKS / "04_outcomes.ipynb"),
                                    str(tmp_path / "bad.ipynb"),
                                    parameters={"multiple_testing": "sidak"},

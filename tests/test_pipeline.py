@@ -15,12 +15,16 @@ side by side.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -50,12 +54,16 @@ def _tracked() -> list[str]:
 
 
 def _copy(root: Path) -> Path:
-    """A copy of the repository's tracked files in ``root``, to run the pipeline in."""
+    """A copy of the repository's tracked files in ``root``, to run the pipeline in, made
+    a git repository with one commit (so that ``git status`` shows what a run changed)."""
     for name in _tracked():
         source = paths.ROOT / name
         if source.is_file():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, root / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
+        subprocess.run([*git, *command], cwd=root, check=True, capture_output=True)
     return root
 
 
@@ -64,15 +72,23 @@ def copy(tmp_path):
     return _copy(tmp_path / "repo")
 
 
-def _env(root: Path) -> dict:
+def _env(root: Path, mode: str | None = None) -> dict:
+    """The environment of a run in ``root``; ``mode="repository"`` makes kernels write the
+    copy's committed outputs, as the published reproduction does (nbval alone would write to
+    a scratch folder)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    env.pop(paths.OUTPUT_ENV, None)
+    for name in (paths.OUTPUT_ENV, paths.MODE_ENV, paths.DATA_ENV):
+        env.pop(name, None)
+    if mode:
+        env[paths.MODE_ENV] = mode
     return env
 
 
-def _run(root: Path, *arguments: str, module: str = "analysis.run") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", module, *arguments], cwd=root, env=_env(root),
-                          capture_output=True, text=True, timeout=900, check=False)
+def _run(root: Path, *arguments: str, module: str = "analysis.run",
+         mode: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *arguments], cwd=root,
+                          env=_env(root, mode), capture_output=True, text=True, timeout=900,
+                          check=False)
 
 
 def _hashes(root: Path, names: list[str]) -> dict[str, str]:
@@ -93,26 +109,41 @@ def test_notebooks_pass_nbval_and_rebuild_identical_outputs(copy):
         Path(n).name for n in notebooks]
     nbval = _run(copy, "--nbval", "-p", "no:cacheprovider", "-p", "no:xdist", "-q",
                  "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "addopts=",
-                 "-W", "ignore::DeprecationWarning", *notebooks, module="pytest")
+                 "-W", "ignore::DeprecationWarning", *notebooks, module="pytest",
+                 mode="repository")
     assert nbval.returncode == 0, nbval.stdout[-3000:]
     assert re.search(r"\b\d+ passed\b", nbval.stdout)
-    report = subprocess.run([sys.executable, "-c", REPORT], cwd=copy, env=_env(copy),
+    report = subprocess.run([sys.executable, "-c", REPORT], cwd=copy, env=_env(copy, "repository"),
                             capture_output=True, text=True, check=False)
     assert report.returncode == 0, report.stderr[-2000:]
     names = _outputs()
     assert len(names) > 30
     committed, rerun = _hashes(paths.ROOT, names), _hashes(copy, names)
     assert sorted(n for n in names if committed.get(n) != rerun.get(n)) == []
+    assert _git_clean(copy), "nbval or the report wrote something git tracks or sees"
 
 
 def test_a_failing_notebook_is_named_and_changes_nothing(copy):
+    """A run with another parameter is scratch work: it fails here, is named with its cell,
+    keeps its partial copy in its own folder, and leaves every tracked file as it was."""
     before = _hashes(copy, _tracked())
     result = _run(copy, "--only", "02_service_process", "-p", "tolerance", "0.0")
     assert result.returncode == 1
     assert re.search(r"02_service_process\.ipynb failed in cell \d+", result.stderr)
     assert "no table within the bands" in result.stderr
-    assert (copy / "build" / "failed" / "02_service_process.ipynb").is_file()
+    run = copy / "build" / "runs" / "tolerance-0.0"
+    assert (run / "failed" / "02_service_process.ipynb").is_file()
+    assert not list(run.glob(".tmp-*")), "temporary files are removed"
     assert _hashes(copy, _tracked()) == before
+    assert _git_clean(copy)
+
+
+def _git_clean(root: Path) -> bool:
+    """No tracked file changed and no untracked file outside the ignored folders (the copy
+    is made a git repository of its own for this)."""
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
+                            text=True, check=True)
+    return status.stdout.strip() == ""
 
 
 def _leaks(folder: Path) -> dict[str, list[str]]:
@@ -127,24 +158,150 @@ def _leaks(folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def test_private_mode_changes_nothing_and_leaks_no_record(copy, tmp_path):
-    private = tmp_path / "look-alike"
-    written = write_lookalike(private, seed=99)
-    assert _leaks(private), "the scan must be able to see identifiers in record-level files"
-    before = _hashes(copy, _tracked())
-    result = _run(copy, "-p", "data_dir", f'"{private}"')
+#: A string planted in the data folder's name and in every identifier of the data: it must
+#: reach no file a run writes, anywhere.
+PLANT = "zqx" + "leak"  # in two parts, so that this file does not hold it
+ID_COLUMNS = {"person_id", "cares_for", "session_id"}
+
+
+def _rewrite(path: Path, change) -> None:
+    """Apply ``change(column, value) -> value`` to every cell of a CSV file."""
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    header = rows[0]
+    rows[1:] = [[change(c, v) for c, v in zip(header, row, strict=True)] for row in rows[1:]]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _planted(folder: Path, drop_caregivers: bool = False) -> Path:
+    """A look-alike dataset in a folder whose name holds :data:`PLANT`, every identifier
+    prefixed with it; ``drop_caregivers``: valid data that notebook 01 cannot analyse."""
+    write_lookalike(folder, seed=99)
+    for path in folder.glob("*.csv"):
+        _rewrite(path, lambda c, v: f"{PLANT}{v.replace('-', '')}" if c in ID_COLUMNS and v
+                 else v)
+    if drop_caregivers:
+        people = folder / "fan2019_participants.csv"
+        rows = [r for r in csv.reader(people.open(encoding="utf-8")) if r[2] != "caregiver"]
+        kept = {r[1] for r in rows}
+        with people.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        answers = [r for r in csv.reader((folder / "interviews.csv").open(encoding="utf-8"))
+                   if r[0] != "fan2019" or r[1] in kept]
+        with (folder / "interviews.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(answers)
+    return folder
+
+
+def _files_holding(roots: list[Path], needle: str) -> list[str]:
+    """Every file under ``roots`` (git's own folder left out) whose bytes hold ``needle``,
+    in any case: notebooks, SVG text, HTML, CSV, JSON, logs."""
+    found = []
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and ".git" not in path.relative_to(root).parts[:1] and \
+                    needle.encode() in path.read_bytes().lower():
+                found.append(str(path))
+    return found
+
+
+def test_real_data_leak_nothing_and_say_your_data(copy, tmp_path):
+    """A run on data whose identifiers and folder name carry a planted string: it succeeds,
+    the repository is unchanged, nothing anywhere holds the planted string or the word
+    "reconstructed", the outputs say "your data", and the figures draw the data given."""
+    folder = _planted(tmp_path / f"{PLANT}-data folder")
+    assert _files_holding([folder], PLANT), "the scan must see the planted identifiers"
+    start = time.time()
+    result = _run(copy, "-p", "data_dir", str(folder))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "outputs go to" in result.stdout
-    assert _hashes(copy, _tracked()) == before, "private mode changed the repository"
+    assert _git_clean(copy), "a run on real data changed the repository"
     output = copy / "private" / "output"
-    assert (output / "reports" / "reproduction.csv").is_file()
-    stages = list(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    assert len(list((output / "notebooks").glob("*.ipynb"))) == len(stages)
-    assert _leaks(output) == {}
-    # the participants' ages and the session dates are not printed either
-    dates = {line.split(",")[3] for line in written[2].read_text().splitlines()[1:]}
-    page = (output / "reports" / "reproduction.html").read_text(encoding="utf-8")
-    assert not any(date in EMBEDDED.sub("", page) for date in dates)
+    assert len(list((output / "notebooks").glob("*.ipynb"))) == len(all_notebooks())
+    assert _files_holding([copy], PLANT) == []
+    pytest_folders = tmp_path.parents[2]  # every test's own folders (data planted by design)
+    assert [p for p in _recent(Path(tempfile.gettempdir()), start, pytest_folders)
+            if _holds(p, PLANT)] == []
+    worded = [p for p in output.rglob("*") if p.is_file() and re.search(
+        rb"reconstructed|reconstruction", _prose(p), re.IGNORECASE)]
+    assert worded == []
+    assert b"your data" in (output / "reports" / "reproduction.md").read_bytes()
+    assert b"your data" in (output / "figures" / "fan2019_fig1.svg").read_bytes()
+    bars = (output / "reports" / "tables" / "fan2018_fig1_ranges.csv").read_text()
+    records = read_sessions(folder / "fan2018_sessions.csv")
+    assert sum(int(r.split(",")[-1]) for r in bars.splitlines()[1:]) == len(records)
+    modes = {oct(p.stat().st_mode & 0o777) for p in output.rglob("*") if p.is_file()}
+    assert modes == {"0o644"}
+
+
+def _recent(root: Path, since: float, skip: Path) -> list[Path]:
+    """Files under ``root`` (not under ``skip``) changed since ``since``."""
+    found = []
+    for path in root.rglob("*") if root.is_dir() else []:
+        try:
+            if path.is_file() and not path.is_relative_to(skip) and \
+                    path.stat().st_mtime >= since:
+                found.append(path)
+        except OSError:  # removed meanwhile, or not ours to read
+            continue
+    return found
+
+
+def _holds(path: Path, needle: str) -> bool:
+    try:
+        return needle.encode() in path.read_bytes().lower()
+    except OSError:
+        return False
+
+
+def _prose(path: Path) -> bytes:
+    """What a reader of ``path`` reads: an executed notebook's markdown and outputs (its
+    code, the package's own, is the same for any data), any other file whole."""
+    if path.suffix != ".ipynb":
+        return path.read_bytes()
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    parts = [json.dumps(cell.get("outputs", [])) if cell["cell_type"] == "code"
+             else "".join(cell["source"]) for cell in notebook["cells"]]
+    return "\n".join(parts).encode()
+
+
+def test_real_data_that_fail_leave_nothing_behind(copy, tmp_path):
+    """Valid data that a notebook cannot analyse (no caregivers): the run stops with status 1,
+    its partial copy stays in the private folder and holds no record value, the temporary
+    folder is gone, and the repository is unchanged."""
+    folder = _planted(tmp_path / f"{PLANT}-failing", drop_caregivers=True)
+    result = _run(copy, "-p", "data_dir", str(folder), "--jobs", "1")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "01_enrolment.ipynb failed in cell" in result.stderr
+    output = copy / "private" / "output"
+    assert (output / "failed" / "01_enrolment.ipynb").is_file()
+    assert not list(output.glob(".tmp-*"))
+    assert _files_holding([copy], PLANT) == []
+    assert _git_clean(copy)
+
+
+def test_bad_real_data_are_refused_before_anything_runs(copy, tmp_path):
+    """A planted string in every column that is not an identifier (one row each): exit
+    status 2, one message per column naming file, line and column, and nothing written."""
+    folder = _planted(tmp_path / f"{PLANT}-bad")
+    planted = {}
+    for path in sorted(folder.glob("*.csv")):
+        rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+        columns = [c for c in rows[0] if c not in ID_COLUMNS]
+        for k, column in enumerate(columns):  # column k planted in data row k
+            rows[1 + k][rows[0].index(column)] = f"{PLANT}{column}"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        planted[path.name] = columns
+    result = _run(copy, "-p", "data_dir", str(folder))
+    assert result.returncode == 2, result.stdout[-2000:]
+    assert "Traceback" not in result.stderr
+    for name, columns in planted.items():
+        for column in columns:
+            assert re.search(rf"{name}, line \d+, column '{column}': '{PLANT}{column}'",
+                             result.stderr), (name, column)
+    assert str(folder) not in result.stderr and str(folder.name) not in result.stderr
+    assert not (copy / "private").exists()
+    assert _git_clean(copy)
 
 
 def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, registry):

@@ -15,13 +15,16 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io.files import InputError, read_csv_strict
-from analysis.io.interviews import INTERVIEW_COLUMNS, validate_interviews
+from analysis.io.interviews import INTERVIEW_COLUMNS, allowed_codes, validate_interviews
 from analysis.io.participants import read_participants
 from analysis.io.registry import load_registry
 from analysis.io.schema import column_problems
 from analysis.io.sessions import read_sessions
 
-__all__ = ["DATA_FILES", "dataset_problems"]
+__all__ = ["DATA_FILES", "dataset_problems", "problem_listing"]
+
+#: Problems listed one by one; beyond, counted by file and column.
+SHOWN = 200
 
 #: The files of a data folder, in the order they are checked.
 DATA_FILES = ("fan2018_participants.csv", "fan2019_participants.csv", "fan2018_sessions.csv",
@@ -44,7 +47,7 @@ def _interview_problems(path: Path, people: dict[str, pd.DataFrame],
         if complete:
             validate_interviews(frame, people, path.name)
             return []
-        return column_problems(frame, "interviews", path.name)
+        return column_problems(frame, "interviews", path.name, allowed_codes())
     except InputError as error:
         return _problems(error)
 
@@ -67,3 +70,15 @@ def dataset_problems(folder: Path) -> list[str]:
         problems += _problems(error)
     problems += _interview_problems(folder / "interviews.csv", people, len(people) == 2)
     return problems
+
+
+def problem_listing(problems: list[str]) -> str:
+    """The problems, one per line: all of them up to :data:`SHOWN`, then the rest counted
+    by file and column (so that a wholly wrong file does not bury the first messages)."""
+    shown = problems[:SHOWN]
+    rest = pd.Series([p.split(", line")[0] + (" " + p.split("column ")[1].split(":")[0]
+                                              if "column " in p else "")
+                      for p in problems[SHOWN:]], dtype=str)
+    lines = [f"{len(problems)} problem(s) in your data:", *shown]
+    lines += [f"... and {n} more in {where}" for where, n in rest.value_counts().items()]
+    return "\n  ".join(lines)

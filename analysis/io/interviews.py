@@ -13,7 +13,7 @@ from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.questionnaire import questions
 from analysis.io.schema import column_problems, columns_of
 
-__all__ = ["INTERVIEW_COLUMNS", "read_interviews", "validate_interviews", "write_interviews"]
+__all__ = ["INTERVIEW_COLUMNS", "allowed_codes", "read_interviews", "validate_interviews", "write_interviews"]
 
 
 #: The columns, in order (declared in ``data/design/record_columns.csv``).
@@ -65,6 +65,12 @@ def _interview_problems(frame: pd.DataFrame, people: dict[str, pd.DataFrame]) ->
     return found
 
 
+def allowed_codes() -> dict[str, set[str]]:
+    """The questions and kinds of the questionnaire (``data/questionnaires/questions.csv``)."""
+    catalogue = questions()
+    return {"question": set(catalogue["question"]), "kind": set(catalogue["kind"])}
+
+
 def validate_interviews(frame: pd.DataFrame, people: dict[str, pd.DataFrame],
                         name: str = "interviews") -> None:
     """Check interview records: each column against its declaration
@@ -74,9 +80,7 @@ def validate_interviews(frame: pd.DataFrame, people: dict[str, pd.DataFrame],
     ratings; every ``person_id`` in that paper's participant table with that role and wave
     (a foreign key); no person answering a question twice. Raises
     :class:`analysis.io.files.InputError` listing every problem with line and column."""
-    catalogue = questions()
-    allowed = {"question": set(catalogue["question"]), "kind": set(catalogue["kind"])}
-    problems = column_problems(frame, "interviews", name, allowed)
+    problems = column_problems(frame, "interviews", name, allowed_codes())
     problems += [f"{name}, line {line}, column {column!r}: {text}"
                  for line, column, text in _interview_problems(frame, people)]
     if problems:

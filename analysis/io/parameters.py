@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.io import paths
 from analysis.io.files import InputError, read_csv_strict
 
-__all__ = ["ParameterError", "declared", "is_default", "parameter_list", "parameter_problems"]
+__all__ = ["ParameterError", "declared", "defaults", "is_default", "parameter_list", "parameter_problems"]
 
 PARAMETERS = paths.NOTEBOOKS / "parameters.csv"
 COLUMNS = ["notebook", "name", "type", "default", "allowed", "minimum", "maximum", "help"]
@@ -51,15 +51,16 @@ def declared() -> pd.DataFrame:
     return frame
 
 
-def _defaults(notebook: str) -> dict[str, object]:
+def defaults(notebook: str) -> dict[str, object]:
     rows = declared()[declared()["notebook"] == notebook]
     return dict(zip(rows["name"], rows["default"], strict=True))
 
 
 def is_default(notebook: str, values: dict[str, object]) -> bool:
     """Whether ``values`` are the defaults of ``notebook`` (the published reproduction)."""
-    defaults = _defaults(notebook)
-    return all(defaults.get(name, object()) == value and type(defaults[name]) is type(value)
+    declared_defaults = defaults(notebook)
+    return all(name in declared_defaults and declared_defaults[name] == value
+               and type(declared_defaults[name]) is type(value)
                for name, value in values.items())
 
 

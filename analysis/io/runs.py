@@ -121,6 +121,7 @@ def _clear(folder: Path) -> None:
     """Empty an earlier run's output folder (only the folders a run writes)."""
     for name in ("notebooks", "reports", "figures", "data", "failed"):
         shutil.rmtree(folder / name, ignore_errors=True)
+    (folder / "run.json").unlink(missing_ok=True)
     for stale in folder.glob(".tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -203,7 +204,9 @@ def _version(package: str) -> str:
 def provenance(run: Plan, notebooks: list[str], effective: dict[str, dict]) -> dict:
     """How a scratch or real-data run was made: what to cite beside its numbers."""
     shown = {k: (paths.YOUR_DATA if k == "data_dir" else v) for k, v in run.parameters.items()}
+    seeds = {notebook: values["seed"] for notebook, values in effective.items() if "seed" in values}
     return {
+        "seeds": seeds,
         "mode": run.mode,
         "parameters": shown,
         "notebooks_run": notebooks,

@@ -25,6 +25,7 @@ __all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "ses
            "specification_curve"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
+mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, and scanned for leaks
 
 
 def _box(

@@ -245,7 +245,7 @@ def _audit_section() -> list[str]:
         parts += ["<h2>Audit: every test printed in the texts</h2>",
                   "<p class='small'>Extracted from the papers' text (notebook 06), p recomputed "
                   "from the printed statistic and df (df inferred from group sizes where not "
-                  "printed), as statcheck does; independent of any reconstruction.</p>",
+                  "printed), as statcheck does; from the printed numbers alone.</p>",
                   _plain_table(audit, ["paper", "text", "df_used", "p_recomputed",
                                        "consistent", "explanation", "p_id"])]
     checks = _table_file("audit_granularity.csv")

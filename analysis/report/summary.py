@@ -102,6 +102,7 @@ def provenance_markdown(provenance: dict) -> list[str]:
         ("parameters", ", ".join(f"{k} = {v!r}" for k, v in provenance["parameters"].items())
          or "the defaults"),
         ("notebooks run", ", ".join(provenance["notebooks_run"])),
+        ("seeds", ", ".join(f"{k}: {v}" for k, v in provenance["seeds"].items()) or "none used"),
         ("commit", provenance["commit"]),
         ("date", provenance["date"]),
         ("Python", provenance["python"]),
@@ -110,7 +111,7 @@ def provenance_markdown(provenance: dict) -> list[str]:
     note = ("Notebooks not run here keep the committed reproduction's results."
             if provenance["mode"] == "scratch" else "Every notebook ran on your data.")
     return ["## This run", "", _markdown_table(rows), "", note, "",
-            "Seeds and every notebook's parameters are in `run.json` beside the reports.", ""]
+            "Every notebook's parameters are in `run.json` beside the reports.", ""]
 
 
 def _real_headline(report: pd.DataFrame) -> str:
