@@ -10,7 +10,6 @@ its outputs under ``private/output/``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from analysis.io import paths

@@ -238,7 +238,7 @@ def _stop_kernels() -> None:
 
 def _launch(pool, waiting, running, done, context) -> None:
     """Start the waiting notebooks whose requirements have finished, up to ``jobs``."""
-    selected, per_notebook, run, temporary, jobs, names, priority = context
+    _selected, per_notebook, run, temporary, jobs, names, priority = context
     for path in _ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
         waiting.remove(path)
         target = run.output / "notebooks" / path.name if run and run.output else None

@@ -299,7 +299,8 @@ def test_bad_real_data_are_refused_before_anything_runs(copy, tmp_path):
         for column in columns:
             assert re.search(rf"{name}, line \d+, column '{column}': '{PLANT}{column}'",
                              result.stderr), (name, column)
-    assert str(folder) not in result.stderr and str(folder.name) not in result.stderr
+    assert str(folder) not in result.stderr
+    assert str(folder.name) not in result.stderr
     assert not (copy / "private").exists()
     assert _git_clean(copy)
 

@@ -4,7 +4,6 @@ and writing. One row per respondent and question, linked to the participant tabl
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,56 +12,63 @@ from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.questionnaire import questions
 from analysis.io.schema import column_problems, columns_of
 
-__all__ = ["INTERVIEW_COLUMNS", "allowed_codes", "read_interviews", "validate_interviews", "write_interviews"]
+__all__ = ["INTERVIEW_COLUMNS", "allowed_codes", "read_interviews", "validate_interviews",
+           "write_interviews"]
 
 
 #: The columns, in order (declared in ``data/design/record_columns.csv``).
 INTERVIEW_COLUMNS = columns_of("interviews")
 
 
-def _answer_problems(row: pd.Series, spec: pd.Series, people: dict) -> list[tuple[str, str]]:
-    """(column, problem) of one answer to a known question: its kind, its scale, and the
-    respondent (a foreign key into that paper's participants, with the same role and
-    wave)."""
-    found = []
-    answer = row["answer"]
-    if row["kind"] != spec["kind"]:
-        found.append(("kind", f"{row['kind']!r} but the question is {spec['kind']!r}"))
-    if spec["kind"] == "yes_no" and answer not in ("yes", "no", ""):
-        found.append(("answer", f"{answer!r} is not yes, no or empty"))
-    if spec["kind"] != "yes_no" and answer != "" and not (
-            re.fullmatch(r"[0-9]{1,2}", answer) and spec["lo"] <= int(answer) <= spec["hi"]):
-        found.append(("answer", f"{answer!r} is not a whole number in {spec['lo']}-{spec['hi']}"))
-    known = people.get(row["paper"])
-    if known is None or row["person_id"] not in known.index:
-        found.append(("person_id", f"{row['person_id']!r} is not in the {row['paper']} "
-                                   "participants"))
-        return found
+def _answer_problems(rows: pd.DataFrame) -> list[tuple]:
+    """(line, column, problem) of answers to known questions (``rows``: the answers merged
+    with the catalogue, suffix ``_asked``): the kind and the scale."""
+    found = [(r.line, "kind", f"{r.kind!r} but the question is {r.kind_asked!r}")
+             for r in rows[rows["kind"] != rows["kind_asked"]].itertuples()]
+    yes_no = rows["kind_asked"] == "yes_no"
+    bad = rows[yes_no & ~rows["answer"].isin(["yes", "no", ""])]
+    found += [(r.line, "answer", f"{r.answer!r} is not yes, no or empty")
+              for r in bad.itertuples()]
+    rated = rows[~yes_no & (rows["answer"] != "")]
+    number = pd.to_numeric(rated["answer"].where(rated["answer"].str.fullmatch(r"[0-9]{1,2}")),
+                           errors="coerce")
+    bad = rated[~number.between(rated["lo"], rated["hi"])]
+    found += [(r.line, "answer", f"{r.answer!r} is not a whole number in {r.lo}-{r.hi}")
+              for r in bad.itertuples()]
+    return found
+
+
+def _person_problems(rows: pd.DataFrame, people: dict[str, pd.DataFrame]) -> list[tuple]:
+    """(line, column, problem): each respondent in that paper's participants (a foreign
+    key), with the same role and wave."""
+    known = pd.concat([table[["person_id", "role", "wave"]].assign(paper=paper)
+                       for paper, table in people.items()] or
+                      [pd.DataFrame(columns=["person_id", "role", "wave", "paper"])])
+    merged = rows.merge(known, on=["paper", "person_id"], how="left", suffixes=("", "_known"))
+    found = [(r.line, "person_id", f"{r.person_id!r} is not in the {r.paper} participants")
+             for r in merged[merged["role_known"].isna()].itertuples()]
+    listed = merged[merged["role_known"].notna()]
     for column in ("role", "wave"):
-        if known.loc[row["person_id"], column] != row[column]:
-            found.append((column, f"{row['person_id']!r} is a {known.loc[row['person_id'], column]}"
-                                  f" in the participants, not {row[column]!r}"))
+        differ = listed[listed[column] != listed[f"{column}_known"]]
+        found += [(r.line, column, f"{r.person_id!r} is {getattr(r, column + '_known')!r} in "
+                                   f"the participants, not {getattr(r, column)!r}")
+                  for r in differ.itertuples()]
     return found
 
 
 def _interview_problems(frame: pd.DataFrame, people: dict[str, pd.DataFrame]) -> list[tuple]:
-    """(line, column, problem) of the rules across columns and files."""
-    catalogue = questions().set_index(["paper", "question", "role"])
-    known = {paper: table.set_index("person_id")[["role", "wave"]]
-             for paper, table in people.items()}
-    found = []
-    for line, row in frame.iterrows():
-        key = (row["paper"], row["question"], row["role"])
-        if key not in catalogue.index:
-            found.append((line, "question", f"{row['question']!r} is not asked of "
-                                            f"{row['role']}s in {row['paper']}"))
-            continue
-        found += [(line, column, text)
-                  for column, text in _answer_problems(row, catalogue.loc[key], known)]
+    """(line, column, problem) of the rules across columns and files, sorted by line."""
+    catalogue = questions()[["paper", "question", "role", "kind", "lo", "hi"]]
+    rows = frame.rename_axis("line").reset_index().merge(
+        catalogue, on=["paper", "question", "role"], how="left", suffixes=("", "_asked"))
+    unknown = rows["kind_asked"].isna()
+    found = [(r.line, "question", f"{r.question!r} is not asked of {r.role}s in {r.paper}")
+             for r in rows[unknown].itertuples()]
+    found += _answer_problems(rows[~unknown]) + _person_problems(rows[~unknown], people)
     repeated = frame.duplicated(["paper", "person_id", "question"])
     found += [(line, "question", "the same person answers this question twice")
               for line in frame.index[repeated]]
-    return found
+    return sorted(found, key=lambda item: item[0])
 
 
 def allowed_codes() -> dict[str, set[str]]:

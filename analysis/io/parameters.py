@@ -20,7 +20,8 @@ import pandas as pd
 from analysis.io import paths
 from analysis.io.files import InputError, read_csv_strict
 
-__all__ = ["ParameterError", "declared", "defaults", "is_default", "parameter_list", "parameter_problems"]
+__all__ = ["ParameterError", "declared", "defaults", "is_default", "parameter_list",
+           "parameter_problems"]
 
 PARAMETERS = paths.NOTEBOOKS / "parameters.csv"
 COLUMNS = ["notebook", "name", "type", "default", "allowed", "minimum", "maximum", "help"]
@@ -67,7 +68,7 @@ def is_default(notebook: str, values: dict[str, object]) -> bool:
 def _type_problem(kind: str, value: object) -> str | None:
     expected = {"str": str, "path": str, "data": str, "bool": bool, "int": int,
                 "float": (int, float)}[kind]
-    if isinstance(value, bool) and kind != "bool" or not isinstance(value, expected):
+    if (isinstance(value, bool) and kind != "bool") or not isinstance(value, expected):
         shown = {"path": "a path (a string)", "data": "a folder (a string)"}.get(kind, kind)
         return f"must be {shown}, got {type(value).__name__} {value!r}"
     if kind == "float" and not math.isfinite(value):

@@ -165,7 +165,7 @@ def locked(folder: Path):
         handle.close()
 
 
-def _terminate(signum, frame):  # noqa: ARG001 (signal handler signature)
+def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 

@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from analysis.io.files import FILE_MODE
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
+from analysis.io.files import FILE_MODE
 
 __all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period",
            "specification_curve"]
