@@ -17,8 +17,10 @@ stages/       one module (or two) per notebook: the paper's tables computed from
 report/       ``reports/``: the results of each notebook, the report CSV, Markdown and HTML
               page, the figures
 
-``python -m analysis.run`` runs every notebook and writes the report; ``python -m
-analysis.lookalike`` writes a synthetic dataset in the layout of the real data.
+``python -m analysis.run`` runs every notebook and writes the report (only with every
+parameter at its default into the repository; otherwise into ``build/runs/`` or, with real
+data, ``private/output/``); ``python -m analysis.lookalike`` writes a synthetic dataset in
+the layout of the real data.
 """
 
 __version__ = "0.1.0"

@@ -1,12 +1,16 @@
-"""The whole pipeline, run in scratch copies of the repository (never in the repository):
+"""The whole pipeline, run in scratch copies of the repository (never in the repository; each
+copy is a git repository of its own, so that ``git status`` shows what a run changed):
 
 - nbval executes every notebook in order in a scratch copy and compares each cell's output
   with the committed one; the report is then rebuilt there, and every data file, table,
   figure and report must be byte-identical to the committed one (an earlier run made them);
-- a failing notebook stops the run, is named with its cell, leaves every committed output as
-  it was and keeps its partial executed copy in ``build/failed/``;
-- the private-data mode, run on a generated look-alike dataset, changes nothing in the
-  repository and writes no record-level value (person or session identifiers) anywhere;
+- a run with another parameter that fails is named with its cell, keeps its partial executed
+  copy in its own scratch folder and leaves every tracked file as it was; a run stopped by
+  SIGTERM removes its temporary files;
+- the real-data mode, on a look-alike dataset whose identifiers and folder name carry a
+  planted string: nothing anywhere holds it, the outputs say "your data" and never
+  "reconstructed", the figures draw the data given; a real-data run that fails leaves no
+  record value behind; bad data are refused before anything runs;
 - values read off the figures replace the reconstruction, outputs redirected.
 
 The runs are the slow part of the suite; each uses its own copy, so pytest-xdist can run them
@@ -129,12 +133,34 @@ def test_a_failing_notebook_is_named_and_changes_nothing(copy):
     before = _hashes(copy, _tracked())
     result = _run(copy, "--only", "02_service_process", "-p", "tolerance", "0.0")
     assert result.returncode == 1
+    assert "IPKernelApp" not in result.stdout + result.stderr  # quiet kernels
     assert re.search(r"02_service_process\.ipynb failed in cell \d+", result.stderr)
     assert "no table within the bands" in result.stderr
     run = copy / "build" / "runs" / "tolerance-0.0"
     assert (run / "failed" / "02_service_process.ipynb").is_file()
     assert not list(run.glob(".tmp-*")), "temporary files are removed"
     assert _hashes(copy, _tracked()) == before
+    assert _git_clean(copy)
+
+
+def test_a_terminated_run_removes_its_temporary_files(copy):
+    """SIGTERM in the middle of a notebook: the kernels stop, the private temporary folder
+    is removed, the exit status is 130 and the repository is unchanged."""
+    process = subprocess.Popen([sys.executable, "-m", "analysis.run", "-p", "seed", "7",
+                                "--only", "02_service_process"], cwd=copy, env=_env(copy),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    folder = copy / "build" / "runs" / "seed-7"
+    deadline = time.time() + 120
+    while not list(folder.glob(".tmp-*/*.ipynb")) and time.time() < deadline:
+        time.sleep(0.2)
+    assert list(folder.glob(".tmp-*/*.ipynb")), "the run never started its notebook"
+    temporary = next(folder.glob(".tmp-*"))
+    assert temporary.stat().st_mode & 0o077 == 0
+    process.terminate()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-2000:]
+    assert "interrupted" in err
+    assert not list(folder.glob(".tmp-*"))
     assert _git_clean(copy)
 
 
