@@ -246,13 +246,27 @@ def _launch(pool, waiting, running, done, context) -> None:
         running[pool.submit(run_notebook, path, per_notebook[path], target, **extra)] = path
 
 
+def _report(future: Future, path: Path, counter: str, failures: list) -> None:
+    """Print how a notebook ended. The first failure stops the notebooks still running (the
+    run has failed: their results would not be used); those are reported as stopped."""
+    if future.exception() is None:
+        print(f"{counter} {path.name} {future.result():.1f} s", flush=True)
+    elif failures:
+        print(f"{counter} {path.name} stopped (another notebook failed)", flush=True)
+    else:
+        failures.append((path, future.exception()))
+        print(f"{counter} {path.name} FAILED", flush=True)
+        _stop_kernels()
+
+
 def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
                   run: runs.Plan | None = None, jobs: int = 2,
                   temporary: Path | None = None) -> list[tuple[Path, Exception]]:
     """Run ``selected`` notebooks, at most ``jobs`` at a time, each once the notebooks it
-    requires (among those selected) have finished; print a line as each finishes. Stops
-    starting new ones after a failure; on Ctrl-C or SIGTERM stops the kernels and raises
-    ``KeyboardInterrupt``. Returns the failures (notebook, error)."""
+    requires (among those selected) have finished; print a line as each finishes. A failure
+    stops the run: no new notebook starts, and the running ones are stopped. On Ctrl-C or
+    SIGTERM the kernels are stopped and ``KeyboardInterrupt`` raised. Returns the failure
+    (notebook, error), if any."""
     names, priority = {p.stem for p in selected}, _dependents(selected)
     context = (selected, per_notebook, run, temporary, jobs, names, priority)
     waiting, done, failures = list(selected), set(), []
@@ -270,12 +284,7 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
             for future in sorted(finished, key=lambda f: running[f].name):
                 path = running.pop(future)
                 done.add(path.stem)
-                if future.exception() is not None:
-                    failures.append((path, future.exception()))
-                    print(f"[{len(done)}/{len(selected)}] {path.name} FAILED", flush=True)
-                else:
-                    print(f"[{len(done)}/{len(selected)}] {path.name} "
-                          f"{future.result():.1f} s", flush=True)
+                _report(future, path, f"[{len(done)}/{len(selected)}]", failures)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_kernels()

@@ -199,13 +199,21 @@ def _rewrite(path: Path, change) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
-def _planted(folder: Path, drop_caregivers: bool = False) -> Path:
-    """A look-alike dataset in a folder whose name holds :data:`PLANT`, every identifier
-    prefixed with it; ``drop_caregivers``: valid data that notebook 01 cannot analyse."""
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    """A look-alike dataset, every identifier prefixed with :data:`PLANT` (made once)."""
+    folder = tmp_path_factory.mktemp("planted") / "data"
     write_lookalike(folder, seed=99)
     for path in folder.glob("*.csv"):
         _rewrite(path, lambda c, v: f"{PLANT}{v.replace('-', '')}" if c in ID_COLUMNS and v
                  else v)
+    return folder
+
+
+def _planted(source: Path, folder: Path, drop_caregivers: bool = False) -> Path:
+    """A copy of the ``planted`` dataset in ``folder`` (whose name holds :data:`PLANT`);
+    ``drop_caregivers``: valid data that notebook 01 cannot analyse."""
+    shutil.copytree(source, folder)
     if drop_caregivers:
         people = folder / "fan2019_participants.csv"
         rows = [r for r in csv.reader(people.open(encoding="utf-8")) if r[2] != "caregiver"]
@@ -231,11 +239,11 @@ def _files_holding(roots: list[Path], needle: str) -> list[str]:
     return found
 
 
-def test_real_data_leak_nothing_and_say_your_data(copy, tmp_path):
+def test_real_data_leak_nothing_and_say_your_data(copy, tmp_path, planted):
     """A run on data whose identifiers and folder name carry a planted string: it succeeds,
     the repository is unchanged, nothing anywhere holds the planted string or the word
     "reconstructed", the outputs say "your data", and the figures draw the data given."""
-    folder = _planted(tmp_path / f"{PLANT}-data folder")
+    folder = _planted(planted, tmp_path / f"{PLANT}-data folder")
     assert _files_holding([folder], PLANT), "the scan must see the planted identifiers"
     start = time.time()
     result = _run(copy, "-p", "data_dir", str(folder))
@@ -290,12 +298,12 @@ def _prose(path: Path) -> bytes:
     return "\n".join(parts).encode()
 
 
-def test_real_data_that_fail_leave_nothing_behind(copy, tmp_path):
+def test_real_data_that_fail_leave_nothing_behind(copy, tmp_path, planted):
     """Valid data that a notebook cannot analyse (no caregivers): the run stops with status 1,
     its partial copy stays in the private folder and holds no record value, the temporary
     folder is gone, and the repository is unchanged."""
-    folder = _planted(tmp_path / f"{PLANT}-failing", drop_caregivers=True)
-    result = _run(copy, "-p", "data_dir", str(folder), "--jobs", "1")
+    folder = _planted(planted, tmp_path / f"{PLANT}-failing", drop_caregivers=True)
+    result = _run(copy, "-p", "data_dir", str(folder))
     assert result.returncode == 1, result.stderr[-2000:]
     assert "01_enrolment.ipynb failed in cell" in result.stderr
     output = copy / "private" / "output"
@@ -305,10 +313,10 @@ def test_real_data_that_fail_leave_nothing_behind(copy, tmp_path):
     assert _git_clean(copy)
 
 
-def test_bad_real_data_are_refused_before_anything_runs(copy, tmp_path):
+def test_bad_real_data_are_refused_before_anything_runs(copy, tmp_path, planted):
     """A planted string in every column that is not an identifier (one row each): exit
     status 2, one message per column naming file, line and column, and nothing written."""
-    folder = _planted(tmp_path / f"{PLANT}-bad")
+    folder = _planted(planted, tmp_path / f"{PLANT}-bad")
     planted = {}
     for path in sorted(folder.glob("*.csv")):
         rows = list(csv.reader(path.open(newline="", encoding="utf-8")))

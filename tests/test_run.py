@@ -21,13 +21,13 @@ def test_requirements_name_earlier_notebooks():
             assert names.index(required) < names.index(path.stem), (path.stem, required)
 
 
-def _fake(monkeypatch, fail: str | None = None) -> list:
+def _fake(monkeypatch, fail: str | None = None, slow: str | None = None) -> list:
     events, lock = [], threading.Lock()
 
     def fake_run(path, parameters=None, target=None):
         with lock:
             events.append(("start", path.stem, time.perf_counter()))
-        time.sleep(0.05)
+        time.sleep(0.5 if path.stem == slow else 0.05)
         with lock:
             events.append(("end", path.stem, time.perf_counter()))
         if path.stem == fail:
@@ -35,6 +35,7 @@ def _fake(monkeypatch, fail: str | None = None) -> list:
         return 0.05
 
     monkeypatch.setattr(run, "run_notebook", fake_run)
+    monkeypatch.setattr(run, "_stop_kernels", lambda: events.append(("stop", "", 0.0)))
     return events
 
 
@@ -63,6 +64,23 @@ def test_a_failure_stops_new_notebooks(monkeypatch, capsys):
     started = [name for kind, name, _ in events if kind == "start"]
     assert started[-1] == "01_enrolment"
     assert "FAILED" in capsys.readouterr().out
+    assert [kind for kind, _, _ in events].count("stop") == 1  # the running ones are stopped
+
+
+def test_notebooks_stopped_after_a_failure_are_not_failures(monkeypatch, capsys):
+    _fake(monkeypatch, fail="01_enrolment", slow="02_service_process")
+    original = run._report
+
+    def stopped_too(future, path, counter, failures):  # 02 was killed meanwhile
+        if path.stem == "02_service_process" and failures:
+            future = type("F", (), {"exception": lambda self: RuntimeError("killed")})()
+        original(future, path, counter, failures)
+
+    monkeypatch.setattr(run, "_report", stopped_too)
+    selected = run.notebooks(["01_enrolment", "02_service_process"])
+    failures = run.run_notebooks(selected, {p: {} for p in selected}, jobs=2)
+    assert [path.stem for path, _ in failures] == ["01_enrolment"]
+    assert "02_service_process.ipynb stopped" in capsys.readouterr().out
 
 
 def test_notebooks_many_others_wait_for_start_first():
