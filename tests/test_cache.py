@@ -53,3 +53,26 @@ def test_a_broken_entry_is_recomputed(tmp_path, monkeypatch):
     entry.write_bytes(b"not a pickle")
     assert _square_sum(frame) == 25.0
     assert len(CALLS) == 2
+
+
+def test_two_callers_at_once_compute_an_entry_once(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    calls = []
+
+    @cache.memoised
+    def slow_square(x):
+        calls.append(x)
+        time.sleep(0.3)
+        return x * x
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(slow_square(7))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [49, 49]
+    assert calls == [7]

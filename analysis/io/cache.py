@@ -5,12 +5,14 @@ search), so that a rerun on the same inputs and the same code does not prove the
 source (every ``analysis/**/*.py``: any change to the code invalidates every entry), the
 function's name, and its arguments (DataFrames and arrays by their contents). Entries are
 pickles in ``$ANALYSIS_CACHE`` or else ``build/cache/`` (git-ignored), written atomically;
-a missing or unreadable entry is recomputed. The cache never changes a result: a fresh
+a missing or unreadable entry is recomputed, by one process at a time (a lock file per
+entry). The cache never changes a result: a fresh
 clone computes everything, and a test checks that a hit returns what a fresh call returns.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -69,22 +71,34 @@ def key_of(name: str, args: tuple, kwargs: dict) -> str:
     return digest.hexdigest()
 
 
+def _load(path: Path) -> tuple[bool, object]:
+    try:
+        return True, pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return False, None
+
+
 def memoised(function: Callable) -> Callable:
-    """``function`` memoised on disk (see the module docstring)."""
+    """``function`` memoised on disk (see the module docstring). Two processes that need
+    the same entry at once do not both compute it: the second waits on the entry's lock,
+    then reads what the first wrote."""
     name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
     def wrapper(*args: object, **kwargs: object) -> object:
         path = cache_dir() / f"{key_of(name, args, kwargs)}.pkl"
-        try:
-            return pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
-        result = function(*args, **kwargs)
+        found, result = _load(path)
+        if found:
+            return result
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(result))
-        temporary.replace(path)
+        with path.with_suffix(".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            found, result = _load(path)
+            if not found:
+                result = function(*args, **kwargs)
+                temporary = path.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_bytes(pickle.dumps(result))
+                temporary.replace(path)
         return result
 
     return wrapper
