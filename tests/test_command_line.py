@@ -324,3 +324,12 @@ def test_list_shows_every_parameter(capsys):
     assert run.main(["--list"]) == 0
     shown = capsys.readouterr().out
     assert all(f"`{name}`" in shown for name in declared()["name"])
+
+
+def test_the_benchmark_script_has_help():
+    import sys
+
+    shown = subprocess.run([sys.executable, "scripts/benchmark.py", "--help"], cwd=paths.ROOT,
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert shown.returncode == 0
+    assert "usage: python scripts/benchmark.py" in shown.stdout
