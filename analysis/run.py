@@ -386,7 +386,8 @@ def _environment(run: runs.Plan, folder: Path | None) -> None:
 def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> None:
     """The report, its page, the run's record and (published run only) the computed parts
     of the README."""
-    from analysis.report.page import write_html
+    from analysis.report.page import write_html, write_notebook_pages
+    from analysis.report.review import write_review
     from analysis.report.summary import write_report
 
     record = None
@@ -395,6 +396,9 @@ def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> 
                                  {p.stem: defaults(p.stem) | v for p, v in per_notebook.items()})
         runs.write_provenance(run, record)
     report = write_report(provenance=record)
+    executed = run.output / "notebooks" if run.output else paths.NOTEBOOKS
+    write_notebook_pages(sorted(executed.glob("[0-9][0-9]_*.ipynb")))
+    write_review(report, provenance=record)
     page = write_html(report=report, provenance=record)
     if run.mode == "repository" and len(selected) == len(notebooks()):
         from analysis.report.documents import update_documents

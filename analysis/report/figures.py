@@ -57,10 +57,15 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float]) -
     )
 
 
-def _flow_column(ax: plt.Axes, x: float, mine: pd.DataFrame, label: str, carers: int) -> None:
-    """One column of fan2019 Fig. 1: recruited, not evaluated, evaluated, caregivers."""
+def _flow_column(ax: plt.Axes, x: float, mine: pd.DataFrame, label: str, carers: int,
+                 mark: str = "") -> None:
+    """One column of fan2019 Fig. 1: recruited, not evaluated, evaluated, caregivers.
+    ``mark`` follows the numbers the paper does not publish (consumers' communities and the
+    caregivers' split by wave, in the synthetic data)."""
     sites = mine["community"].value_counts(sort=False)
     site_text = ", ".join(f"{COMMUNITY_LABEL[c]} {n}" for c, n in sites.items())
+    if mark and label == "consumers":
+        site_text = f"{site_text}{mark}"
     _box(ax, x, 0.82, f"Recruited {label}\nn = {len(mine)}\n({site_text})")
     lost = mine[mine["evaluated"] == "no"]
     reasons = lost["dropout_reason"].replace("", "reason not reported").value_counts()
@@ -71,7 +76,8 @@ def _flow_column(ax: plt.Axes, x: float, mine: pd.DataFrame, label: str, carers:
     months = ", ".join(sorted(evaluated["followup_month"].unique()))
     _box(ax, x, 0.34, f"Evaluated at {months}-month\nfollow-up\nn = {len(evaluated)}",
          colour="#e8f6ec")
-    _box(ax, x, 0.11, f"Caregivers of {label}\ninterviewed\nn = {carers}", colour="#f4f0fa")
+    _box(ax, x, 0.11, f"Caregivers of {label}\ninterviewed\nn = {carers}{mark}",
+         colour="#f4f0fa")
     _arrow(ax, (x, 0.76), (x, 0.655))
     _arrow(ax, (x, 0.515), (x, 0.40))
     _arrow(ax, (x, 0.28), (x, 0.17))
@@ -104,13 +110,15 @@ def enrolment_flow(people: pd.DataFrame, real: bool = False) -> plt.Figure:
     for (wave, role), x in columns.items():
         mine = patients[(patients["wave"] == wave) & (patients["role"] == role)]
         n_carers = int(((cared == role) & (carers["wave"] == wave)).sum())
-        _flow_column(ax, x, mine, "providers" if role == "peer" else "consumers", n_carers)
+        _flow_column(ax, x, mine, "providers" if role == "peer" else "consumers", n_carers,
+                     "" if real else " †")
     note = ("Counted from your data, in the layout of Fan et al., BMC Psychiatry "
             "2019;19:360, Fig. 1" if real else
-            "Redrawn from the package's synthetic participant data: the consumers' "
-            "communities and the caregivers' split by wave are not published numbers; "
-            "Fan et al., BMC Psychiatry 2019;19:360, Fig. 1")
-    ax.text(0.5, 0.005, note, ha="center", fontsize=6.2, color="#555555")
+            "† not published: the consumers' communities and the caregivers' split by wave "
+            "come from the synthetic participant data.\nEvery other number is as published. "
+            "Redrawn from Fan et al., BMC Psychiatry 2019;19:360, Fig. 1")
+    ax.text(0.5, 0.0, note, ha="center", va="bottom", fontsize=7, color="#444444",
+            wrap=True)
     figure.tight_layout()
     return figure
 
@@ -169,6 +177,7 @@ def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
     labels = period_table().set_index("period")["label"]
     ax.set_xticklabels([labels[p] for p in periods], fontsize=8)
     ax.set_ylabel("Peer support sessions")
+    ax.set_xlabel("Six-month period")
     ax.set_title("Sessions per community per 6-month period (fan2018 Fig. 1, redrawn)",
                  fontsize=9.5)
     ax.legend(fontsize=8, frameon=False, ncol=4, loc="upper left")
@@ -212,15 +221,17 @@ def category_shares(ranges: pd.DataFrame, source: str) -> plt.Figure:
     return fig
 
 
-def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) -> plt.Figure:
+def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int,
+                     labels: dict[str, str] | None = None) -> plt.Figure:
     """fan2019 Table 3 as a figure: share answering yes to each perceived-benefit item,
     providers vs consumers; items whose adjusted p is below 0.05 are marked.
 
-    ``comparisons`` is :func:`analysis.stages.outcome_tables.benefit_comparisons`.
+    ``comparisons`` is :func:`analysis.stages.outcome_tables.benefit_comparisons`;
+    ``labels`` maps each question to the row label Table 3 prints (the registry's ``item``).
     """
     data = comparisons.iloc[::-1].reset_index(drop=True)
-    labels = [q.replace("_", " ") for q in data["question"]]
-    fig, ax = plt.subplots(figsize=(7.5, 5.2))
+    labels = [(labels or {}).get(q, q.replace("_", " ")) for q in data["question"]]
+    fig, ax = plt.subplots(figsize=(7.5, 5.6))
     y = range(len(data))
     p_share = 100 * data["providers_yes"] / providers
     c_share = 100 * data["consumers_yes"] / consumers
@@ -236,8 +247,10 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int) 
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_xlim(0, 105)
     ax.set_xlabel("Answered yes (%)")
-    ax.set_title("Perceived benefit, providers vs consumers (fan2019 Table 3)", fontsize=9.5)
-    ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+    ax.set_title("Perceived benefit, providers vs consumers (fan2019 Table 3)", fontsize=9.5,
+                 pad=22)
+    ax.legend(fontsize=7.5, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+              ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
     fig.text(0.01, 0.01, f"Counts as published. * p < 0.05 after correction for {len(data)} tests.",
              fontsize=6.5)

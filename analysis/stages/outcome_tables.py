@@ -40,6 +40,7 @@ __all__ = [
     "adjust",
     "benefit_comparisons",
     "fan2018_tests",
+    "item_labels",
     "layout",
     "p_label",
     "rating_freedom",
@@ -263,3 +264,11 @@ def rating_items(registry: pd.DataFrame, consumers: int) -> pd.DataFrame:
                          "lo": int(catalogue.loc[(role, question), "lo"]),
                          "hi": int(catalogue.loc[(role, question), "hi"])})
     return pd.DataFrame(rows)
+
+
+def item_labels(registry: pd.DataFrame, items: list[str] = TABLE3_ITEMS) -> dict[str, str]:
+    """The row label fan2019 Table 3 prints for each perceived-benefit question (the
+    registry's ``item`` of the providers' count)."""
+    labels = registry.set_index("id")["item"]
+    return {question: labels[f"{stem_of('fan2019', question, 'peer')}.count"]
+            for question in items}

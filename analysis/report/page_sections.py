@@ -1,0 +1,222 @@
+"""The parts of the reviewer's page (:mod:`analysis.report.page`), each built from the
+report and the tables the notebooks wrote: the verdict per paper with counts that filter the
+table of numbers, the distinct problems, the papers' tables in their own layout, the table of
+every printed number with its filters, the audit in words, and the provenance."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+__all__ = ["LABELS", "audit_in_words", "e", "headline_by_paper", "numbers_table",
+           "paper_tables", "problems_section", "provenance_block", "shown_label", "toc"]
+
+LABELS = {
+    "match": "match",
+    "match_other_method": "match, other method",
+    "mismatch": "mismatch",
+    "not_reproducible": "not reproducible",
+    "pending": "pending",
+}
+FILTERS = ("paper", "status", "evidence", "location")
+
+
+def e(text: object) -> str:
+    """HTML-escaped text."""
+    return html.escape(str(text), quote=True)
+
+
+def shown_label(status: str, evidence: str) -> str:
+    """A status in words; a match that holds only because the synthetic data were built to
+    give it is not shown as a plain match."""
+    if evidence == "by_construction" and status.startswith("match"):
+        return f"{LABELS[status]} (by construction)"
+    return LABELS.get(status, status)
+
+
+def count_link(count: int, **filters: str) -> str:
+    """A count that, clicked, shows the rows it counts in the table of every number."""
+    attributes = " ".join(f'data-filter-{k}="{e(v)}"' for k, v in filters.items())
+    return f'<a href="#numbers" data-filter="1" {attributes}>{count}</a>'
+
+
+def headline_by_paper(report: pd.DataFrame, problems: pd.DataFrame, real: bool) -> str:
+    """Two or three sentences per paper, every number counted and a link to its rows."""
+    parts = []
+    for paper, rows in report.groupby("paper", sort=False):
+        def n(column: str, value: str, paper: str = paper, rows: pd.DataFrame = rows) -> str:
+            return count_link(int((rows[column] == value).sum()), paper=paper,
+                              **{column: value})
+        failing = problems[(problems["paper"] == paper) & problems["mismatch"]]
+        agree = rows["status"].isin(["match", "match_other_method"])
+        sentences = [f"<b>{e(paper)}</b>: {count_link(len(rows), paper=paper)} printed "
+                     f"numbers; {n('status', 'match')} match as printed and "
+                     f"{n('status', 'match_other_method')} under another method."]
+        if real:
+            sentences.append(f"{n('evidence', 'real_data')} were computed from your data.")
+        else:
+            published = int((agree & (rows["evidence"] == "published")).sum())
+            sentences.append(
+                f"{count_link(published, paper=paper, evidence='published')} are reproduced "
+                f"from printed numbers alone (of {n('evidence', 'published')} recomputed "
+                f"that way); {n('evidence', 'by_construction')} hold only because the "
+                "synthetic data were built to give them.")
+        sentences.append(f"{n('status', 'mismatch')} do not reproduce, forming "
+                         f"<a href='#problems'>{len(failing)} distinct problem"
+                         f"{'' if len(failing) == 1 else 's'}</a>; "
+                         f"{n('status', 'not_reproducible')} cannot be recomputed.")
+        parts.append(f"<p class='verdict'>{' '.join(sentences)}</p>")
+    return "\n".join(parts)
+
+
+def _affected(rows: pd.DataFrame) -> str:
+    items = "".join(
+        f"<li><a href='#{e(r.id)}'>{e(r.id)}</a>: printed {e(r.printed)}, reproduced "
+        f"{e(r.shown)} ({e(shown_label(r.status, r.evidence))}; evidence "
+        f"{e(r.evidence.replace('_', ' '))})</li>" for r in rows.itertuples())
+    return f"<ul>{items}</ul>"
+
+
+def _conclusions_of(ids: set[str], conclusions: pd.DataFrame) -> str:
+    """The conclusions that rest on ``ids``, and how each fares (notebook 05)."""
+    hit = conclusions[conclusions["rests_on"].map(lambda text: bool(set(text.split()) & ids))]
+    if hit.empty:
+        return "No conclusion of the paper rests on these numbers."
+    return "Conclusions resting on them: " + "; ".join(
+        f"“{e(c.statement)}” (as printed: {e(c.as_printed)}; under every defensible choice: "
+        f"{e(c.all_choices)})" for c in hit.itertuples())
+
+
+def problems_section(problems: pd.DataFrame, rows: pd.DataFrame,
+                     conclusions: pd.DataFrame) -> str:
+    """Each distinct problem once: what is printed, what the numbers give, the evidence,
+    the likely cause, its class, whether a conclusion rests on it, and every row."""
+    parts = []
+    for problem in problems.itertuples():
+        mine = rows[rows["problem"] == problem.problem]
+        classes = ", ".join(sorted({c.replace("_", " ") for c in mine["discrepancy"]
+                                    if c not in ("", "none")})) or "none"
+        kind = "" if problem.mismatch else " other"
+        parts.append(
+            f"<section class='problem{kind}' id='problem-{e(problem.problem)}'>"
+            f"<h3>{e(problem.title)}</h3>"
+            f"<p><b>{'Mismatch' if problem.mismatch else 'Reproduced by another method'}</b>"
+            f" · {e(problem.paper)} · class: {e(classes)} · {len(mine)} row"
+            f"{'' if len(mine) == 1 else 's'}</p>"
+            f"<p>{e(mine['note'].iloc[0])}</p>"
+            f"<p><b>What the authors should check:</b> {e(problem.check)}</p>"
+            f"<p class='small'>{_conclusions_of(set(mine['id']), conclusions)}</p>"
+            f"<details><summary>Every row it affects</summary>{_affected(mine)}</details>"
+            "</section>")
+    return "\n".join(parts)
+
+
+def _cell(row: pd.Series) -> str:
+    label = shown_label(row["status"], row["evidence"])
+    return (f"<td class='s-{e(row['status'])} e-{e(row['evidence'])}'>"
+            f"<a href='#{e(row['id'])}'><span class='cell-printed'>{e(row['printed'])}</span>"
+            f"</a><br><span class='cell-reproduced'>{e(row['shown'])}</span>"
+            f"<br><span class='small'>{e(label)}</span></td>")
+
+
+def _paper_table(rows: pd.DataFrame) -> str:
+    """One table of a paper laid out as printed: its items as rows, its groups and
+    quantities (tests included) as columns, each cell the printed value over the
+    reproduced one."""
+    columns = list(dict.fromkeys(zip(rows["group"], rows["quantity"], strict=True)))
+    groups = list(dict.fromkeys(g for g, _ in columns))
+    head1 = "".join(f"<th scope='col' colspan='{sum(g == c for c, _ in columns)}'>{e(g)}</th>"
+                    for g in groups)
+    head2 = "".join(f"<th scope='col'>{e(q)}</th>" for _, q in columns)
+    by_cell = {(r["item"], r["group"], r["quantity"]): r for _, r in rows.iterrows()}
+    body = []
+    for item in dict.fromkeys(rows["item"]):
+        cells = "".join(_cell(by_cell[(item, g, q)]) if (item, g, q) in by_cell else "<td></td>"
+                        for g, q in columns)
+        body.append(f"<tr><th scope='row'>{e(item)}</th>{cells}</tr>")
+    return (f"<div class='scroll'><table><thead><tr><th scope='col' rowspan='2'>item</th>"
+            f"{head1}</tr><tr>{head2}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def paper_tables(report: pd.DataFrame) -> str:
+    """Every table of both papers (locations ``Table N``) in the paper's layout."""
+    parts = []
+    tables = report[report["location"].str.fullmatch(r"Table \d+")]
+    for (paper, location), rows in tables.groupby(["paper", "location"], sort=False):
+        anchor = f"{paper}-{location.replace(' ', '')}".lower()
+        parts.append(f"<h3 id='{e(anchor)}'>{e(paper)} {e(location)}</h3>"
+                     "<p class='small'>Each cell: the printed value (bold, a link to its row), "
+                     "the reproduced value under it, and its status; a dashed left edge marks "
+                     "a value the synthetic data were built to give.</p>"
+                     + _paper_table(rows))
+    return "\n".join(parts)
+
+
+def _select(name: str, values: list[str]) -> str:
+    options = "".join(f"<option value='{e(v)}'>{e(v.replace('_', ' '))}</option>"
+                      for v in values)
+    return (f"<label for='filter-{name}'>{name}<select id='filter-{name}'>"
+            f"<option value=''>all</option>{options}</select></label>")
+
+
+def numbers_table(report: pd.DataFrame, link_of: dict[str, str]) -> str:
+    """Every printed number, one row each (anchor: its registry id), with filters, a search
+    box, the source sentence under a toggle, and a link to the notebook cell that computed
+    it."""
+    controls = "".join(_select(name, list(dict.fromkeys(report[name]))) for name in FILTERS)
+    head = ("<thead><tr><th scope='col'>id and source</th><th scope='col'>printed</th>"
+            "<th scope='col'>reproduced</th><th scope='col'>status</th>"
+            "<th scope='col'>evidence</th><th scope='col' class='wide'>method</th>"
+            "<th scope='col'>notebook</th></tr></thead>")
+    body = []
+    for r in report.itertuples():
+        text = " ".join([r.id, r.item, r.group, r.quantity, r.printed, r.context]).lower()
+        data = " ".join(f'data-{k}="{e(getattr(r, k))}"' for k in FILTERS)
+        link = link_of.get(r.source, "")
+        body.append(
+            f'<tr id="{e(r.id)}" class="s-{e(r.status)}" {data} data-text="{e(text)}">'
+            f"<td><details><summary>{e(r.id)}</summary><span class='small'>{e(r.location)}: "
+            f"“{e(r.context)}”</span></details></td><td class='num'>{e(r.printed)}</td>"
+            f"<td class='num' title='{e(r.reproduced)}'>{e(r.shown)}</td>"
+            f"<td><span class='badge'>{e(shown_label(r.status, r.evidence))}</span></td>"
+            f"<td class='small' title='{e(r.basis)}'>{e(r.evidence.replace('_', ' '))}</td>"
+            f"<td class='small wide'>{e(r.method)}</td>"
+            f"<td>{f'<a href={chr(39)}{e(link)}{chr(39)}>{e(r.source_stem)}</a>' if link else ''}"
+            "</td></tr>")
+    return (f"<div class='filters' role='search'>{controls}<label for='filter-search'>search"
+            "<input id='filter-search' type='search' placeholder='id or words'></label>"
+            f"<span>showing <b id='shown-count'>{len(report)}</b> of {len(report)}</span>"
+            f"</div><div class='scroll'><table id='numbers'>{head}<tbody>{''.join(body)}"
+            "</tbody></table></div>")
+
+
+def audit_in_words(tests: pd.DataFrame | None, checks: pd.DataFrame | None) -> str:
+    """The audit of notebook 06 in a few sentences, counted from its tables."""
+    if tests is None or checks is None:
+        return ""
+    consistent = int((tests["consistent"] == "True").sum())
+    decision = int((tests["decision_inconsistent"] == "True").sum())
+    impossible = checks[checks["consistent"] == "False"]
+    listed = ", ".join(f"<a href='#{e(i)}'>{e(i)}</a>" for i in impossible["id"])
+    return (f"<p>The texts print {len(tests)} test results. Recomputing each p from its "
+            f"printed statistic and degrees of freedom, as statcheck does, {consistent} "
+            f"agree and {len(tests) - consistent} do not; {decision} would change a "
+            f"decision at 0.05. Of {len(checks)} means, SDs and percentages checked for "
+            f"granularity (GRIM, GRIMMER), {len(impossible)} are impossible as printed"
+            f"{': ' + listed if listed else ''}.</p>")
+
+
+def provenance_block(provenance: dict) -> str:
+    """How this page was made: a table of the run's provenance."""
+    rows = "".join(f"<tr><th scope='row'>{e(k)}</th><td>{e(v)}</td></tr>"
+                   for k, v in provenance.items())
+    return f"<div class='scroll'><table id='provenance'>{rows}</table></div>"
+
+
+def toc(entries: list[tuple[str, str]]) -> str:
+    """A table of contents: (anchor, title) pairs."""
+    items = "".join(f"<li><a href='#{e(anchor)}'>{e(title)}</a></li>"
+                    for anchor, title in entries)
+    return f"<nav class='toc' aria-label='contents'><b>Contents</b><ul>{items}</ul></nav>"
+
