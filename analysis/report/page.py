@@ -313,6 +313,8 @@ def build_html(report: pd.DataFrame | None = None, provenance: dict | None = Non
         report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
     real = bool(provenance) and provenance["mode"] == "real"
     rows = rows_with_context(report)
+    if real:  # the problems are the papers' against the synthetic data, not your data's
+        rows["problem"] = ""
     problems = distinct_problems(rows)
     sections = {
         "verdict": [parts.headline_by_paper(rows, problems, real),

@@ -62,9 +62,9 @@ def headline_by_paper(report: pd.DataFrame, problems: pd.DataFrame, real: bool) 
                 f"from printed numbers alone (of {n('evidence', 'published')} recomputed "
                 f"that way); {n('evidence', 'by_construction')} hold only because the "
                 "synthetic data were built to give them.")
-        sentences.append(f"{n('status', 'mismatch')} do not reproduce, forming "
-                         f"<a href='#problems'>{len(failing)} distinct problem"
-                         f"{'' if len(failing) == 1 else 's'}</a>; "
+        forming = ("" if real else f", forming <a href='#problems'>{len(failing)} distinct "
+                   f"problem{'' if len(failing) == 1 else 's'}</a>")
+        sentences.append(f"{n('status', 'mismatch')} do not reproduce{forming}; "
                          f"{n('status', 'not_reproducible')} cannot be recomputed.")
         parts.append(f"<p class='verdict'>{' '.join(sentences)}</p>")
     return "\n".join(parts)
@@ -160,6 +160,14 @@ def _select(name: str, values: list[str]) -> str:
             f"<option value=''>all</option>{options}</select></label>")
 
 
+def _note(row) -> str:
+    return f"<br>Why: {e(row.note)}" if row.note else ""
+
+
+def _why(problem: str) -> str:
+    return f" <a href='#problem-{e(problem)}'>problem</a>" if problem else ""
+
+
 def numbers_table(report: pd.DataFrame, link_of: dict[str, str]) -> str:
     """Every printed number, one row each (anchor: its registry id), with filters, a search
     box, the source sentence under a toggle, and a link to the notebook cell that computed
@@ -172,14 +180,17 @@ def numbers_table(report: pd.DataFrame, link_of: dict[str, str]) -> str:
     body = []
     for r in report.itertuples():
         text = " ".join([r.id, r.item, r.group, r.quantity, r.printed, r.context]).lower()
+        # the row: its id and source sentence (and why, if not a plain match) under a toggle
         data = " ".join(f'data-{k}="{e(getattr(r, k))}"' for k in FILTERS)
         link = link_of.get(r.source, "")
         body.append(
             f'<tr id="{e(r.id)}" class="s-{e(r.status)}" {data} data-text="{e(text)}">'
             f"<td><details><summary>{e(r.id)}</summary><span class='small'>{e(r.location)}: "
-            f"“{e(r.context)}”</span></details></td><td class='num'>{e(r.printed)}</td>"
+            f"“{e(r.context)}”{_note(r)}</span></details></td>"
+            f"<td class='num'>{e(r.printed)}</td>"
             f"<td class='num' title='{e(r.reproduced)}'>{e(r.shown)}</td>"
-            f"<td><span class='badge'>{e(shown_label(r.status, r.evidence))}</span></td>"
+            f"<td><span class='badge'>{e(shown_label(r.status, r.evidence))}</span>"
+            f"{_why(r.problem)}</td>"
             f"<td class='small' title='{e(r.basis)}'>{e(r.evidence.replace('_', ' '))}</td>"
             f"<td class='small wide'>{e(r.method)}</td>"
             f"<td>{f'<a href={chr(39)}{e(link)}{chr(39)}>{e(r.source_stem)}</a>' if link else ''}"
