@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.io import paths
 from analysis.io.files import atomic_write_text
+from analysis.io.parameters import parameter_list
 from analysis.printed.compare import rounded_as_printed
 from analysis.report.summary import evidence_counts, headline
 
@@ -127,7 +128,8 @@ def blocks(tables: Path | None = None) -> dict[str, str]:
     """Every computed block, by name, rendered from the current reports."""
     tables = paths.TABLES if tables is None else Path(tables)
     return {"headline": _headline(tables), "findings": _findings(),
-            "fig1_freedom": _fig1_text(tables), "by_evidence": _independent()}
+            "fig1_freedom": _fig1_text(tables), "by_evidence": _independent(),
+            "parameters": parameter_list()}
 
 
 def render(text: str, rendered: dict[str, str]) -> str:
