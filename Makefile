@@ -9,9 +9,10 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 TESTS  := $(VENV)/.installed-test
 LAB    := $(VENV)/.installed-lab
+BOOK   := $(VENV)/.installed-book
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test lint lab benchmark setup clean
+.PHONY: help reproduce test lint lab book benchmark setup clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +29,9 @@ lint: $(TESTS) ## ruff on the package, tests and notebooks (complexity rules inc
 lab: $(LAB) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
 
+book: $(BOOK) ## build the course (chapters and executed notebooks) into build/book/html/
+	$(BIN)/python scripts/book.py
+
 benchmark: $(TESTS) ## time reproduce, test and a fresh clone against bare kernels (writes reports/benchmark.md)
 	$(BIN)/python scripts/benchmark.py
 
@@ -39,9 +43,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PIP) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-$(TESTS): $(STAMP) requirements-test.txt
+$(TESTS): $(STAMP) requirements-test.txt requirements-book.txt
 	$(PIP) -r requirements-test.txt
 	touch $(TESTS)
+
+$(BOOK): $(STAMP) requirements-book.txt
+	$(PIP) -r requirements-book.txt
+	touch $(BOOK)
 
 $(LAB): $(STAMP) requirements-lab.txt
 	$(PIP) -r requirements-lab.txt

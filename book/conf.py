@@ -1,0 +1,15 @@
+"""Sphinx configuration of the course (``make book``): MyST pages and the executed notebooks,
+rendered with myst-nb and sphinx-book-theme, offline (the notebooks are not executed again:
+``make reproduce`` ran them)."""
+
+project = "Peer support in Beijing: a reproduction course"
+author = "the reproduction's maintainers"
+copyright = "the maintainers (code: MIT); the papers: their authors, CC BY 4.0"
+extensions = ["myst_nb"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+nb_execution_mode = "off"
+html_theme = "sphinx_book_theme"
+html_title = "Peer support in Beijing: a reproduction course"
+html_theme_options = {"show_toc_level": 2, "use_download_button": False}
+html_last_updated_fmt = None
+exclude_patterns = ["_build"]

@@ -1,0 +1,73 @@
+"""Build the course (``make book``): the text chapters of ``book/`` and the executed notebooks,
+rendered offline by Sphinx with myst-nb and sphinx-book-theme into
+``build/book/html/index.html``.
+
+The sources are assembled in ``build/book/src``: ``book/*.md`` and ``book/conf.py`` as they
+are, and each executed notebook with a first cell saying what you will learn and what to take
+away (``book/chapters.csv``). Notebooks are not executed again (``make reproduce`` ran them).
+Sphinx warnings are errors, so a broken link or a missing page fails the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+SOURCE = ROOT / "build" / "book" / "src"
+HTML = ROOT / "build" / "book" / "html"
+
+
+def chapter_notes() -> dict[str, dict[str, str]]:
+    """``book/chapters.csv``: for each notebook, what you will learn and what to take away."""
+    with (BOOK / "chapters.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["notebook"]: row for row in csv.DictReader(handle)}
+
+
+def with_notes(notebook: Path, notes: dict[str, str]):
+    """The executed notebook with the chapter's notes after its title cell."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    cell = nbformat.v4.new_markdown_cell(
+        ":::{admonition} What you will learn\n" + notes["learn"] + "\n:::\n\n"
+        ":::{admonition} What to take away\n" + notes["takeaway"] + "\n:::")
+    cell.id = "chapter-notes"
+    node.cells.insert(1, cell)
+    return node
+
+
+def assemble() -> None:
+    """Copy the chapters and the notebooks into ``build/book/src``."""
+    import nbformat
+
+    shutil.rmtree(SOURCE, ignore_errors=True)
+    (SOURCE / "notebooks").mkdir(parents=True)
+    for path in [*BOOK.glob("*.md"), BOOK / "conf.py"]:
+        shutil.copy2(path, SOURCE / path.name)
+    notes = chapter_notes()
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        if notebook.stem not in notes:
+            raise SystemExit(f"book/chapters.csv has no row for {notebook.stem}")
+        nbformat.write(with_notes(notebook, notes[notebook.stem]),
+                       SOURCE / "notebooks" / notebook.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python scripts/book.py", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
+    from sphinx.cmd.build import build_main
+
+    assemble()
+    status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(SOURCE), str(HTML)])
+    if status == 0:
+        print(f"course: {(HTML / 'index.html').relative_to(ROOT)}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The course (``make book``): it builds offline with Sphinx warnings as errors, every internal
+link resolves to a page and an anchor that exist, nothing is fetched from the network, and
+every page renders in headless Chromium with every image loaded."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from analysis.io import paths
+
+HTML = paths.BUILD / "book" / "html"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def book() -> list[Path]:
+    pytest.importorskip("myst_nb", reason="make book installs requirements-book.txt")
+    built = subprocess.run([sys.executable, "scripts/book.py"], cwd=paths.ROOT,
+                           capture_output=True, text=True, timeout=600, check=False)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    pages = sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
+    assert pages
+    return pages
+
+
+def test_every_chapter_is_in_the_book(book):
+    names = {p.relative_to(HTML).as_posix() for p in book}
+    expected = {"index.html", "context.html", "glossary.html", "teachers.html"}
+    expected |= {f"notebooks/{p.stem}.html" for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    assert expected <= names
+
+
+def _anchors(page: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_every_internal_link_resolves(book):
+    broken = []
+    for page in book:
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.name}: {href}")
+            elif parts.fragment and target.suffix == ".html" and \
+                    unquote(parts.fragment) not in _anchors(target):
+                broken.append(f"{page.name}: {href} (no such anchor)")
+    assert broken == []
+
+
+def test_nothing_is_fetched_from_the_network(book):
+    for page in book:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', text), page.name
+
+
+def test_every_page_renders_with_its_images(book):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None or shutil.which("chromedriver") is None:
+        pytest.skip("Chromium and chromedriver are not installed here; .ci/run installs them")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    try:
+        for page in book:
+            driver.get(page.as_uri())
+            title, images, loaded = driver.execute_script(
+                "var imgs = Array.from(document.images);"
+                "return [document.title, imgs.length,"
+                " imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length];")
+            assert title, page.name
+            assert loaded == images, f"{page.name}: {loaded} of {images} images loaded"
+    finally:
+        driver.quit()
