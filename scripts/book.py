@@ -49,6 +49,9 @@ def assemble() -> None:
     (SOURCE / "notebooks").mkdir(parents=True)
     for path in [*BOOK.glob("*.md"), BOOK / "conf.py"]:
         shutil.copy2(path, SOURCE / path.name)
+    from analysis.exercises import exercises_markdown
+
+    (SOURCE / "exercises.md").write_text(exercises_markdown(), encoding="utf-8")
     notes = chapter_notes()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         if notebook.stem not in notes:

@@ -89,3 +89,54 @@ def test_every_page_renders_with_its_images(book):
             assert loaded == images, f"{page.name}: {loaded} of {images} images loaded"
     finally:
         driver.quit()
+
+
+def test_every_exercise_shows_its_computed_answer_behind_a_toggle(book):
+    import html
+
+    from analysis.exercises import answers, exercises
+
+    notebooks = {p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    per_notebook = {name: sum(e.notebook == name for e in exercises()) for name in notebooks}
+    assert min(per_notebook.values()) >= 2
+    assert len(exercises()) >= 12
+    page = (HTML / "exercises.html").read_text(encoding="utf-8")
+    for number, (_, answer) in enumerate(answers(), start=1):
+        assert answer.strip()
+        block = page.split(f'id="answer-{number}"')[1].split("</details>")[0]
+        assert html.escape(answer) in block, number
+
+
+def test_answers_rest_on_the_printed_numbers(registry):
+    """Answers that quote a printed number quote the registry's, not a typed one."""
+    from analysis.exercises import answers
+
+    printed = registry.set_index("id")["printed"]
+    solved = {e.answer.__name__: (e.rows, answer) for e, answer in answers()}
+    (stem,), answer = solved["caregivers_six_of_fifteen"]
+    assert f"chi-square {printed[stem + '.statistic']}, p {printed[stem + '.p']}" in answer
+    (stem,), answer = solved["percent_of_count"]
+    assert f"prints {printed[stem + '.percent']}%" in answer
+
+
+def test_an_answer_toggle_opens(book):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None or shutil.which("chromedriver") is None:
+        pytest.skip("Chromium and chromedriver are not installed here; .ci/run installs them")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    try:
+        driver.get((HTML / "exercises.html").as_uri())
+        answer = driver.find_element(By.CSS_SELECTOR, "#answer-1 p")
+        assert not answer.is_displayed()
+        driver.find_element(By.CSS_SELECTOR, "#answer-1 summary").click()
+        assert answer.is_displayed()
+    finally:
+        driver.quit()
