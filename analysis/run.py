@@ -107,12 +107,13 @@ def requirements(path: Path) -> list[str]:
 def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop metadata that changes from run to run (timings, timestamps) and merge split
     stream outputs (the kernel may send one print as one message or several, depending on
-    timing); keep the outputs, the cells' tags and the notebook's kernel and pipeline."""
+    timing); keep the outputs, the cells' tags and the notebook's kernel, pipeline and
+    jupytext pairing."""
     resources: dict = {}
     notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, resources)
     clear = _ClearMetadata(
         preserve_cell_metadata_mask={"tags"},
-        preserve_nb_metadata_mask={"kernelspec", "language_info", "pipeline"})
+        preserve_nb_metadata_mask={"kernelspec", "language_info", "pipeline", "jupytext"})
     notebook, _ = clear.preprocess(notebook, resources)
     return notebook
 

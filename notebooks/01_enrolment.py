@@ -1,0 +1,249 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Enrolment and participants
+#
+# **Papers**
+# - Fan Y, Ma N, Ma L, Xu W, Lamberti JS, Caine ED. A community-based peer support service for persons with severe mental illness in China. *BMC Psychiatry* 2018;18:170. doi:10.1186/s12888-018-1763-2
+# - Fan Y, Ma N, Ma L, Zhang W, Xu W, Shi R, Chen H, Lamberti JS, Caine ED. Feasibility of peer support services among people with severe mental illness in China. *BMC Psychiatry* 2019;19:360. doi:10.1186/s12888-019-2334-x
+#
+# **What this notebook reproduces:**
+# - **2018**
+#   - Table 1: peers and consumers enrolled in each community by year, with its two χ² tests.
+#   - Table 2: demographics of 12 peers and 50 consumers, with the age t test and five χ² tests.
+#   - The Methods' recruitment and caregiver numbers.
+# - **2019**
+#   - Table 1: demographics of 13 providers and 54 consumers.
+#   - Recruitment by wave and community.
+#   - Follow-up completion and its tests.
+#   - The Bonferroni threshold.
+#   - The non-significant comparisons of initial vs later communities and of completers vs dropouts.
+#   - The caregivers' numbers.
+#   - Fig. 1, the flow of participants, redrawn.
+#
+# **Published, reconstructed, and what depends on what.** The raw data are not public. Unless `data_dir` points at real data, this notebook rebuilds synthetic participants (`analysis/reconstruct/participants.py`) from the published numbers, with a fixed seed. Three kinds of result follow:
+#
+# - **Independent of the reconstruction.** 2018 Table 1's χ² tests, every χ² test of 2018 Table 2, the response-rate tests and the Bonferroni threshold are functions of the printed counts alone. Any dataset with the published margins gives the same values. The age t test depends only on the age moments, and below we compute its range over *every* integer sample that fits.
+# - **Built in (role `constraint`).** The counts, percentages, means and SDs.
+# - **Dependent on the reconstruction.** The p-values comparing initial with later communities, and completers with dropouts. The reconstruction spreads people as evenly as integers allow, so these p-values show that the published claims are *attainable*, not that they are true.
+
+# %%
+import pandas as pd
+
+from analysis.checks.overlap import overlap_check
+from analysis.io import context, paths
+from analysis.io.annotations import load_explanations, stage_rows
+from analysis.io.files import atomic_write_text
+from analysis.io.participants import read_participants, write_participants
+from analysis.io.registry import load_registry
+from analysis.printed.judge import unexpected_statuses
+from analysis.reconstruct import participants as reconstruct
+from analysis.report.figures import enrolment_flow, save
+from analysis.report.results import write_results
+from analysis.stages import enrolment
+from analysis.stages import enrolment_tables as tables
+
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.width", 160)
+
+# %% tags=["parameters"]
+# Parameters (papermill). The defaults are the published reproduction.
+data_dir = ""  # folder with fan2018_participants.csv and fan2019_participants.csv (your data); empty: the synthetic records
+seed = 20130701  # seed of the synthetic records
+categorical_test = "pearson"  # initial vs later, completers vs dropouts: "pearson" or "fisher"
+continuous_test = "t"  # the same for age and onset age: "t" or "mann_whitney"
+continuity_correction = False  # Yates' correction as the paper's 2 x 2 test
+exact_p = "never"  # report Fisher's exact p: "never", "small_expected", "small_expected_2x2", "always"
+
+# %% [markdown]
+# ## The participants
+#
+# With real data (`data_dir`), the two files are read and validated: every column is checked and any error names the file, line and column. Nothing record-level is then written into the repository. Without real data, the participants are reconstructed and written to `data/reconstructed/`.
+
+# %%
+# checks every parameter (notebooks/parameters.csv) and routes the outputs: only the published run writes the repository's
+real = context.begin("01_enrolment", data_dir=data_dir, seed=seed, categorical_test=categorical_test,
+                     continuous_test=continuous_test, continuity_correction=continuity_correction, exact_p=exact_p)
+registry = load_registry()
+explanations = load_explanations()
+parameters = {"categorical_test": categorical_test, "continuous_test": continuous_test,
+              "continuity_correction": continuity_correction, "exact_p": exact_p}
+if data_dir:
+    people18 = read_participants(context.data_folder(data_dir) / "fan2018_participants.csv", registry)
+    people19 = read_participants(context.data_folder(data_dir) / "fan2019_participants.csv", registry)
+    source = "your data"
+else:
+    people18 = reconstruct.reconstruct_fan2018(registry, seed)
+    people19 = reconstruct.reconstruct_fan2019(registry, seed)
+    for frame, name in ((people18, "fan2018"), (people19, "fan2019")):
+        write_participants(frame, paths.RECORDS / f"{name}_participants.csv", registry)
+    source = f"synthetic (seed {seed})"
+print(f"participants: {source}")
+pd.concat({"fan2018": people18["role"].value_counts(), "fan2019": people19["role"].value_counts()},
+          axis=1)
+
+# %% [markdown]
+# ### How the two papers' samples relate
+#
+# The 2018 paper describes 12 peers and 50 consumers; the 2019 paper describes 13 providers and 54 consumers. Is the 2019 sample the 2018 sample plus newcomers? Merge the 2018 categories into the 2019 ones and subtract. For the 2018 people to be a subset, every difference would have to be zero or positive.
+
+# %%
+overlap = overlap_check(registry)
+overlap[~overlap["possible"]]
+
+# %% [markdown]
+# They are not a subset. The 2019 providers include one *fewer* bipolar diagnosis than the 2018 peers, and the 2019 consumers one fewer never-married person; the 2018 widowed consumer has no 2019 category. Diagnoses and marital status may have been recoded or changed between the two reports, and the papers do not say how the samples overlap. So the package keeps **one person table per paper**, and each reproduces its own paper.
+
+# %% [markdown]
+# ## 2018 Table 1 · Enrolment by community and year
+#
+# A person counts in each year from enrolment until they leave (one Tuanjiehu peer quit in 2015: 5 → 4). The χ² tests treat each year's counts as a community × year contingency table, with the dashes (not yet started) as zeros. This is how the printed statistics come out, although the same people are counted in several years, so the observations are not independent.
+
+# %%
+table1 = tables.fan2018_table1(people18)
+shown = tables.layout_fan2018_table1(table1)
+atomic_write_text(paths.TABLES / "fan2018_table1.csv", shown.to_csv(lineterminator="\n"))
+shown
+
+# %%
+tests1 = tables.fan2018_table1_tests(table1)
+tests1.round(4)
+
+# %% [markdown]
+# Each test has 16 cells and most expected counts are below 5 (`cells_expected_lt5`), so the χ² approximation is poor. The printed statistics (10.30 and 27.73) are nonetheless exactly the Pearson values of the printed table.
+
+# %% [markdown]
+# ## 2018 Table 2 · Demographics of peers and consumers
+
+# %%
+table2 = tables.fan2018_table2(people18, registry)
+shown2 = tables.layout_counts(table2, decimals=1)
+atomic_write_text(paths.TABLES / "fan2018_table2.csv", shown2.to_csv(index=False, lineterminator="\n"))
+shown2
+
+# %%
+tests2 = tables.fan2018_table2_tests(people18, registry)
+tests2.round(4)
+
+# %% [markdown]
+# ### How constrained are the ages?
+#
+# Ages are whole years within the inclusion range of 18 to 60. We enumerate every (sum, sum of squares) pair that gives the printed mean and SD, and CP-SAT confirms each pair is realised by at least one sample. For the 12 peers we also count the samples exactly. A t test depends only on these moments, so the pooled t over all pairs gives the **complete** range of t that any integer dataset could produce.
+
+# %%
+freedom = tables.age_freedom_fan2018(registry)
+atomic_write_text(paths.TABLES / "fan2018_age_freedom.csv", freedom.to_csv(index=False, lineterminator="\n"))
+freedom
+
+# %% [markdown]
+# **The age t test cannot be reproduced exactly.** Across all integer samples consistent with 40.2 ± 8.9 (n = 12) and 48.3 ± 8.2 (n = 50), the pooled t lies in the range shown above; none of it rounds to the printed −2.99. The reconstruction uses the sample closest to it, and its p matches the printed p; over all those samples the p is not fixed (its exact range is the `basis` of the p row in `reports/reproduction.csv`). Ages recorded with decimals (from birth dates) would allow −2.99, so the gap is most likely a matter of how age was recorded or rounded. It does not affect the conclusion: peers were younger than consumers.
+
+# %% [markdown]
+# ## 2019 Table 1 · Demographics at baseline
+
+# %%
+table19 = tables.fan2019_table1(people19, registry)
+shown19 = tables.layout_counts(table19, decimals=1)
+atomic_write_text(paths.TABLES / "fan2019_table1.csv", shown19.to_csv(index=False, lineterminator="\n"))
+shown19
+
+# %% [markdown]
+# ## 2019 · Response rates, and who was lost
+#
+# All 7 initial providers and 5 of 6 later providers completed follow-up (one was on temporary leave); 26 of 32 and 16 of 22 consumers did. The paper compares initial with later communities by χ² test.
+
+# %%
+rates = tables.response_rates(people19)
+atomic_write_text(paths.TABLES / "fan2019_response_rates.csv", rates.to_csv(index=False, lineterminator="\n"))
+rates.round(4)
+
+# %% [markdown]
+# The printed statistics are the Pearson χ² values (1.264, 0.548), but the printed p-values (0.462, 0.517) are Fisher's exact p-values (the finding of notebook 00). Both agree that completion did not differ between the waves.
+#
+# **Which rule did the authors follow?** Rerun every contingency test in this notebook with the reporting policy as a parameter. Under the policy "Fisher's exact p for 2 × 2 tables with an expected count below 5, Pearson otherwise", every printed p matches. That is exactly when SPSS's Crosstabs prints Fisher's test and flags small expected counts.
+
+# %%
+policies = enrolment.exact_p_policies(registry, people18, people19, explanations, parameters)
+policies
+
+# %% [markdown]
+# ### Initial vs later communities, and completers vs dropouts
+#
+# The paper reports no significant difference in any demographic variable between the initial and later communities, at a Bonferroni-corrected threshold of p < 8.33 × 10⁻³. That threshold is 0.05 divided by the number of categorical variables of Table 1 (the cells below count them; with every variable of the table it would be smaller). The paper also reports no difference between completers and dropouts (ps > 0.078 in the initial communities, ps > 0.173 in the later ones). In the reconstruction these p-values hold **by construction**: demographics are spread over wave and follow-up status as evenly as integers allow. They show the claims are attainable with the published margins, not that they are true.
+
+# %%
+threshold = 0.05 / tables.bonferroni_m("categorical")
+comparisons = tables.demographic_comparisons(people19, categorical_test, continuous_test)
+print(f"Bonferroni threshold 0.05 / {tables.bonferroni_m('categorical')} = {threshold:.5f}")
+comparisons.pivot_table(index="variable", columns=["comparison", "role"], values="p").round(3)
+
+# %% [markdown]
+# ## 2019 · Caregivers
+
+# %%
+pd.Series(tables.caregiver_summary(people19)).to_frame("value")
+
+# %% [markdown]
+# ## 2019 Fig. 1 · Enrolment and flow of participants, redrawn
+#
+# Every number in the boxes is counted from the participant table. Two splits are reconstructed, not published: the consumers' communities within each wave (the 2018 paper's 2016 counts, used as lower bounds) and the caregivers' split by wave.
+
+# %%
+save(enrolment_flow(people19, real=real), paths.FIGURES / "fan2019_fig1")
+print("wrote figures/fan2019_fig1.png and .svg" + (" (private output)" if real else ""))
+
+# %% [markdown]
+# ## Every number of this stage, judged
+#
+# For each registry row, the reproduced value is compared with the printed one, rounding half away from zero at the printed decimals. The method the paper names is tried first, then the alternatives. The status is computed. Every non-match is explained in `data/published/explanations.csv`. The `evidence` column says how strong each result is: `published` rows (the tests of the printed tables, the percentages of printed counts) are recomputed from printed numbers alone; `by_construction` rows are counts, means and SDs the reconstruction was built to give.
+
+# %%
+results = enrolment.results(registry, people18, people19, explanations, parameters, real_data=real)
+results["status"].value_counts()
+
+# %%
+flagged = results[results["status"].isin(["mismatch", "match_other_method"])]
+flagged.merge(registry[["id", "printed"]], on="id")[["id", "printed", "reproduced", "status", "method", "note"]]
+
+# %%
+write_results("01_enrolment", results)
+print("wrote reports/results/01_enrolment.csv" + (" (private output)" if real else ""))
+
+# %% [markdown]
+# ## Last cell: every number has its expected status
+#
+# This cell fails if:
+# - any registry row of this stage has no result;
+# - a computed status differs from the expected one (`match`, unless `explanations.csv` lists another with its reason);
+# - the reconstructed data break a published count;
+# - the policy that explains every printed p, or the non-significant comparisons, stop holding.
+#
+# That a rerun gives the same data is checked by the tests: `tests/test_pipeline.py` reruns every notebook in a scratch copy and requires byte-identical outputs.
+#
+# The expected statuses apply to the default parameters, which are the published reproduction.
+
+# %%
+selected = stage_rows(registry, enrolment.STAGE)
+assert results["id"].tolist() == selected["id"].tolist()
+assert "pending" not in set(results["status"])
+defaults = {"categorical_test": "pearson", "continuous_test": "t", "continuity_correction": False,
+            "exact_p": "never"}
+if parameters == defaults and not data_dir:
+    drift = unexpected_statuses(results, explanations)
+    assert drift.empty, drift.to_string()
+    assert int(policies.set_index("exact_p").loc["small_expected_2x2", "only another test"]) == 0
+    assert (comparisons.loc[comparisons["comparison"] == "initial vs later", "p"] > threshold).all()
+print(f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in results["status"].value_counts().items()))
