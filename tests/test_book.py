@@ -33,7 +33,9 @@ def book() -> list[Path]:
 
 def test_every_chapter_is_in_the_book(book):
     names = {p.relative_to(HTML).as_posix() for p in book}
-    expected = {"index.html", "context.html", "glossary.html", "teachers.html"}
+    expected = {"index.html", "context.html", "glossary.html", "teachers.html",
+                "exercises.html"}
+    expected |= {f"{p.stem}.html" for p in (paths.ROOT / "book").glob("primer_*.md")}
     expected |= {f"notebooks/{p.stem}.html" for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
     assert expected <= names
 
@@ -140,3 +142,15 @@ def test_an_answer_toggle_opens(book):
         assert answer.is_displayed()
     finally:
         driver.quit()
+
+
+def test_primers_compute_their_worked_examples(book):
+    """Each method primer runs its worked example when the book is built: it has outputs,
+    and none of them is an error."""
+    primers = sorted((paths.ROOT / "book").glob("primer_*.md"))
+    assert len(primers) >= 3
+    for primer in primers:
+        page = (HTML / f"{primer.stem}.html").read_text(encoding="utf-8")
+        assert "cell_output" in page, primer.name
+        assert "Traceback" not in page, primer.name
+        assert "output error" not in page, primer.name
