@@ -114,8 +114,9 @@ def literal_reading() -> str:
 def tables_that_fit() -> str:
     counted = _table("fan2018_fig1_feasible.csv").iloc[0]
     return (f"{int(float(counted['band_tables'])):,} tables lie within the stated frequencies "
-            f"and sum to the total; about {float(counted['estimate']):.3g} of them also give "
-            "the printed chi-square.")
+            f"and sum to the total (an exact count); about {float(counted['estimate']):.3g} of "
+            "them also give the printed chi-square (an importance-sampling estimate, 95% "
+            f"interval {float(counted['low']):.3g} to {float(counted['high']):.3g}).")
 
 
 def fig2_unprinted() -> str:

@@ -347,16 +347,27 @@ def write_html(path: Path | str | None = None, report: pd.DataFrame | None = Non
 def write_notebook_pages(notebooks: list[Path]) -> list[Path]:
     """Each executed notebook rendered to ``reports/notebooks/<name>.html`` (nbconvert's lab
     template, cell anchors ``#cell-id=...``), without the scripts it would fetch from the
-    network."""
+    network; the template's style sheet, the same for every page, is written once
+    (``reports/notebooks/notebook.css``)."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
-    written = []
+    written, shared = [], None
     for notebook in notebooks:
         body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
         body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+        head, rest = body.split("</head>", 1)
+        styles = "\n".join(re.findall(r"<style[^>]*>.*?</style>", head, re.DOTALL))
+        if shared not in (None, styles):
+            raise ValueError(f"{notebook.name}: the template's styles differ between notebooks")
+        shared = styles
+        head = re.sub(r"<style[^>]*>.*?</style>\s*", "", head, flags=re.DOTALL)
         target = paths.REPORTS / "notebooks" / f"{notebook.stem}.html"
-        atomic_write_text(target, body)
+        atomic_write_text(target, head + '<link rel="stylesheet" href="notebook.css">\n</head>'
+                          + rest)
         written.append(target)
+    if shared is not None:  # the template's styles, once for every notebook page
+        css = re.sub(r"</?style[^>]*>", "", shared)
+        atomic_write_text(paths.REPORTS / "notebooks" / "notebook.css", css)
     return written
