@@ -21,7 +21,7 @@ from analysis.methods.contingency import chi2_goodness_of_fit, chi2_independence
 from analysis.methods.granularity import consistent_ns, consistent_scales, grim
 from analysis.printed.rounding import format_half_away, parse_printed
 
-__all__ = ["Exercise", "answers", "exercises", "exercises_markdown"]
+__all__ = ["Exercise", "answers", "chapter_exercises", "exercises", "exercises_markdown"]
 
 
 @dataclass(frozen=True)
@@ -205,10 +205,17 @@ def answers() -> list[tuple[Exercise, str]]:
     return [(exercise, exercise.solve()) for exercise in _exercises()]
 
 
-def exercises_markdown() -> str:
-    """The course's exercise page: per notebook, each question, its answer behind a toggle."""
+def _block(number: int, exercise: Exercise, answer: str) -> list[str]:
+    """One exercise: its question, and its answer behind a toggle."""
     import html
 
+    return [f"**Exercise {number}.** {exercise.question}", "",
+            f'<details class="answer" id="answer-{number}"><summary>Answer</summary>',
+            f"<p>{html.escape(answer)}</p>", "</details>", ""]
+
+
+def exercises_markdown() -> str:
+    """The course's exercise page: per notebook, each question, its answer behind a toggle."""
     lines = ["# Exercises", "",
              "Two or more per notebook. Predict first, then work it out (in the notebook, or "
              "by rerunning it with another parameter: `python -m analysis.run --only NOTEBOOK "
@@ -219,7 +226,15 @@ def exercises_markdown() -> str:
         if exercise.notebook != notebook:
             notebook = exercise.notebook
             lines += [f"## Notebook {notebook}", ""]
-        lines += [f"**Exercise {number}.** {exercise.question}", "",
-                  f'<details class="answer" id="answer-{number}"><summary>Answer</summary>',
-                  f"<p>{html.escape(answer)}</p>", "</details>", ""]
+        lines += _block(number, exercise, answer)
     return "\n".join(lines)
+
+
+def chapter_exercises(notebook: str) -> str:
+    """The exercises of ``notebook``, numbered as on the exercise page, for the end of its
+    chapter in the course (empty if it has none)."""
+    lines = []
+    for number, (exercise, answer) in enumerate(answers(), start=1):
+        if exercise.notebook == notebook:
+            lines += _block(number, exercise, answer)
+    return "\n".join(["## Exercises", "", *lines]) if lines else ""

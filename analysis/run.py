@@ -140,11 +140,13 @@ YOUR_DATA_NOTE = (
 
 def for_your_data(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """An executed notebook of a run on real data as it is saved: its title, a note saying
-    what it was run on, and its code cells with their outputs (the markdown narrative is
-    about the synthetic records)."""
+    what it was run on, and its code cells with their outputs (the narrative, markdown cells
+    and paragraphs said from computed values, tagged ``remove-input``, is about the synthetic
+    records)."""
     first = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
     title = first.source.splitlines()[0] if first is not None and first.source else "# Notebook"
-    cells = [c for c in notebook.cells if c.cell_type != "markdown"]
+    cells = [c for c in notebook.cells if c.cell_type != "markdown"
+             and "remove-input" not in c.metadata.get("tags", [])]
     header = nbformat.v4.new_markdown_cell(f"{title}\n\n{YOUR_DATA_NOTE}")
     header.id = "your-data"  # fixed, so that two runs give the same file
     notebook.cells = [header, *cells]

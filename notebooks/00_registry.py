@@ -37,6 +37,7 @@ from analysis.io import context, paths
 from analysis.io.annotations import load_findings
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
+from analysis.report.prose import fmt, say
 from analysis.stages import registry_checks
 
 pd.set_option("display.max_colwidth", 90)
@@ -50,7 +51,7 @@ findings_path = ""
 # %% [markdown]
 # ## What was transcribed
 #
-# Each row has an `id` (`paper.section.item.group.quantity`), the `location` in the paper, the number exactly as `printed` (a string: `42.0` keeps its trailing zero, `<0.001` its bound) and a verbatim `context`. Two people transcribed the papers independently; `tests/test_registry.py` checks that both transcriptions hold the same numbers.
+# Each row has an `id` (`paper.section.item.group.quantity`), the `location` in the paper, the number exactly as `printed` (a string, so that a trailing zero and a bound such as `<` are kept) and a verbatim `context`. Two people transcribed the papers independently; `tests/test_registry.py` checks that both transcriptions hold the same numbers.
 
 # %%
 context.begin("00_registry", registry_path=registry_path, findings_path=findings_path)  # checks the parameters; routes the outputs
@@ -85,7 +86,7 @@ percents.loc[~percents["consistency"], ["id", "count", "n", "printed", "computed
 # %% [markdown]
 # ## Check 3 · p-values agree with their test statistics
 #
-# A printed statistic such as χ²(1) = 12.76 is itself rounded: the true value lies anywhere within half a unit of its last printed digit. Each end of that interval gives a p (upper tail of χ² with the printed df; two-sided for t), so the printed p must be the rounded value of some p in that interval. For t tests the papers print no df; the df implied by the group sizes is in `data/published/implied.csv` with its reason.
+# A printed statistic, such as the χ² of the 2018 Abstract, is itself rounded: the true value lies anywhere within half a unit of its last printed digit. Each end of that interval gives a p (upper tail of χ² with the printed df; two-sided for t), so the printed p must be the rounded value of some p in that interval. For t tests the papers print no df; the df implied by the group sizes is in `data/published/implied.csv` with its reason.
 
 # %%
 pvalues = consistency.check_p_values(registry)
@@ -107,10 +108,18 @@ findings
 evidence = finding_evidence(registry)
 evidence.round({"statistic": 3, "p": 4})
 
-# %% [markdown]
-# **Reading the evidence.** In all four cases the printed statistic is the Pearson χ² and the printed p is the two-sided Fisher exact p of the same table. SPSS prints both in one *Chi-Square Tests* box; the papers quote the statistic from one line and the p from another. Because Fisher's test is the appropriate one for tables with small expected counts (7 vs 6 providers, 12 vs 50 participants), whether a conclusion at 0.05 changes is read off the table above (both p of each pair are shown).
-#
-# The percentage that fails (10 of 26 printed as 39%) is a rounding slip: 10 / 26 rounds to another whole percentage under any rule (the table shows it).
+# %% tags=["remove-input"]
+cases, odd = evidence["finding"].nunique(), registry_checks.evidence_points_to_fisher(evidence)
+say(f"**Reading the evidence.** In {f'all {cases}' if not odd else f'{cases - len(odd)} of the {cases}'} cases the printed "
+    "statistic is the Pearson χ² and the printed p is the two-sided Fisher exact p of the same table. SPSS prints both "
+    "in one *Chi-Square Tests* box; the papers quote the statistic from one line and the p from another. Because "
+    "Fisher's test is the appropriate one for tables with small expected counts ("
+    + "; ".join(evidence["table"].unique()) + "), whether a conclusion at the usual significance level changes is "
+    "read off the table above (both p of each pair are shown).")
+for slip in percents.loc[~percents["consistency"]].itertuples():
+    say(f"The percentage that fails ({slip.count} of {slip.n}, printed as {slip.printed}%) is a rounding slip: "
+        f"{slip.count} / {slip.n} is {fmt(100 * float(slip.count) / float(slip.n), 2)}%, which rounds to {slip.computed}%, "
+        "not to the printed value.")
 
 # %%
 checks = consistency.all_checks(registry)

@@ -52,6 +52,7 @@ from analysis.io.registry import load_registry
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import participants as reconstruct
 from analysis.report.figures import enrolment_flow, save
+from analysis.report.prose import decimals, fmt, printed, say
 from analysis.report.results import write_results
 from analysis.stages import enrolment
 from analysis.stages import enrolment_tables as tables
@@ -122,8 +123,14 @@ shown
 tests1 = tables.fan2018_table1_tests(table1)
 tests1.round(4)
 
-# %% [markdown]
-# Each test has 16 cells and most expected counts are below 5 (`cells_expected_lt5`), so the χ² approximation is poor. The printed statistics (10.30 and 27.73) are nonetheless exactly the Pearson values of the printed table.
+# %% tags=["remove-input"]
+printed1 = {role: printed(registry, f"fan2018.table1.enrolment_by_community_year.{group}.statistic")
+            for role, group in (("peer", "peers"), ("consumer", "consumers"))}
+exact1 = all(fmt(tests1.loc[role, "pearson"], decimals(text)) == text for role, text in printed1.items())
+say("Most cells of each table have an expected count below five (`cells_expected_lt5`, `min_expected`), so the χ² "
+    "approximation is poor. The printed statistics ("
+    + " and ".join(printed1.values()) + ") are nonetheless "
+    + ("exactly the Pearson values of the printed table." if exact1 else "not all the Pearson values of this table."))
 
 # %% [markdown]
 # ## 2018 Table 2 · Demographics of peers and consumers
@@ -148,8 +155,23 @@ freedom = tables.age_freedom_fan2018(registry)
 atomic_write_text(paths.TABLES / "fan2018_age_freedom.csv", freedom.to_csv(index=False, lineterminator="\n"))
 freedom
 
-# %% [markdown]
-# **The age t test cannot be reproduced exactly.** Across all integer samples consistent with 40.2 ± 8.9 (n = 12) and 48.3 ± 8.2 (n = 50), the pooled t lies in the range shown above; none of it rounds to the printed −2.99. The reconstruction uses the sample closest to it, and its p matches the printed p; over all those samples the p is not fixed (its exact range is the `basis` of the p row in `reports/reproduction.csv`). Ages recorded with decimals (from birth dates) would allow −2.99, so the gap is most likely a matter of how age was recorded or rounded. It does not affect the conclusion: peers were younger than consumers.
+# %% tags=["remove-input"]
+age = "fan2018.table2.age"
+t_printed = printed(registry, f"{age}.peers_vs_consumers.statistic")
+t_range = freedom.set_index("quantity")["value"]
+t_low, t_high = float(t_range["pooled t, min"]), float(t_range["pooled t, max"])
+half = 0.5 * 10 ** -decimals(t_printed)  # the printed t stands for [t - half, t + half]
+t_value = float(t_printed.replace("−", "-"))
+reachable = t_value - half <= t_high and t_low <= t_value + half
+say(f"**The age t test {'cannot' if not reachable else 'can'} be reproduced exactly.** Across all integer "
+    f"samples consistent with {printed(registry, f'{age}.peers.mean')} ± {printed(registry, f'{age}.peers.sd')} "
+    f"(peers) and {printed(registry, f'{age}.consumers.mean')} ± {printed(registry, f'{age}.consumers.sd')} (consumers), "
+    f"the pooled t lies between {fmt(t_low, 4)} and {fmt(t_high, 4)}; "
+    + (f"none of it rounds to the printed {t_printed}. " if not reachable else f"the printed {t_printed} is among them. ")
+    + "The reconstruction uses the sample closest to it, and its p matches the printed p; over all those samples the p "
+    "is not fixed (its exact range is the `basis` of the p row in `reports/reproduction.csv`). Ages recorded with "
+    f"decimals (from birth dates) would allow {t_printed}, so the gap is most likely a matter of how age was recorded or "
+    "rounded. It does not affect the conclusion: peers were younger than consumers.")
 
 # %% [markdown]
 # ## 2019 Table 1 · Demographics at baseline
@@ -170,24 +192,47 @@ rates = tables.response_rates(people19)
 atomic_write_text(paths.TABLES / "fan2019_response_rates.csv", rates.to_csv(index=False, lineterminator="\n"))
 rates.round(4)
 
+# %% tags=["remove-input"]
+rate = "fan2019.results.response_rate.{}_initial_vs_later.{}"
+by_role = rates.drop_duplicates("role").set_index("role")
+said = {role: (printed(registry, rate.format(group, "statistic")), printed(registry, rate.format(group, "p")))
+        for role, group in (("peer", "peers"), ("consumer", "consumers"))}
+pearson_statistic = all(fmt(by_role.loc[r, "statistic"], decimals(s)) == s for r, (s, _) in said.items())
+fisher_p = all(fmt(by_role.loc[r, "p_fisher"], decimals(p)) == p for r, (_, p) in said.items())
+say(f"The printed statistics ({', '.join(s for s, _ in said.values())}) "
+    + ("are" if pearson_statistic else "are not all") + " the Pearson χ² values, "
+    + ("but" if fisher_p else "and") + f" the printed p-values ({', '.join(p for _, p in said.values())}) "
+    + ("are" if fisher_p else "are not all") + " Fisher's exact p-values (the finding of notebook 00). "
+    + ("Both agree that completion did not differ between the waves."
+       if (by_role["p"] > 0.05).all() and (by_role["p_fisher"] > 0.05).all() else
+       "Pearson and Fisher do not agree on whether completion differed between the waves."))
+
 # %% [markdown]
-# The printed statistics are the Pearson χ² values (1.264, 0.548), but the printed p-values (0.462, 0.517) are Fisher's exact p-values (the finding of notebook 00). Both agree that completion did not differ between the waves.
-#
-# **Which rule did the authors follow?** Rerun every contingency test in this notebook with the reporting policy as a parameter. Under the policy "Fisher's exact p for 2 × 2 tables with an expected count below 5, Pearson otherwise", every printed p matches. That is exactly when SPSS's Crosstabs prints Fisher's test and flags small expected counts.
+# **Which rule did the authors follow?** Rerun every contingency test in this notebook with the reporting policy as a parameter (table below).
 
 # %%
 policies = enrolment.exact_p_policies(registry, people18, people19, explanations, parameters)
 policies
 
+# %% tags=["remove-input"]
+explains = policies.loc[policies["only another test"] == 0, "exact_p"].tolist()
+say(f"Of the policies tried, {', '.join(f'`{e}`' for e in explains) or 'none'} makes every printed p match. "
+    + ("Under `small_expected_2x2` (Fisher's exact p for 2 × 2 tables with an expected count below five, Pearson otherwise), "
+       "that is exactly when SPSS's Crosstabs prints Fisher's test and flags small expected counts."
+       if "small_expected_2x2" in explains else ""))
+
 # %% [markdown]
 # ### Initial vs later communities, and completers vs dropouts
 #
-# The paper reports no significant difference in any demographic variable between the initial and later communities, at a Bonferroni-corrected threshold of p < 8.33 × 10⁻³. That threshold is 0.05 divided by the number of categorical variables of Table 1 (the cells below count them; with every variable of the table it would be smaller). The paper also reports no difference between completers and dropouts (ps > 0.078 in the initial communities, ps > 0.173 in the later ones). In the reconstruction these p-values hold **by construction**: demographics are spread over wave and follow-up status as evenly as integers allow. They show the claims are attainable with the published margins, not that they are true.
+# The paper reports no significant difference in any demographic variable between the initial and later communities, at a Bonferroni-corrected threshold, and no difference between completers and dropouts; the printed thresholds are beside the computed ones below. The threshold is the family-wise level divided by the number of categorical variables of Table 1 (the cells below count them; with every variable of the table it would be smaller). In the reconstruction these p-values hold **by construction**: demographics are spread over wave and follow-up status as evenly as integers allow. They show the claims are attainable with the published margins, not that they are true.
 
 # %%
 threshold = 0.05 / tables.bonferroni_m("categorical")
 comparisons = tables.demographic_comparisons(people19, categorical_test, continuous_test)
-print(f"Bonferroni threshold 0.05 / {tables.bonferroni_m('categorical')} = {threshold:.5f}")
+print(f"Bonferroni threshold 0.05 / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
+      + printed(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
+print("printed, completers vs dropouts: ps > " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p")
+      + " (initial), ps > " + printed(registry, "fan2019.results.dropout_demographics.later_consumers.p") + " (later)")
 comparisons.pivot_table(index="variable", columns=["comparison", "role"], values="p").round(3)
 
 # %% [markdown]

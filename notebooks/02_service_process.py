@@ -21,8 +21,8 @@
 # - Fan Y, Ma N, Ma L, Zhang W, Xu W, Shi R, Chen H, Lamberti JS, Caine ED. Feasibility of peer support services among people with severe mental illness in China. *BMC Psychiatry* 2019;19:360. doi:10.1186/s12888-019-2334-x
 #
 # **What this notebook reproduces**
-# - 2018 Results, *Service process*: 214 sessions from July 2013 to June 2016, the number of sessions per community per six-month period (Fig. 1) and its test, χ²(15) = 48.75, p < 0.001; the stated session frequencies, durations (40 to 120 min), formats and staffing of a session.
-# - 2019 Methods, *Peer support service intervention*: the same 214 services, 98.6% in groups, the interval between services, the provider:consumer ratio.
+# - 2018 Results, *Service process*: the number of sessions from July 2013 to June 2016, the number per community per six-month period (Fig. 1) and its chi-square test; the stated session frequencies, the range of durations, the formats and the staffing of a session.
+# - 2019 Methods, *Peer support service intervention*: the same services, the share held in groups, the interval between services, the provider:consumer ratio.
 # - Fig. 1, redrawn as `figures/fan2018_fig1.png` and `.svg`.
 #
 # **Published, reconstructed, and what depends on what.** The papers print the total, the test and the frequencies in words; the bar heights of Fig. 1 are *not printed*. This notebook therefore (1) turns every stated constraint into bounds on each cell, (2) characterises **all** tables that meet them (how many, and the range of every cell), and (3) chooses one as the reconstruction, from which session-level records are built in `data/reconstructed/fan2018_sessions.csv`. Dates within a period, categories per session, formats, durations and which sessions were individual are reconstructed assumptions (see `analysis/reconstruct/sessions.py`). The conclusions that do **not** depend on the choice: the constraints can be met together (only with a loose reading of "once or twice each week"); the structural zeros, not differences between running communities, carry the significant χ² (true for every feasible table, shown below).
@@ -46,6 +46,7 @@ from analysis.reconstruct import sessions
 from analysis.reconstruct.contents import choose_counts
 from analysis.reconstruct.participants import reconstruct_fan2018
 from analysis.report.figures import save, sessions_by_period
+from analysis.report.prose import say
 from analysis.report.results import write_results
 from analysis.stages import service_process
 
@@ -72,7 +73,7 @@ print(f"{total} sessions; the chi-square must lie in [{window[0]:.3f}, {window[1
 # %% [markdown]
 # ## What the text says about each cell
 #
-# Each sentence about frequency covers some communities and periods (`data/design/frequency_rules.csv`, each with its quote, checked against the paper by the tests). An interval "once every two weeks" over an active span of *L* weeks allows between *L*/(2 + 0.5) and *L*/(2 − 0.5) sessions: the stated number is read the way a printed number is, as anything that rounds to it. Communities that had not started, and Tuanjiehu in the first half of 2015, are **structural zeros**: they could not have had sessions. Two phrases can be read more than one way: which six-month periods "the second year" covers, and how loosely "about once every ..." is read. The next cells try every reading.
+# Each sentence about frequency covers some communities and periods (`data/design/frequency_rules.csv`, each with its quote, checked against the paper by the tests). An interval "once every two weeks" over an active span of *L* weeks allows between *L*/(2 + *t*) and *L*/(2 − *t*) sessions, *t* being the `tolerance` parameter: the stated number is read the way a printed number is, as anything that rounds to it. Communities that had not started, and Tuanjiehu in the first half of 2015, are **structural zeros**: they could not have had sessions. Two phrases can be read more than one way: which six-month periods "the second year" covers, and how loosely "about once every ..." is read. The next cells try every reading.
 
 # %%
 bands = sessions.frequency_bands(registry, tolerance)
@@ -84,7 +85,7 @@ shown.pivot_table(index="community", columns="period", values="allowed", aggfunc
 # %% [markdown]
 # ### Can the words be taken literally?
 #
-# Read at face value (tolerance 0), "once or twice each week" means at least one session a week. For the first two communities in 2015–2016 that alone needs the number of sessions below. Add the fewest sessions the other rules allow even when read loosely, and compare with 214.
+# Read at face value (tolerance 0), "once or twice each week" means at least one session a week. For the first two communities in 2015–2016 that alone needs the number of sessions below. Add the fewest sessions the other rules allow even when read loosely, and compare with the printed total.
 
 # %%
 literal = sessions.literal_minimum(registry).set_index("rule")
@@ -95,12 +96,25 @@ print(f"'{weekly}' read literally needs at least {int(literal.loc[weekly, 'minim
       f"with the other rules at their loosest, at least {needed} in all, against the printed {total}.")
 literal
 
+# %% tags=["remove-input"]
+fit = service_process.reading_fit(registry, tolerance)  # the exact count, and a verified table or a proof
+used = service_process.fitting_tolerance(registry, tolerance)
+if used != tolerance:  # a finding about this reading; the reconstruction needs a reading that fits
+    bands = sessions.frequency_bands(registry, used)
+    low, high = sessions.band_matrices(bands)
+contradictory = literal.index[literal["maximum"] < literal["minimum"]].tolist()
+say(f"So “once or twice each week” {'cannot' if needed > total else 'could'} be literal: with {total} sessions, "
+    + ("the first two communities met on average less than once a week in some of 2015–2016. " if needed > total else "")
+    + (f"Read at face value, these rules admit no number of sessions at all: {', '.join(contradictory)} "
+       "(a whole number of sessions cannot fill the weeks at exactly the stated interval, hence `maximum` < `minimum`). "
+       if contradictory else "")
+    + f"The reconstruction uses the reading with tolerance {used:g}.")
+say(service_process.fit_sentence(fit, tolerance, used, total))
+
 # %% [markdown]
-# So "once or twice each week" cannot be literal: with 214 sessions, the first two communities met on average less than once a week in some of 2015–2016. (The exact "once every two weeks" is not literal either: 26 weeks do not divide into fortnights, hence `maximum` < `minimum` for the second year at tolerance 0.) The reconstruction uses the loose reading.
-#
 # ## How many tables fit?
 #
-# Count exactly the tables within the bands that sum to 214 (dynamic programming). Then add the χ² constraint: among those, estimate how many give a Pearson χ² that rounds to 48.75, by importance sampling (method in `analysis/methods/tables.py`: tables drawn exactly from a tuned product distribution conditioned on the total; the last two cells enumerated; weights make the estimate unbiased). Every accepted table is an exact solution (a *witness*).
+# Count exactly the tables within the bands that sum to the printed total (dynamic programming). Then add the χ² constraint: among those, estimate how many give a Pearson χ² that rounds to the printed value, by importance sampling (method in `analysis/methods/tables.py`: tables drawn exactly from a tuned product distribution conditioned on the total; the last two cells enumerated; weights make the estimate unbiased). Every accepted table is an exact solution (a *witness*).
 
 # %%
 feasible = tables.feasible_tables(low, high, total, window, seed=seed, draws=draws)
@@ -141,10 +155,10 @@ ranges.assign(exact=ranges["exact_min"].astype(str) + "-" + ranges["exact_max"].
 # %% [markdown]
 # ### Every reading of the text
 #
-# "The second year" could be calendar 2014 or the service's second year (July 2014 to June 2015); "about once every two weeks" could be read strictly or with more or less tolerance. For each reading: whether the stated rules agree with one another, how many tables the bands allow (counted exactly), whether one of them gives the printed total and χ² (a verified table, or a proof that there is none), and, where one does, the proved range of the 2019 paper's shortest and longest mean interval between sessions. The rest of the notebook uses the reading given by the `tolerance` parameter.
+# "The second year" could be calendar 2014 or the service's second year (July 2014 to June 2015); "about once every two weeks" could be read strictly or with more or less tolerance. For each reading: whether the stated rules agree with one another, how many tables the bands allow (counted exactly), whether one of them gives the printed total and χ² (a verified table, or a proof that there is none), and, where one does, the proved range of the 2019 paper's shortest and longest mean interval between sessions. The rest of the notebook uses the reading given by the `tolerance` parameter, or, if no table fits under it, the nearest that fits.
 
 # %%
-reading_table = service_process.readings(registry, known={tolerance: exact})
+reading_table = service_process.readings(registry, known={used: exact})
 atomic_write_text(paths.TABLES / "fan2018_fig1_readings.csv", reading_table.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 reading_table
 
@@ -206,7 +220,7 @@ print(f"Quasi-independence, the table used here: p = {quasi['p']:.3g}. Over the 
 effect
 
 # %% [markdown]
-# The printed p < 0.001 counts the nine structural zeros as observations, so it says in part that two communities started later and one paused, which the text already states. Whether the communities that were running spread their sessions differently over time depends on the unprinted counts; the line above says what the feasible tables found allow. That range comes from a sampler and a search, so it is labelled as sampled: it shows which verdicts *occur* among consistent tables, not the extremes. Notebook 05 carries this into the papers' conclusion that sessions differed by community and period.
+# The printed p counts the structural zeros as observations, so it says in part that two communities started later and one paused, which the text already states. Whether the communities that were running spread their sessions differently over time depends on the unprinted counts; the line above says what the feasible tables found allow. That range comes from a sampler and a search, so it is labelled as sampled: it shows which verdicts *occur* among consistent tables, not the extremes. Notebook 05 carries this into the papers' conclusion that sessions differed by community and period.
 #
 # ## Frequency per community and year
 
@@ -218,7 +232,7 @@ frequency.round(2)
 # %% [markdown]
 # ## Durations, formats, group or individual
 #
-# Only the range of durations (40 to 120 min), the list of formats and the share of group sessions (98.6%) are published; the distributions below are **reconstructed** (assumptions in `analysis/reconstruct/sessions.py`), shown so a student can see what the records hold.
+# Only the range of durations, the list of formats and the share of group sessions are published; the distributions below are **reconstructed** (assumptions in `analysis/reconstruct/sessions.py`), shown so a student can see what the records hold.
 
 # %%
 display(records["duration_min"].describe().to_frame("duration (min)").T.round(1))

@@ -21,10 +21,10 @@
 # - Fan Y, Ma N, Ma L, Zhang W, Xu W, Shi R, Chen H, Lamberti JS, Caine ED. Feasibility of peer support services among people with severe mental illness in China. *BMC Psychiatry* 2019;19:360. doi:10.1186/s12888-019-2334-x
 #
 # **What this notebook reproduces**
-# - 2018 Results, *Service contents*: eight categories of consumers' needs, all addressed in three years; the top three, fine motor skill practice and exercise (19%), daily life skills study (16%) and emotional support (15%); Fig. 2, the proportion of each category, redrawn as `figures/fan2018_fig2.png` and `.svg`.
+# - 2018 Results, *Service contents*: eight categories of consumers' needs, all addressed in three years; the top three (fine motor skill practice and exercise, daily life skills study, emotional support) with their printed shares; Fig. 2, the proportion of each category, redrawn as `figures/fan2018_fig2.png` and `.svg`.
 # - 2019 Methods: the same eight options and top three.
 #
-# **Published, reconstructed, and what depends on what.** Only three of the eight shares are printed. With 214 sessions each printed whole percent allows two counts; the other five categories are each at least one session and below the third. This notebook counts **every** count vector that fits and gives each category's range; the reconstruction (in `data/reconstructed/fan2018_sessions.csv`, written by notebook 02) takes the counts nearest the printed shares and splits the rest evenly. Shares by community and year are entirely reconstructed and marked as such.
+# **Published, reconstructed, and what depends on what.** Only three of the eight shares are printed. With the printed total of sessions, each printed whole percent allows two counts; the other five categories are each at least one session and below the third. This notebook counts **every** count vector that fits and gives each category's range; the reconstruction (in `data/reconstructed/fan2018_sessions.csv`, written by notebook 02) takes the counts nearest the printed shares and splits the rest evenly. Shares by community and year are entirely reconstructed and marked as such.
 
 # %%
 import pandas as pd
@@ -38,6 +38,7 @@ from analysis.io.sessions import read_sessions
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
 from analysis.report.figures import category_shares, save
+from analysis.report.prose import fmt, say
 from analysis.report.results import write_results
 from analysis.stages import service_content
 
@@ -62,16 +63,20 @@ print(f"{total} session records from {'your data' if real else 'the synthetic se
 # %% [markdown]
 # ## Every category vector the text allows
 #
-# Exact enumeration: each printed share fixes its count to those that round to it; each unprinted category gets 1 up to one less than the smallest printed count; all sum to 214.
+# Exact enumeration: each printed share fixes its count to those that round to it; each unprinted category gets 1 up to one less than the smallest printed count; all sum to the printed total.
 
 # %%
 number, possible = contents.category_vectors(registry, total)
 print(f"{number:,} category count vectors fit the text")
 possible.round(1)
 
+# %% tags=["remove-input"]
+unprinted = possible[possible["printed"].fillna("").astype(str) == ""]
+say(f"Each unprinted category could hold anything from {unprinted['min_count'].min()} to {unprinted['max_count'].max()} "
+    f"sessions, {fmt(unprinted['min_percent'].min(), 1)}% to {fmt(unprinted['max_percent'].max(), 1)}% of them: "
+    "the text says almost nothing about them.")
+
 # %% [markdown]
-# Each unprinted category could hold anything from under 1% to just under 15% of sessions: the text says almost nothing about them.
-#
 # ## Shares
 
 # %%

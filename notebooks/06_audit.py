@@ -27,7 +27,7 @@
 # - runs the granularity checks (GRIM, GRIMMER, percent vs count/n) on every mean, SD and percentage of the registry, and says which n or scale would make an impossible value possible;
 # - cross-checks each verdict with the status the analysis notebooks gave the same number in `reports/reproduction.csv`. A disagreement fails the last cell.
 #
-# statcheck 1.4.0 itself (R; Debian `r-cran-statcheck`) is run by the tests when it is installed, and its findings are compared with this audit's. This notebook does not call it, so its output is the same on every machine.
+# statcheck itself (R; Debian `r-cran-statcheck`) is run by the tests when it is installed, and its findings are compared with this audit's. This notebook does not call it, so its output is the same on every machine.
 #
 # Nothing here uses reconstructed data: the inputs are the texts, the registry of printed numbers and two annotation files (`implied.csv`, the df of t tests printed without one; `granularity.csv`, the n and scale of each mean).
 
@@ -38,6 +38,7 @@ from analysis.checks import audit, granularity
 from analysis.io import context, paths
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
+from analysis.report.prose import say
 from analysis.report.results import build_report, load_results
 from analysis.stages import audit as audit_stage
 
@@ -55,11 +56,16 @@ tests = audit.audit_tests(registry)
 print(f"{len(tests)} tests in the texts: " + ", ".join(f"{p} {n}" for p, n in tests["paper"].value_counts().sort_index().items()))
 tests.groupby(["paper", "test"]).agg(tests=("text", "size"), without_df=("df", lambda d: int((d == "").sum())))
 
+# %% tags=["remove-input"]
+without_df = tests[tests["df"] == ""]
+say("statcheck's rules (as implemented in `analysis/checks/statcheck.py`) find most of these once the 2019 text's thin "
+    "spaces are normalised; the count is printed above. They miss two kinds:\n"
+    "- the t tests printed without degrees of freedom (" + "; ".join(f"{paper}: " + ", ".join(group["text"])
+                                                            for paper, group in without_df.groupby("paper"))
+    + "), whose df the audit infers from the group sizes in the text;\n"
+    f"- the first test of the 2018 Abstract, {tests.iloc[0]['text']}, whose p is broken across a line.")
+
 # %% [markdown]
-# statcheck's rules (as implemented in `analysis/checks/statcheck.py`) find most of these once the 2019 text's thin spaces are normalised; the count is printed above. They miss three kinds:
-# - the t tests printed without degrees of freedom (2018: t = −2.99; 2019: t = −3.348 and −2.853), whose df the audit infers from the group sizes in the text;
-# - the 2018 Abstract's χ²(1) = 12.76, whose p is broken across a line.
-#
 # ## Recomputed p-values
 
 # %%
@@ -72,9 +78,15 @@ flagged = tests[~tests["consistent"]]
 print(f"{len(flagged)} inconsistent, {int(tests['decision_inconsistent'].sum())} decision-inconsistent")
 flagged[["paper", "text", "p_recomputed", "explanation"]].round(4)
 
+# %% tags=["remove-input"]
+fisher = flagged["explanation"].str.startswith("the printed p is the fisher p")
+say(f"{len(flagged)} printed p-values do not follow from their statistics. "
+    + (f"{'Each' if fisher.all() else f'{int(fisher.sum())} of them'} is the two-sided **Fisher exact** p of the printed "
+       "counts, printed beside a Pearson χ²: SPSS prints both for a 2 × 2 table. " if fisher.any() else "")
+    + ("None changes" if not flagged["decision_inconsistent"].any() else
+       f"{int(flagged['decision_inconsistent'].sum())} change") + " a conclusion at the usual significance level.")
+
 # %% [markdown]
-# Four printed p-values do not follow from their statistics. Each is the two-sided **Fisher exact** p of the printed counts, printed beside a Pearson χ²: SPSS prints both for a 2 × 2 table. None changes a conclusion at 0.05.
-#
 # ## Granularity of every mean, SD and percentage
 
 # %%
@@ -84,12 +96,20 @@ print(f"{len(checks)} checks: " + ", ".join(f"{c} {n}" for c, n in checks["check
       + f"; {int((~checks['consistent']).sum())} impossible as printed")
 checks[~checks["consistent"]][["id", "check", "printed", "n", "explanation"]]
 
+# %% tags=["remove-input"]
+impossible = checks[~checks["consistent"]]
+confidence = impossible["id"].str.contains("confidence")
+percent = impossible["check"] == "percent"
+ratings = ~confidence & ~percent
+say("The impossible values fall into these groups:\n"
+    + (f"- {int(ratings.sum())} values of the consumer ratings of 2019 Table 4 and the text quoting them, possible with fewer "
+       f"respondents than the {impossible.loc[ratings, 'n'].iloc[0]} printed (notebook 04 finds the only n that fits every item);\n"
+       if ratings.any() else "")
+    + (f"- {int(confidence.sum())} values of the providers' confidence score, possible with half-point answers (notebook 04);\n"
+       if confidence.any() else "")
+    + "".join(f"- the percentage {row.printed}% of {row.n}, which no count gives;\n" for row in impossible[percent].itertuples()))
+
 # %% [markdown]
-# The impossible values fall into three groups:
-# - the consumer ratings of 2019 Table 4, possible with fewer respondents than the 42 printed (notebook 04 finds the only n that fits every item);
-# - the providers' confidence score, possible with half-point answers;
-# - "10 of 26 (39%)".
-#
 # ## Cross-check with the analysis notebooks
 #
 # Every verdict here must agree with the status that notebooks 01–04 gave the same number:
@@ -114,5 +134,5 @@ if context.mode() == "repository":  # with other parameters or real data the sta
     assert disagreements.empty, disagreements.to_string()
 assert not tests["decision_inconsistent"].any()
 assert flagged["explanation"].str.startswith("the printed p is").all()
-assert (tests["df"] == "").sum() == 3
+assert (tests["df"] == "").sum() == len(pd.read_csv(paths.IMPLIED))  # every t printed without df has its implied df
 print(f"{len(tests)} tests and {len(checks)} granularity checks agree with the notebooks")

@@ -29,7 +29,8 @@ def chapter_notes() -> dict[str, dict[str, str]]:
 
 
 def with_notes(notebook: Path, notes: dict[str, str]):
-    """The executed notebook with the chapter's notes after its title cell."""
+    """The executed notebook with the chapter's notes after its title cell, and its
+    exercises (answers computed, behind toggles) at the end."""
     import nbformat
 
     node = nbformat.read(notebook, as_version=4)
@@ -38,6 +39,12 @@ def with_notes(notebook: Path, notes: dict[str, str]):
         ":::{admonition} What to take away\n" + notes["takeaway"] + "\n:::")
     cell.id = "chapter-notes"
     node.cells.insert(1, cell)
+    from analysis.exercises import chapter_exercises
+
+    practice = chapter_exercises(notebook.stem)
+    if practice:
+        node.cells.append(nbformat.v4.new_markdown_cell(practice))
+        node.cells[-1].id = "chapter-exercises"
     return node
 
 
@@ -60,12 +67,26 @@ def assemble() -> None:
                        SOURCE / "notebooks" / notebook.name)
 
 
+def quiet_kernels() -> None:
+    """Kernels of the primers log only critical messages (ipykernel warns that a local kernel
+    talks TCP; ``analysis.run`` passes the same setting on the command line): an IPython
+    directory of the build's own, so that the user's is neither read nor changed."""
+    import os
+
+    profile = ROOT / "build" / "book" / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text('c.IPKernelApp.log_level = "CRITICAL"\n',
+                                                      encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(prog="python scripts/book.py", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     from sphinx.cmd.build import build_main
 
     assemble()
+    quiet_kernels()
     status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(SOURCE), str(HTML)])
     if status == 0:
         print(f"course: {(HTML / 'index.html').relative_to(ROOT)}")

@@ -178,7 +178,7 @@ def test_packaging_tells_the_truth():
                      [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
                      and node.module else [])
             imported |= {n.split(".")[0] for n in names}
-    third_party = imported - set(sys.stdlib_module_names) - {"analysis"}
+    third_party = {n.lower() for n in imported - set(sys.stdlib_module_names)} - {"analysis"}
     assert third_party <= declared, third_party - declared
     base, test, lab = (_pins(f"requirements{s}.txt") for s in ("", "-test", "-lab"))
     assert declared <= set(base)

@@ -127,19 +127,53 @@ def test_notebooks_pass_nbval_and_rebuild_identical_outputs(copy):
     assert _git_clean(copy), "nbval or the report wrote something git tracks or sees"
 
 
+def _plant_failure(root: Path, notebook: str) -> None:
+    """Append a cell that raises to ``notebook`` in the copy ``root``, committed there."""
+    import nbformat
+
+    path = root / "notebooks" / f"{notebook}.ipynb"
+    node = nbformat.read(path, as_version=4)
+    node.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("planted failure")'))
+    nbformat.write(node, path)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "commit", "-q", "-am", "plant a failure"], cwd=root, check=True,
+                   capture_output=True)
+
+
 def test_a_failing_notebook_is_named_and_changes_nothing(copy):
-    """A run with another parameter is scratch work: it fails here, is named with its cell,
-    keeps its partial copy in its own folder, and leaves every tracked file as it was."""
+    """A run with another parameter is scratch work: a notebook that fails (here a planted
+    failing cell) is named with its cell, keeps its partial copy in its own folder, and
+    leaves every tracked file as it was."""
+    _plant_failure(copy, "06_audit")
     before = _hashes(copy, _tracked())
-    result = _run(copy, "--only", "02_service_process", "-p", "tolerance", "0.0")
-    assert result.returncode == 1
+    result = _run(copy, "--only", "06_audit", "-p", "n_spread", "11")
+    assert result.returncode == 1, result.stderr[-2000:]
     assert "IPKernelApp" not in result.stdout + result.stderr  # quiet kernels
-    assert re.search(r"02_service_process\.ipynb failed in cell \d+", result.stderr)
-    assert "no table within the bands" in result.stderr
-    run = copy / "build" / "runs" / "tolerance-0.0"
-    assert (run / "failed" / "02_service_process.ipynb").is_file()
+    assert re.search(r"06_audit\.ipynb failed in cell \d+", result.stderr)
+    assert "planted failure" in result.stderr
+    run = copy / "build" / "runs" / "n_spread-11"
+    assert (run / "failed" / "06_audit.ipynb").is_file()
     assert not list(run.glob(".tmp-*")), "temporary files are removed"
     assert _hashes(copy, _tracked()) == before
+    assert _git_clean(copy)
+
+
+def test_a_reading_under_which_no_table_fits_is_a_finding(copy):
+    """Issue 15: with ``tolerance`` 0.25 no Fig. 1 table meets the text (proved); the run
+    does not crash but says so, and goes on with the nearest reading that fits."""
+    from analysis.io.registry import load_registry
+    from analysis.stages.service_process import fitting_tolerance, reading_fit
+
+    registry = load_registry()
+    assert reading_fit(registry, 0.25)["feasible"] == "no"
+    result = _run(copy, "--only", "02_service_process", "-p", "tolerance", "0.25",
+                  "-p", "draws", "1000")
+    assert result.returncode == 0, result.stderr[-3000:]
+    folder = copy / "build" / "runs"
+    executed = next(folder.glob("*/notebooks/02_service_process.ipynb")).read_text("utf-8")
+    assert "Finding: read with tolerance 0.25, no table agrees with the text" in executed
+    used = fitting_tolerance(registry, 0.25)
+    assert f"nearest reading under which one fits, tolerance {used:g}" in executed
     assert _git_clean(copy)
 
 

@@ -314,3 +314,25 @@ def test_repeated_and_missing_columns_in_digitised_values(tmp_path):
     path.write_text("community,sessions\ntuanjiehu,4\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing column"):
         read_fig1_values(path)
+
+
+def test_every_reading_gives_a_finding_or_a_table(registry):
+    """Issue 15: under each reading of "about once every ...", either a table fits (and is
+    used) or the notebook is told which nearest reading fits, and the sentence says which."""
+    from analysis.reconstruct.sessions import fig1_targets
+    from analysis.stages.service_process import (
+        TOLERANCES,
+        fit_sentence,
+        fitting_tolerance,
+        reading_fit,
+    )
+
+    total = fig1_targets(registry)[0]
+    for tolerance in TOLERANCES:
+        fit, used = reading_fit(registry, tolerance), fitting_tolerance(registry, tolerance)
+        assert reading_fit(registry, used)["feasible"] == "yes"
+        assert (used == tolerance) == (fit["feasible"] == "yes")
+        sentence = fit_sentence(fit, tolerance, used, total)
+        assert sentence.startswith("**Finding") == (fit["feasible"] == "no")
+        if used != tolerance:
+            assert f"tolerance {used:g}." in sentence

@@ -346,13 +346,18 @@ def write_html(path: Path | str | None = None, report: pd.DataFrame | None = Non
 
 def write_notebook_pages(notebooks: list[Path]) -> list[Path]:
     """Each executed notebook rendered to ``reports/notebooks/<name>.html`` (nbconvert's lab
-    template, cell anchors ``#cell-id=...``), without the scripts it would fetch from the
+    template, cell anchors ``#cell-id=...``; cells tagged ``remove-input`` show their output
+    only), without the scripts it would fetch from the
     network; the template's style sheet, the same for every page, is written once
     (``reports/notebooks/notebook.css``)."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
+    # a paragraph said from computed values (analysis.report.prose) shows as text, not code
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"remove-input"}),
+                                   enabled=True)
     written, shared = [], None
     for notebook in notebooks:
         body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))

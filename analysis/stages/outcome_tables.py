@@ -33,12 +33,15 @@ from analysis.methods.contingency import (
 from analysis.methods.integer_samples import count_vectors, moment_pairs, rating_splits
 from analysis.methods.pvalues import p_adjust
 from analysis.methods.two_groups import ttest_ind
+from analysis.printed.compare import compare, rounded_as_printed
 from analysis.printed.rounding import format_half_away
 from analysis.reconstruct.interviews import rounds_to
 
 __all__ = [
+    "FAN2018_VARIANTS",
     "adjust",
     "benefit_comparisons",
+    "fan2018_readings",
     "fan2018_tests",
     "item_labels",
     "layout",
@@ -92,6 +95,38 @@ def fan2018_tests(interviews: pd.DataFrame) -> pd.DataFrame:
             row[f"chi2_{label}_yates"] = corrected
             row[f"p_{label}_yates"] = float(math.erfc(math.sqrt(corrected / 2)))
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+#: fan2018's variants of each chi-square(1), as columns of :func:`fan2018_tests`.
+FAN2018_VARIANTS = {"all": "chi2_all", "all, Yates": "chi2_all_yates",
+                    "assessed": "chi2_assessed", "assessed, Yates": "chi2_assessed_yates"}
+
+
+def fan2018_readings(tests: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """Which variant of :func:`fan2018_tests` gives each printed chi-square of fan2018
+    (Results: *Satisfaction*; SPSS rounding at the printed decimals): ``variants`` (those
+    that do), ``digits_off`` (how many printed digits the statistic on the assessed differs
+    by, when the same length), ``p_fits`` (that variant's p matches the printed p), and
+    ``copied_from`` (another question whose statistic and p are the printed ones)."""
+    rows = []
+    for row in tests.itertuples():
+        key = f"fan2018.results.{row.question}.{row.role}s"
+        statistic = printed_text(registry, f"{key}.statistic")
+        p = printed_text(registry, f"{key}.p")
+        variants = [name for name, column in FAN2018_VARIANTS.items()
+                    if compare(getattr(row, column), statistic)]
+        shown = rounded_as_printed(row.chi2_assessed, statistic)
+        off = sum(a != b for a, b in zip(shown, statistic, strict=False)) if len(shown) == len(
+            statistic) else None
+        copied = [other.question for other in tests.itertuples() if other.question != row.question
+                  and compare(other.chi2_assessed, statistic) and compare(other.p_assessed, p)]
+        rows.append({"question": row.question, "role": row.role, "yes": row.yes,
+                     "n_all": row.n_all, "n_assessed": row.n_assessed,
+                     "printed_statistic": statistic, "printed_p": p,
+                     "variants": variants, "assessed_statistic": shown, "digits_off": off,
+                     "p_fits": compare(row.p_assessed, p),
+                     "copied_from": copied[0] if copied and not variants else ""})
     return pd.DataFrame(rows)
 
 

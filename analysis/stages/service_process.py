@@ -55,10 +55,13 @@ __all__ = [
     "fan2018_peers",
     "fan2018_sessions",
     "fan2019_schedule",
+    "fit_sentence",
+    "fitting_tolerance",
     "frequency_by_year",
     "interval_bounds",
     "intervals",
     "quasi_witnesses",
+    "reading_fit",
     "readings",
     "results",
     "session_format",
@@ -199,6 +202,42 @@ def _reading(registry: pd.DataFrame, periods: tuple[str, ...], tolerance: float)
     return {"band_tables": count, "feasible": "yes", "bands": bands,
             "how": "a verified table gives the printed total and chi-square "
                    f"({found['min_method']})"}
+
+
+def reading_fit(registry: pd.DataFrame, tolerance: float) -> dict:
+    """Whether the text, read with ``tolerance`` ("the second year" as calendar 2014, the
+    reading of ``data/design/frequency_rules.csv``), admits a Fig. 1 table with the printed
+    total and chi-square: ``band_tables`` (exact count), ``feasible`` (yes/no) and ``how``
+    (a verified table, or the proof that there is none)."""
+    found = _reading(registry, SECOND_YEAR["calendar 2014"], tolerance)
+    found.pop("bands", None)
+    return found
+
+
+def fitting_tolerance(registry: pd.DataFrame, tolerance: float) -> float:
+    """``tolerance`` if a table fits under it (:func:`reading_fit`); otherwise the nearest of
+    :data:`TOLERANCES` under which one does, looser before stricter, so that a reconstruction
+    can still be built. ValueError if no reading admits a table."""
+    if reading_fit(registry, tolerance)["feasible"] == "yes":
+        return tolerance
+    order = sorted(TOLERANCES, key=lambda t: (t < tolerance, abs(t - tolerance)))
+    for other in order:
+        if reading_fit(registry, other)["feasible"] == "yes":
+            return other
+    raise ValueError("no reading of the text admits a Fig. 1 table")
+
+
+def fit_sentence(fit: dict, tolerance: float, used: float, total: int) -> str:
+    """The finding about the reading ``tolerance`` of the stated frequencies, in words."""
+    if fit["feasible"] == "yes":
+        return (f"Read with tolerance {tolerance:g}, the stated frequencies admit "
+                f"{fit['band_tables']:,} tables summing to {total}, and at least one of them "
+                f"also gives the printed chi-square: {fit['how']}.")
+    return (f"**Finding: read with tolerance {tolerance:g}, no table agrees with the text** "
+            f"({fit['how']}). The stated frequencies, the printed total and the printed "
+            f"chi-square cannot all hold under this reading. A reconstruction needs a table, "
+            f"so the rest of this notebook uses the nearest reading under which one fits, "
+            f"tolerance {used:g}.")
 
 
 @memoised

@@ -1,0 +1,52 @@
+"""The narrative of the notebooks, written from computed values.
+
+Issue 15: no number is typed into a notebook's prose. A paragraph that states a number is a
+code cell (tagged ``remove-input``, so that the course and the rendered pages show only the
+paragraph) calling :func:`say` with an f-string whose numbers come from the registry (printed
+numbers) or from the notebook's results (reproduced numbers). Under any parameter, the prose
+and the outputs therefore say the same thing; ``tests/test_jupytext.py`` fails on a decimal
+number typed into a markdown cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.io.registry import printed_text
+from analysis.printed.rounding import format_half_away
+
+__all__ = ["TYPED_NUMBER", "decimals", "fmt", "printed", "say", "typed_numbers"]
+
+#: A decimal number or a percentage typed into text (DOIs and links are removed first).
+TYPED_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|\d+\.\d+)")
+_LINKS = re.compile(r"doi:\S+|https?://\S+|\(\S+\.(?:csv|py|ipynb|md)\)")
+
+
+def say(text: str) -> None:
+    """Show ``text`` as a Markdown paragraph of the notebook's narrative."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def printed(registry: pd.DataFrame, row_id: str) -> str:
+    """The number of registry row ``row_id`` exactly as printed, a minus sign as in print."""
+    return printed_text(registry, row_id).replace("-", "−")
+
+
+def fmt(value: float, decimals: int) -> str:
+    """``value`` rounded half away from zero (SPSS) to ``decimals``, a minus sign as in print."""
+    return format_half_away(value, decimals).replace("-", "−")
+
+
+def decimals(text: str) -> int:
+    """How many decimals a printed number has (``"0.197"`` -> 3)."""
+    digits = text.lstrip("<>=−- ")
+    return len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def typed_numbers(markdown: str) -> list[str]:
+    """The decimal numbers and percentages typed into ``markdown`` (links and DOIs aside)."""
+    return [m.group(0) for m in TYPED_NUMBER.finditer(_LINKS.sub("", markdown))]
