@@ -22,10 +22,24 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def book() -> list[Path]:
+    """The course, built once per test session: pytest-xdist workers that need it take a lock,
+    and the first builds it (a marker names the session) while the others wait."""
+    import fcntl
+    import os
+
     pytest.importorskip("myst_nb", reason="make book installs requirements-book.txt")
-    built = subprocess.run([sys.executable, "scripts/book.py"], cwd=paths.ROOT,
-                           capture_output=True, text=True, timeout=600, check=False)
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid-{os.getpid()}")
+    marker = paths.BUILD / "book" / f".built-{session}"
+    (paths.BUILD / "book").mkdir(parents=True, exist_ok=True)
+    with (paths.BUILD / "book.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            built = subprocess.run([sys.executable, "scripts/book.py"], cwd=paths.ROOT,
+                                   capture_output=True, text=True, timeout=600, check=False)
+            assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+            for old in marker.parent.glob(".built-*"):
+                old.unlink()
+            marker.touch()
     pages = sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
     assert pages
     return pages

@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from analysis.io import paths
+from analysis.io.cache import CACHE_ENV, cache_dir
 from analysis.io.sessions import read_sessions
 from analysis.lookalike import write_lookalike
 from analysis.reconstruct.sessions import band_matrices, frequency_bands, sessions_table
@@ -83,6 +84,9 @@ def _env(root: Path, mode: str | None = None) -> dict:
     env = {**os.environ, "PYTHONPATH": str(root)}
     for name in (paths.OUTPUT_ENV, paths.MODE_ENV, paths.DATA_ENV):
         env.pop(name, None)
+    # one proof cache for every copy (entries are keyed by the package's source, which the
+    # copies share, and locked one by one), so a proof is computed once per session
+    env.setdefault(CACHE_ENV, str(cache_dir()))
     if mode:
         env[paths.MODE_ENV] = mode
     return env
@@ -162,7 +166,7 @@ def test_a_reading_under_which_no_table_fits_is_a_finding(copy):
     """Issue 15: with ``tolerance`` 0.25 no Fig. 1 table meets the text (proved); the run
     does not crash but says so, and goes on with the nearest reading that fits."""
     from analysis.io.registry import load_registry
-    from analysis.stages.service_process import fitting_tolerance, reading_fit
+    from analysis.stages.fig1_readings import fitting_tolerance, reading_fit
 
     registry = load_registry()
     assert reading_fit(registry, 0.25)["feasible"] == "no"

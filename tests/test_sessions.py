@@ -320,7 +320,7 @@ def test_every_reading_gives_a_finding_or_a_table(registry):
     """Issue 15: under each reading of "about once every ...", either a table fits (and is
     used) or the notebook is told which nearest reading fits, and the sentence says which."""
     from analysis.reconstruct.sessions import fig1_targets
-    from analysis.stages.service_process import (
+    from analysis.stages.fig1_readings import (
         TOLERANCES,
         fit_sentence,
         fitting_tolerance,
@@ -336,3 +336,25 @@ def test_every_reading_gives_a_finding_or_a_table(registry):
         assert sentence.startswith("**Finding") == (fit["feasible"] == "no")
         if used != tolerance:
             assert f"tolerance {used:g}." in sentence
+
+
+def test_too_few_draws_get_a_verified_stand_in_table(registry):
+    """Issue 15: with too few draws the sampler may find no table with the printed
+    chi-square; the notebook then uses a table the solver verified, not a crash."""
+    import dataclasses
+
+    from analysis.methods.exact_tables import is_feasible
+    from analysis.reconstruct.sessions import fig1_targets
+    from analysis.stages.service_process import with_witness
+
+    total, window = fig1_targets(registry)
+    bands = frequency_bands(registry, 0.5)
+    low, high = band_matrices(bands)
+    found = feasible_tables(low, high, total, window, seed=1, draws=1000)
+    empty = dataclasses.replace(found, witnesses=found.witnesses[:0], weights=found.weights[:0])
+    _, stood_in = with_witness(found, bands, registry)
+    assert stood_in == (len(found.witnesses) == 0)
+    fixed, stood_in = with_witness(empty, bands, registry)
+    assert stood_in
+    assert len(fixed.witnesses) == 1
+    assert is_feasible(fixed.witnesses[0], low, high, total, window)

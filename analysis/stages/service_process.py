@@ -12,6 +12,8 @@ test), :func:`fan2018_frequency` (the stated intervals), :func:`fan2018_peers`,
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -31,18 +33,16 @@ from analysis.io.design import (
 from analysis.io.registry import value
 from analysis.methods.contingency import chi2_independence
 from analysis.methods.exact_tables import (
-    NoFeasibleTable,
     cell_bounds,
     linear_bounds,
     witness_extremes_quasi,
 )
-from analysis.methods.tables import Feasible, count_band_tables, quasi_independence
+from analysis.methods.tables import Feasible, quasi_independence
 from analysis.printed.claims import Claims
 from analysis.reconstruct.sessions import (
     FIG1_TEST,
     band_matrices,
     fig1_targets,
-    frequency_bands,
     sessions_table,
 )
 from analysis.stages.design_counts import community_counts, listed_counts, service_years
@@ -55,17 +55,14 @@ __all__ = [
     "fan2018_peers",
     "fan2018_sessions",
     "fan2019_schedule",
-    "fit_sentence",
-    "fitting_tolerance",
     "frequency_by_year",
     "interval_bounds",
     "intervals",
     "quasi_witnesses",
-    "reading_fit",
-    "readings",
     "results",
     "session_format",
     "structural_zero_effect",
+    "with_witness",
 ]
 
 STAGE = "02_service_process"
@@ -172,100 +169,6 @@ def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame, chosen: np.n
          "p_low": float(quasi_all["p"].min()), "p_high": float(quasi_all["p"].max()),
          "basis": sampled},
     ])
-
-
-#: Readings of "during the second year" (fan2018, Results: Service process): its periods.
-SECOND_YEAR = {"calendar 2014": ("2014H1", "2014H2"),
-               "July 2014 to June 2015": ("2014H2", "2015H1")}
-
-#: Readings of "about once every ...": how far an average interval may be from the stated one.
-TOLERANCES = (0.0, 0.25, 0.5, 0.75)
-
-
-def _reading(registry: pd.DataFrame, periods: tuple[str, ...], tolerance: float) -> dict:
-    rules = tuple({**rule, "periods": periods} if rule["rule"] == "second year" else rule
-                  for rule in frequency_rules())
-    try:
-        bands = frequency_bands(registry, tolerance, rules)
-    except ValueError as error:
-        return {"band_tables": 0, "feasible": "no", "how": f"the rules contradict: {error}"}
-    total, window = fig1_targets(registry)
-    low, high = band_matrices(bands)
-    count = count_band_tables(low, high, total)
-    if count == 0:
-        return {"band_tables": 0, "feasible": "no",
-                "how": f"exact count: no table within the bands sums to {total}"}
-    try:
-        found = linear_bounds(low, high, total, window, (high > 0).astype(int))
-    except NoFeasibleTable as error:
-        return {"band_tables": count, "feasible": "no", "how": str(error)}
-    return {"band_tables": count, "feasible": "yes", "bands": bands,
-            "how": "a verified table gives the printed total and chi-square "
-                   f"({found['min_method']})"}
-
-
-def reading_fit(registry: pd.DataFrame, tolerance: float) -> dict:
-    """Whether the text, read with ``tolerance`` ("the second year" as calendar 2014, the
-    reading of ``data/design/frequency_rules.csv``), admits a Fig. 1 table with the printed
-    total and chi-square: ``band_tables`` (exact count), ``feasible`` (yes/no) and ``how``
-    (a verified table, or the proof that there is none)."""
-    found = _reading(registry, SECOND_YEAR["calendar 2014"], tolerance)
-    found.pop("bands", None)
-    return found
-
-
-def fitting_tolerance(registry: pd.DataFrame, tolerance: float) -> float:
-    """``tolerance`` if a table fits under it (:func:`reading_fit`); otherwise the nearest of
-    :data:`TOLERANCES` under which one does, looser before stricter, so that a reconstruction
-    can still be built. ValueError if no reading admits a table."""
-    if reading_fit(registry, tolerance)["feasible"] == "yes":
-        return tolerance
-    order = sorted(TOLERANCES, key=lambda t: (t < tolerance, abs(t - tolerance)))
-    for other in order:
-        if reading_fit(registry, other)["feasible"] == "yes":
-            return other
-    raise ValueError("no reading of the text admits a Fig. 1 table")
-
-
-def fit_sentence(fit: dict, tolerance: float, used: float, total: int) -> str:
-    """The finding about the reading ``tolerance`` of the stated frequencies, in words."""
-    if fit["feasible"] == "yes":
-        return (f"Read with tolerance {tolerance:g}, the stated frequencies admit "
-                f"{fit['band_tables']:,} tables summing to {total}, and at least one of them "
-                f"also gives the printed chi-square: {fit['how']}.")
-    return (f"**Finding: read with tolerance {tolerance:g}, no table agrees with the text** "
-            f"({fit['how']}). The stated frequencies, the printed total and the printed "
-            f"chi-square cannot all hold under this reading. A reconstruction needs a table, "
-            f"so the rest of this notebook uses the nearest reading under which one fits, "
-            f"tolerance {used:g}.")
-
-
-@memoised
-def readings(registry: pd.DataFrame, known: dict[float, pd.DataFrame] | None = None
-             ) -> pd.DataFrame:
-    """fan2018 Fig. 1 under every reading of two ambiguous phrases: which periods "the second
-    year" covers, and how loosely "about once every ..." is read (``tolerance``). For each,
-    whether the stated rules agree with one another, how many tables the bands allow (exact),
-    whether one of them gives the printed total and chi-square (a verified witness, or a
-    proof that none does: :mod:`analysis.methods.exact_tables`), and, where one does, the
-    proved range of fan2019's shortest and longest mean interval (:func:`interval_bounds`).
-    ``known``: exact cells already computed, by tolerance, for the reading of the text."""
-    known = known or {}
-    rows = []
-    for label, periods in SECOND_YEAR.items():
-        for tolerance in TOLERANCES:
-            found = _reading(registry, periods, tolerance)
-            bands = found.pop("bands", None)
-            row = {"second_year": label, "tolerance": tolerance, **found}
-            if bands is not None:
-                cells = known.get(tolerance) if periods == SECOND_YEAR["calendar 2014"] \
-                    else None
-                cells = exact_cells(bands, registry) if cells is None else cells
-                for pick, bound in interval_bounds(bands, None, cells).items():
-                    row[f"interval_{pick}_low"], row[f"interval_{pick}_high"] = (bound.low,
-                                                                                bound.high)
-            rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def _rules() -> dict[str, dict]:
@@ -422,14 +325,33 @@ def exact_cells(bands: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
                          "method": found["method"]})
 
 
+def with_witness(feasible: Feasible, bands: pd.DataFrame, registry: pd.DataFrame
+                 ) -> tuple[Feasible, bool]:
+    """``feasible`` unchanged if the sampler found a table that meets the text; otherwise (too
+    few ``draws``) the same with one witness, a table the solver verified
+    (:func:`analysis.methods.exact_tables.linear_bounds`), and True: a reconstruction then
+    still has a table, and the sampled ranges are that one table."""
+    if len(feasible.witnesses):
+        return feasible, False
+    total, window = fig1_targets(registry)
+    low, high = band_matrices(bands)
+    found = linear_bounds(low, high, total, window, (high > 0).astype(int))
+    table = np.array(found["min_witness"], dtype=np.int64).reshape(1, *low.shape)
+    return dataclasses.replace(feasible, witnesses=table, weights=np.ones(1)), True
+
+
 @memoised
 def quasi_witnesses(bands: pd.DataFrame, registry: pd.DataFrame) -> np.ndarray:
     """Verified feasible Fig. 1 tables with an extreme statistic of quasi-independence, found
     by :func:`analysis.methods.exact_tables.witness_extremes_quasi` (one start, a search,
-    not a bound): evidence that such tables exist, to add to the sampler's."""
+    not a bound): evidence that such tables exist, to add to the sampler's; none if the
+    search finds none."""
     total, window = fig1_targets(registry)
     low, high = band_matrices(bands)
-    search = witness_extremes_quasi(low, high, total, window, starts=1, rounds=30)
+    try:
+        search = witness_extremes_quasi(low, high, total, window, starts=1, rounds=30)
+    except RuntimeError:  # the search found none (a search: that proves nothing either way)
+        return np.zeros((0, *low.shape), dtype=np.int64)
     return np.array([list(w) for w in search["witness"]]).reshape(-1, *low.shape)
 
 
