@@ -65,7 +65,7 @@ pd.crosstab(registry["location"].str.split(":").str[0], registry["paper"], margi
 # %% [markdown]
 # ## Check 1 · Table parts add up to the printed totals
 #
-# Counts that are mutually exclusive categories of one variable (e.g. Sex: male / female among the 12 peers) form a *block*; their sum must equal the n they are out of.
+# Counts that are mutually exclusive categories of one variable (e.g. Sex: male / female among the peers) form a *block*; their sum must equal the n they are out of.
 
 # %%
 sums = consistency.check_sums(registry)
@@ -75,7 +75,7 @@ sums.loc[~sums["consistency"], ["block", "printed_n", "sum"]]
 # %% [markdown]
 # ## Check 2 · Percentages equal count / n
 #
-# For a percentage printed beside its count, we compute count / n × 100 and round it half away from zero to the printed decimals. Where only the percentage is printed, we ask whether *any* whole number out of n gives it (the GRIM idea applied to percentages).
+# For a percentage printed beside its count, we compute count / n as a percentage and round it half away from zero to the printed decimals. Where only the percentage is printed, we ask whether *any* whole number out of n gives it (the GRIM idea applied to percentages).
 
 # %%
 percents = consistency.check_percents(registry)
@@ -98,7 +98,7 @@ pvalues[["id", "test", "statistic", "df", "df_source", "printed", "p_min", "p_ma
 # %% [markdown]
 # ## Findings: where the papers disagree with themselves
 #
-# A failed check is either a transcription error (which we fix) or an inconsistency in the paper. The latter are listed in `data/published/findings.csv` with the reason. For the p-values, the evidence is computed here: we rebuild each 2 × 2 table from the printed counts and run every test SPSS prints for it (Pearson, continuity-corrected, likelihood ratio, Fisher's exact), then ask which one gives the printed statistic and which the printed p.
+# A failed check is either a transcription error (which we fix) or an inconsistency in the paper. The latter are listed in `data/published/findings.csv` with the reason. For the p-values, the evidence is computed here: we rebuild each two-by-two table from the printed counts and run every test SPSS prints for it (Pearson, continuity-corrected, likelihood ratio, Fisher's exact), then ask which one gives the printed statistic and which the printed p.
 
 # %%
 findings = load_findings(findings_path or None)

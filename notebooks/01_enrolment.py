@@ -23,10 +23,10 @@
 # **What this notebook reproduces:**
 # - **2018**
 #   - Table 1: peers and consumers enrolled in each community by year, with its two χ² tests.
-#   - Table 2: demographics of 12 peers and 50 consumers, with the age t test and five χ² tests.
+#   - Table 2: demographics of the peers and consumers, with the age t test and the χ² tests of its categorical variables.
 #   - The Methods' recruitment and caregiver numbers.
 # - **2019**
-#   - Table 1: demographics of 13 providers and 54 consumers.
+#   - Table 1: demographics of the providers and consumers.
 #   - Recruitment by wave and community.
 #   - Follow-up completion and its tests.
 #   - The Bonferroni threshold.
@@ -43,12 +43,12 @@
 # %%
 import pandas as pd
 
-from analysis.checks.overlap import overlap_check
+from analysis.checks.overlap import overlap_check, overlap_sentence
 from analysis.io import context, paths
 from analysis.io.annotations import load_explanations, stage_rows
 from analysis.io.files import atomic_write_text
 from analysis.io.participants import read_participants, write_participants
-from analysis.io.registry import load_registry
+from analysis.io.registry import load_registry, value
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import participants as reconstruct
 from analysis.report.figures import enrolment_flow, save
@@ -98,20 +98,27 @@ pd.concat({"fan2018": people18["role"].value_counts(), "fan2019": people19["role
 
 # %% [markdown]
 # ### How the two papers' samples relate
-#
-# The 2018 paper describes 12 peers and 50 consumers; the 2019 paper describes 13 providers and 54 consumers. Is the 2019 sample the 2018 sample plus newcomers? Merge the 2018 categories into the 2019 ones and subtract. For the 2018 people to be a subset, every difference would have to be zero or positive.
+
+# %% tags=["remove-input"]
+n_of = {key: int(value(registry, row)) for key, row in (
+    ("peers18", "fan2018.methods.recruited.peers.n"), ("consumers18", "fan2018.methods.recruited.consumers.n"),
+    ("peers19", "fan2019.table1.header.peers.n"), ("consumers19", "fan2019.abstract.recruited.consumers.n"))}
+say(f"The 2018 paper describes {n_of['peers18']} peers and {n_of['consumers18']} consumers; the 2019 paper "
+    f"describes {n_of['peers19']} providers and {n_of['consumers19']} consumers. Is the 2019 sample the 2018 "
+    "sample plus newcomers? Merge the 2018 categories into the 2019 ones and subtract. For the 2018 people to be "
+    "a subset, every difference would have to be zero or positive.")
 
 # %%
 overlap = overlap_check(registry)
 overlap[~overlap["possible"]]
 
-# %% [markdown]
-# They are not a subset. The 2019 providers include one *fewer* bipolar diagnosis than the 2018 peers, and the 2019 consumers one fewer never-married person; the 2018 widowed consumer has no 2019 category. Diagnoses and marital status may have been recoded or changed between the two reports, and the papers do not say how the samples overlap. So the package keeps **one person table per paper**, and each reproduces its own paper.
+# %% tags=["remove-input"]
+say(overlap_sentence(overlap))
 
 # %% [markdown]
 # ## 2018 Table 1 · Enrolment by community and year
 #
-# A person counts in each year from enrolment until they leave (one Tuanjiehu peer quit in 2015: 5 → 4). The χ² tests treat each year's counts as a community × year contingency table, with the dashes (not yet started) as zeros. This is how the printed statistics come out, although the same people are counted in several years, so the observations are not independent.
+# A person counts in each year from enrolment until they leave (a Tuanjiehu peer who quit is counted until the year they left). The χ² tests treat each year's counts as a community × year contingency table, with the dashes (not yet started) as zeros. This is how the printed statistics come out, although the same people are counted in several years, so the observations are not independent.
 
 # %%
 table1 = tables.fan2018_table1(people18)
@@ -147,8 +154,13 @@ tests2.round(4)
 
 # %% [markdown]
 # ### How constrained are the ages?
-#
-# Ages are whole years within the inclusion range of 18 to 60. We enumerate every (sum, sum of squares) pair that gives the printed mean and SD, and CP-SAT confirms each pair is realised by at least one sample. For the 12 peers we also count the samples exactly. A t test depends only on these moments, so the pooled t over all pairs gives the **complete** range of t that any integer dataset could produce.
+
+# %% tags=["remove-input"]
+say(f"Ages are whole years within the inclusion range of {value(registry, 'fan2018.methods.peer_age_min.peers.other')} "
+    f"to {value(registry, 'fan2018.methods.peer_age_max.peers.other')}. We enumerate every (sum, sum of squares) pair "
+    "that gives the printed mean and SD, and CP-SAT confirms each pair is realised by at least one sample. For the "
+    f"{n_of['peers18']} peers we also count the samples exactly. A t test depends only on these moments, so the pooled "
+    "t over all pairs gives the **complete** range of t that any integer dataset could produce.")
 
 # %%
 freedom = tables.age_freedom_fan2018(registry)
@@ -184,8 +196,16 @@ shown19
 
 # %% [markdown]
 # ## 2019 · Response rates, and who was lost
-#
-# All 7 initial providers and 5 of 6 later providers completed follow-up (one was on temporary leave); 26 of 32 and 16 of 22 consumers did. The paper compares initial with later communities by χ² test.
+
+# %% tags=["remove-input"]
+done, recruited = "fan2019.results.completed_followup.{}.count", "fan2019.methods.recruited.{}.n"
+follow = {group: (int(value(registry, done.format(group))), int(value(registry, recruited.format(group))))
+          for group in ("initial_peers", "later_peers", "initial_consumers", "later_consumers")}
+on_leave = int(value(registry, "fan2019.results.temporary_leave.later_peers.count"))
+say("Printed: " + "; ".join(f"{a} of {b} {group.replace('_', ' ').replace('peers', 'providers')}"
+                            for group, (a, b) in follow.items())
+    + f" completed follow-up ({on_leave} later provider{'s' if on_leave != 1 else ''} on temporary leave). "
+    "The paper compares initial with later communities by χ² test.")
 
 # %%
 rates = tables.response_rates(people19)

@@ -73,7 +73,7 @@ print(f"{total} sessions; the chi-square must lie in [{window[0]:.3f}, {window[1
 # %% [markdown]
 # ## What the text says about each cell
 #
-# Each sentence about frequency covers some communities and periods (`data/design/frequency_rules.csv`, each with its quote, checked against the paper by the tests). An interval "once every two weeks" over an active span of *L* weeks allows between *L*/(2 + *t*) and *L*/(2 − *t*) sessions, *t* being the `tolerance` parameter: the stated number is read the way a printed number is, as anything that rounds to it. Communities that had not started, and Tuanjiehu in the first half of 2015, are **structural zeros**: they could not have had sessions. Two phrases can be read more than one way: which six-month periods "the second year" covers, and how loosely "about once every ..." is read. The next cells try every reading.
+# Each sentence about frequency covers some communities and periods (`data/design/frequency_rules.csv`, each with its quote, checked against the paper by the tests). An interval of *k* weeks ("once every two weeks") over an active span of *L* weeks allows between *L*/(*k* + *t*) and *L*/(*k* − *t*) sessions, *t* being the `tolerance` parameter: the stated number is read the way a printed number is, as anything that rounds to it. Communities that had not started, and Tuanjiehu in the first half of 2015, are **structural zeros**: they could not have had sessions. Two phrases can be read more than one way: which six-month periods "the second year" covers, and how loosely "about once every ..." is read. The next cells try every reading.
 
 # %%
 bands = sessions.frequency_bands(registry, tolerance)
@@ -85,7 +85,7 @@ shown.pivot_table(index="community", columns="period", values="allowed", aggfunc
 # %% [markdown]
 # ### Can the words be taken literally?
 #
-# Read at face value (tolerance 0), "once or twice each week" means at least one session a week. For the first two communities in 2015–2016 that alone needs the number of sessions below. Add the fewest sessions the other rules allow even when read loosely, and compare with the printed total.
+# Read at face value (no tolerance), "once or twice each week" means at least one session a week. For the first two communities in 2015–2016 that alone needs the number of sessions below. Add the fewest sessions the other rules allow even when read loosely, and compare with the printed total.
 
 # %%
 literal = sessions.literal_minimum(registry).set_index("rule")
@@ -200,8 +200,6 @@ pd.crosstab(records["community"], records["mode"]) if real else records.head()
 
 # %% [markdown]
 # ## Fig. 1's test and its expected counts
-#
-# The printed χ²(15) is Pearson's test on the full 4 × 6 table, the structural zeros counted as observed zeros: (4 − 1)(6 − 1) = 15 degrees of freedom.
 
 # %%
 counts = sessions.sessions_table(records)
@@ -210,10 +208,19 @@ expected = tables.expected_counts(counts)
 display(test.round(6))
 expected.round(1)
 
+# %% tags=["remove-input"]
+rows, columns = counts.shape
+full_df = (rows - 1) * (columns - 1)
+statistic = "fan2018.results.sessions_by_community_period.communities_by_period"
+say(f"The printed χ²({printed_text(registry, statistic + '.df')}) = {printed_text(registry, statistic + '.statistic')} "
+    f"is Pearson's test on the full {rows} × {columns} table, the structural zeros counted as observed zeros: "
+    f"({rows} − 1)({columns} − 1) = {full_df} degrees of freedom.")
+
 # %% [markdown]
 # ### What the structural zeros do to the test
-#
-# Xiangheyuan and Jingsong could not hold sessions before August 2015, nor Tuanjiehu in the first half of 2015. Counting those nine cells as observed zeros makes "community" and "period" associated by design. The test of **quasi-independence** leaves them out (df = 15 − 9 = 6) and asks only whether communities that were running differed in how their sessions spread over time.
+
+# %% tags=["remove-input"]
+say(service_process.structural_zero_sentence(bands, full_df))
 
 # %%
 found = service_process.quasi_witnesses(bands, registry)  # a search, not a bound

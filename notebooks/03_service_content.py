@@ -63,7 +63,7 @@ print(f"{total} session records from {'your data' if real else 'the synthetic se
 # %% [markdown]
 # ## Every category vector the text allows
 #
-# Exact enumeration: each printed share fixes its count to those that round to it; each unprinted category gets 1 up to one less than the smallest printed count; all sum to the printed total.
+# Exact enumeration: each printed share fixes its count to those that round to it; each unprinted category gets at least one session and fewer than the smallest printed count; all sum to the printed total.
 
 # %%
 number, possible = contents.category_vectors(registry, total)

@@ -22,7 +22,7 @@
 #
 # **What this notebook reproduces**
 # - 2018 Abstract and Results, *Service satisfaction* and *Service perceived benefit* (December 2014, first two communities): each yes count, its percentage and its χ²(1), and which test and which n produced each printed statistic.
-# - 2019 Table 2 (provider satisfaction), Table 3 (perceived benefit, providers vs consumers, with the χ² for work skill), Table 4 (consumer satisfaction), the caregivers, the initial-vs-later comparisons (the t tests on service punctuality and richness of activity topic; mood 10 of 26 vs 13 of 16), the conservative 39 of 54, and the Bonferroni correction.
+# - 2019 Table 2 (provider satisfaction), Table 3 (perceived benefit, providers vs consumers, with the χ² for work skill), Table 4 (consumer satisfaction), the caregivers, the initial-vs-later comparisons (the t tests on service punctuality and richness of activity topic, and the χ² on mood), the conservative count of satisfied consumers among all recruited, and the Bonferroni correction.
 # - A figure of Table 3 (`figures/fan2019_fig_benefit.png` and `.svg`).
 #
 # **Published, reconstructed, and what depends on what.** Only counts, percentages, means and SDs are published. The interview records (`data/reconstructed/interviews.csv`, one row per respondent and question, linked to the participant tables) are rebuilt by `analysis/reconstruct/interviews.py`:
@@ -32,7 +32,7 @@
 # **Independent of the reconstruction** (from the printed numbers alone):
 # - the 2018 tests and the typo and copy behind two of them;
 # - the work-skill χ²;
-# - the GRIM/GRIMMER findings (the consumer ratings come from fewer people than the 42 interviewed; the providers' confidence score needs half-point answers);
+# - the GRIM/GRIMMER findings (the consumer ratings come from fewer people than were interviewed; the providers' confidence score needs half-point answers);
 # - the fact that the printed t values are Welch's (shown over *every* sample and split).
 #
 # The initial-vs-later p-values other than the printed ones depend on the reconstruction.

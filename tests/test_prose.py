@@ -1,14 +1,16 @@
 """Issue 15: no number typed into a notebook's prose. Paragraphs that state numbers are code
 cells calling :func:`analysis.report.prose.say` with values computed or read from the
-registry; a decimal number or a percentage typed into a markdown cell fails here."""
+registry; a decimal number, a percentage or a count typed into a markdown cell fails here
+(labels such as years, "Table 2" or a citation's volume:pages aside)."""
 
 from __future__ import annotations
 
 import nbformat
+import pandas as pd
 import pytest
 
 from analysis.io import paths
-from analysis.report.prose import decimals, fmt, typed_numbers
+from analysis.report.prose import decimals, fmt, typed_counts, typed_numbers
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -25,6 +27,18 @@ def test_typed_numbers_truth_table(text, found):
     assert typed_numbers(text) == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Table 2, Fig. 1, 214 sessions, the 4 × 6 table", ["214", "4", "6"]),
+    ("All 7 initial providers and 5 of 6 later; the 18-month evaluation", ["7", "5", "6", "18"]),
+    ("July 2013 to June 2016, in 2015–2016; Tables 2–4 and notebooks 01–04", []),
+    ("*BMC Psychiatry* 2018;18:170. doi:10.1186/s12888-018-1763-2", []),
+    ("## Check 1 · parts\n1. the parts add up; (2) then χ²(15) in `fan2018_fig1.csv`", []),
+    ("df = 15 − 9 = 6", ["15", "9", "6"]),
+])
+def test_typed_counts_truth_table(text, found):
+    assert typed_counts(text) == found
+
+
 def test_spss_rounding_and_print_minus():
     assert fmt(-2.985, 2) == "−2.99"  # half away from zero, a printed minus sign
     assert fmt(0.125, 2) == "0.13"
@@ -34,8 +48,8 @@ def test_spss_rounding_and_print_minus():
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_number_is_typed_into_a_markdown_cell(notebook):
     node = nbformat.read(notebook, as_version=4)
-    typed = [(index, typed_numbers(cell.source)) for index, cell in enumerate(node.cells)
-             if cell.cell_type == "markdown"]
+    typed = [(index, typed_numbers(cell.source) + typed_counts(cell.source))
+             for index, cell in enumerate(node.cells) if cell.cell_type == "markdown"]
     assert [(i, t) for i, t in typed if t] == [], (
         f"{notebook.name}: numbers typed into markdown; say them from computed values")
 
@@ -48,3 +62,13 @@ def test_every_spoken_paragraph_hides_its_code_and_shows_only_markdown(notebook)
             assert "remove-input" in cell.metadata.get("tags", []), cell.source[:80]
             assert all("text/markdown" in o.get("data", {}) for o in cell.outputs), \
                 cell.source[:80]  # a paragraph, or nothing when it says something conditional
+
+
+def test_chapter_notes_type_no_number():
+    """The book's "what you will learn" and "what to take away" (book/chapters.csv) sit above
+    each notebook chapter; a number there could disagree with the chapter below it."""
+    notes = pd.read_csv(paths.ROOT / "book" / "chapters.csv", dtype=str, keep_default_na=False)
+    typed = {(row.notebook, column): typed_numbers(text) + typed_counts(text)
+             for row in notes.itertuples()
+             for column, text in (("learn", row.learn), ("takeaway", row.takeaway))}
+    assert {key: found for key, found in typed.items() if found} == {}

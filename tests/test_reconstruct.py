@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.checks.overlap import overlap_check
+from analysis.checks.overlap import overlap_check, overlap_sentence
 from analysis.io import paths
 from analysis.io.annotations import load_explanations, stage_rows
 from analysis.io.files import InputError
@@ -79,6 +79,16 @@ def test_samples_of_the_two_papers_cannot_be_nested(registry):
     # fan2018 Table 2: 6 bipolar peers; fan2019 Table 1: 5 bipolar providers
     assert not overlap.loc[("peer", "diagnosis", "bipolar_disorder"), "possible"]
     assert overlap.loc[("peer", "sex", "female"), "possible"]
+
+
+def test_the_overlap_verdict_is_said_from_the_check(registry):
+    overlap = overlap_check(registry)
+    said = overlap_sentence(overlap)
+    assert said.startswith("They are not a subset")
+    assert "'bipolar disorder'" in said
+    nested = overlap.assign(possible=True)  # a registry whose samples could nest
+    assert overlap_sentence(nested).startswith("Every difference is zero or positive")
+    assert "not a subset" not in overlap_sentence(nested)
 
 
 # --- bad participant files --------------------------------------------------------------

@@ -40,6 +40,7 @@ from analysis.reconstruct.sessions import (
     sessions_table,
     table_frame,
 )
+from analysis.stages import service_process
 
 TOTAL_ID = "fan2018.results.peer_sessions.all_communities.count"
 STEM = "fan2018.results.sessions_by_community_period.communities_by_period"
@@ -74,6 +75,12 @@ def test_structural_zeros_give_the_printed_df(registry, bands):
     assert structural.loc[["xiangheyuan", "jingsong"], list(PERIODS[:4])].all().all()
     assert structural.loc["tuanjiehu", "2015H1"]
     assert not structural.loc[["tuanjiehu", "maizidian"], "2013H2"].any()
+    said = service_process.structural_zero_sentence(bands, (r - 1) * (c - 1))
+    zeros = int(bands["structural_zero"].sum())
+    assert f"in {zeros} cells" in said
+    assert f"= {(r - 1) * (c - 1) - zeros})" in said
+    assert "Tuanjiehu in 2015 Jan-Jun;" in said
+    assert "Maizidian" not in said
 
 
 def test_bands_widen_with_tolerance(registry):

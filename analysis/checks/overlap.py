@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.io.registry import margins
 
-__all__ = ["overlap_check"]
+__all__ = ["overlap_check", "overlap_sentence"]
 
 
 def overlap_check(registry: pd.DataFrame) -> pd.DataFrame:
@@ -56,3 +56,28 @@ def overlap_check(registry: pd.DataFrame) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def overlap_sentence(overlap: pd.DataFrame) -> str:
+    """Notebook 01's verdict on :func:`overlap_check`, in words: is the fan2018 sample a subset
+    of the fan2019 sample, and which categories say no."""
+    short = overlap[~overlap["possible"]]
+    keep = "So the package keeps **one person table per paper**, and each reproduces its own paper."
+    unsaid = "the papers do not say how the samples overlap. "
+    if short.empty:
+        return ("Every difference is zero or positive: the 2018 people could be a subset of the "
+                f"2019 people, but {unsaid}{keep}")
+    names = {"peer": ("providers", "peers"), "consumer": ("consumers", "consumers")}
+    parts = []
+    for row in short.itertuples():
+        new, old = names[row.role]
+        variable = row.variable.replace("_", " ")
+        if row.category == "(no category)":
+            verb = "falls" if row.fan2018 == 1 else "fall"
+            parts.append(f"{row.fan2018} of the 2018 {old} {verb} in a {variable} category that "
+                         "the 2019 table does not have")
+        else:
+            parts.append(f"the 2019 {new} include {-row.added} *fewer* with {variable} "
+                         f"'{row.category.replace('_', ' ')}' than the 2018 {old}")
+    return ("They are not a subset: " + "; ".join(parts) + ". The categories may have been "
+            f"recoded or changed between the two reports, and {unsaid}{keep}")

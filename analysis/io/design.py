@@ -35,6 +35,7 @@ __all__ = [
     "GROUP",
     "LISTS",
     "PERIODS",
+    "PERIOD_LABEL",
     "PRINTED_SHARES",
     "VARIABLES",
     "active_weeks",
@@ -59,6 +60,8 @@ COMMUNITY_START = {community: dt.date.fromisoformat(start) for community, start 
 _PERIODS = read_facts("periods")
 #: The periods of fan2018 Fig. 1, in order.
 PERIODS = tuple(_PERIODS["period"])
+#: Period -> its label in Fig. 1 ("2013 Jul-Dec").
+PERIOD_LABEL = dict(zip(_PERIODS["period"], _PERIODS["label"], strict=True))
 
 _CATEGORIES = read_facts("categories")
 #: The eight content categories in the order fan2018 lists them: slug -> label.

@@ -4,8 +4,8 @@ Issue 15: no number is typed into a notebook's prose. A paragraph that states a 
 code cell (tagged ``remove-input``, so that the course and the rendered pages show only the
 paragraph) calling :func:`say` with an f-string whose numbers come from the registry (printed
 numbers) or from the notebook's results (reproduced numbers). Under any parameter, the prose
-and the outputs therefore say the same thing; ``tests/test_jupytext.py`` fails on a decimal
-number typed into a markdown cell.
+and the outputs therefore say the same thing; ``tests/test_prose.py`` fails on a decimal,
+percentage or count typed into a markdown cell.
 """
 
 from __future__ import annotations
@@ -17,11 +17,28 @@ import pandas as pd
 from analysis.io.registry import printed_text
 from analysis.printed.rounding import format_half_away
 
-__all__ = ["TYPED_NUMBER", "decimals", "fmt", "printed", "say", "typed_numbers"]
+__all__ = ["TYPED_NUMBER", "decimals", "fmt", "printed", "say", "typed_counts", "typed_numbers"]
 
 #: A decimal number or a percentage typed into text (DOIs and links are removed first).
 TYPED_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|\d+\.\d+)")
 _LINKS = re.compile(r"doi:\S+|https?://\S+|\(\S+\.(?:csv|py|ipynb|md)\)")
+
+
+#: What an integer in prose may be without being a typed result: a year or a span of years, the
+#: label of a table, figure, notebook or check, a heading, a list or step marker, a citation's
+#: volume:pages, the name of a test with its df, a file or code span.
+LABELS = re.compile(r"""
+    `[^`]*`
+  | \b(?:19|20)\d\d(?:[–-](?:19|20)?\d\d)?\b
+  | \b(?:Tables?|Figs?\.|Figure|notebooks?|Check|stage)\s\d+(?:[–-]\d+)?
+  | ^\#.*$
+  | ^\s*\d+\.\s
+  | \(\d\)
+  | \b\d+:\d+(?:[–-]\d+)?
+  | χ²\(\d+\)
+  | \b0\d(?:[–-]0\d)?\b
+""", re.X | re.M)
+_INTEGER = re.compile(r"(?<![\w.])\d+(?![\w])")
 
 
 def say(text: str) -> None:
@@ -50,3 +67,9 @@ def decimals(text: str) -> int:
 def typed_numbers(markdown: str) -> list[str]:
     """The decimal numbers and percentages typed into ``markdown`` (links and DOIs aside)."""
     return [m.group(0) for m in TYPED_NUMBER.finditer(_LINKS.sub("", markdown))]
+
+
+def typed_counts(markdown: str) -> list[str]:
+    """The whole numbers typed into ``markdown`` that are not labels (:data:`LABELS`): a count,
+    n, df or bound typed into prose instead of said from the registry or a result."""
+    return _INTEGER.findall(LABELS.sub(" ", _LINKS.sub("", markdown)))

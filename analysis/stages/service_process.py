@@ -23,8 +23,10 @@ from analysis.io.annotations import stage_rows
 from analysis.io.cache import memoised
 from analysis.io.design import (
     COMMUNITIES,
+    COMMUNITY_LABEL,
     DAYS_PER_MONTH,
     DAYS_PER_WEEK,
+    PERIOD_LABEL,
     PERIODS,
     active_weeks,
     frequency_rules,
@@ -62,6 +64,7 @@ __all__ = [
     "results",
     "session_format",
     "structural_zero_effect",
+    "structural_zero_sentence",
     "with_witness",
 ]
 
@@ -169,6 +172,22 @@ def structural_zero_effect(feasible: Feasible, bands: pd.DataFrame, chosen: np.n
          "p_low": float(quasi_all["p"].min()), "p_high": float(quasi_all["p"].max()),
          "basis": sampled},
     ])
+
+
+def structural_zero_sentence(bands: pd.DataFrame, full_df: int) -> str:
+    """Notebook 02: which cells of fan2018 Fig. 1 are structural zeros (a community not yet
+    started, or paused), how many, and the df of the test that leaves them out (the
+    quasi-independence test of Bishop, Fienberg & Holland 1975, ch. 5)."""
+    zeros = bands[bands["structural_zero"]]
+    where = "; ".join(
+        f"{COMMUNITY_LABEL[community]} in {', '.join(PERIOD_LABEL[p] for p in group['period'])}"
+        for community, group in zeros.groupby("community", sort=False))
+    n, df = len(zeros), full_df - len(zeros)
+    return (f"No sessions could be held in {n} cells: {where} (not yet started, or paused). "
+            "Counting them as observed zeros makes \"community\" and \"period\" associated by "
+            f"design. The test of **quasi-independence** leaves them out (df = {full_df} − {n} = "
+            f"{df}) and asks only whether communities that were running differed in how their "
+            "sessions spread over time.")
 
 
 def _rules() -> dict[str, dict]:
