@@ -23,9 +23,17 @@ HTML = ROOT / "build" / "book" / "html"
 
 
 def chapter_notes() -> dict[str, dict[str, str]]:
-    """``book/chapters.csv``: for each notebook, what you will learn and what to take away."""
+    """``book/chapters.csv``: for each notebook, what you will learn and what to take away,
+    each ``{verdict:<conclusion id>}`` said from ``reports/conclusions.csv`` (notebook 05)."""
+    import pandas as pd
+
+    from analysis.report.prose import chapter_note
+
+    conclusions = pd.read_csv(ROOT / "reports" / "conclusions.csv", dtype=str,
+                              keep_default_na=False)
     with (BOOK / "chapters.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["notebook"]: row for row in csv.DictReader(handle)}
+        return {row["notebook"]: {key: chapter_note(text, conclusions) for key, text in row.items()}
+                for row in csv.DictReader(handle)}
 
 
 def with_notes(notebook: Path, notes: dict[str, str]):

@@ -174,3 +174,27 @@ def test_primers_compute_their_worked_examples(book):
         assert "cell_output" in page, primer.name
         assert "Traceback" not in page, primer.name
         assert "output error" not in page, primer.name
+
+
+def test_each_takeaway_says_the_computed_verdict(book):
+    """A takeaway that names a conclusion shows how notebook 05 judged it
+    (reports/conclusions.csv), so a chapter note cannot claim that a conclusion survives when
+    the multiverse says otherwise."""
+    import html
+    import re
+
+    import pandas as pd
+
+    from analysis.report.prose import verdict
+
+    conclusions = pd.read_csv(paths.REPORTS / "conclusions.csv", dtype=str, keep_default_na=False)
+    notes = pd.read_csv(paths.ROOT / "book" / "chapters.csv", dtype=str, keep_default_na=False)
+    checked = 0
+    for row in notes.itertuples():
+        source = (HTML / "notebooks" / f"{row.notebook}.html").read_text(encoding="utf-8")
+        page = html.unescape(re.sub(r"<[^>]+>|\s+", " ", source))
+        for name in re.findall(r"\{verdict:([\w.]+)\}", row.takeaway):
+            said = verdict(conclusions.set_index("id").loc[name])
+            assert re.sub(r"\s+", " ", said) in re.sub(r"\s+", " ", page), (row.notebook, name)
+            checked += 1
+    assert checked

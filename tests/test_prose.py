@@ -5,12 +5,14 @@ registry; a decimal number, a percentage or a count typed into a markdown cell f
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pandas as pd
 import pytest
 
 from analysis.io import paths
-from analysis.report.prose import decimals, fmt, typed_counts, typed_numbers
+from analysis.report.prose import chapter_note, decimals, fmt, typed_counts, typed_numbers, verdict
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -72,3 +74,37 @@ def test_chapter_notes_type_no_number():
              for row in notes.itertuples()
              for column, text in (("learn", row.learn), ("takeaway", row.takeaway))}
     assert {key: found for key, found in typed.items() if found} == {}
+
+
+def _conclusion(**fields):
+    row = {"id": "c", "statement": "Peers were younger.", "as_printed": "holds",
+           "all_choices": "holds", "over_data": "not_applicable", "breaks": ""}
+    return pd.Series({**row, **fields})
+
+
+@pytest.mark.parametrize(("fields", "said"), [
+    ({}, "“Peers were younger” holds under every defensible analysis choice."),
+    ({"all_choices": "mixed", "breaks": "welch_t, holm: p 0.06; pearson, holm: p 0.07"},
+     "“Peers were younger” holds as printed, but it holds under some defensible analysis choices "
+     "and fails under others (first: welch_t, holm: p 0.06)."),
+    ({"as_printed": "fails", "all_choices": "fails"},
+     "“Peers were younger” fails as printed, and it fails under every defensible analysis choice."),
+    ({"as_printed": "not_applicable", "all_choices": "not_applicable"},
+     "“Peers were younger” is not a test the multiverse can rerun."),
+    ({"over_data": "mixed"}, "“Peers were younger” holds under every defensible analysis choice; "
+     "it holds for some consistent datasets and fails for others."),
+])
+def test_verdict_truth_table(fields, said):
+    assert verdict(_conclusion(**fields)) == said
+
+
+def test_chapter_notes_say_verdicts_from_the_conclusions():
+    conclusions = pd.DataFrame([_conclusion(all_choices="mixed", breaks="holm: p 0.06")])
+    assert chapter_note("Take away: {verdict:c}", conclusions).endswith("(first: holm: p 0.06).")
+    with pytest.raises(KeyError, match="no conclusion 'missing'"):
+        chapter_note("{verdict:missing}", conclusions)
+    notes = (paths.ROOT / "book" / "chapters.csv").read_text(encoding="utf-8")
+    defined = set(pd.read_csv(paths.ROOT / "data" / "published" / "conclusions.csv")["id"])
+    named = set(re.findall(r"\{verdict:([\w.]+)\}", notes))
+    assert named, "the takeaways say no computed verdict"
+    assert named <= defined

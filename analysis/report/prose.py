@@ -17,7 +17,17 @@ import pandas as pd
 from analysis.io.registry import printed_text
 from analysis.printed.rounding import format_half_away
 
-__all__ = ["TYPED_NUMBER", "decimals", "fmt", "printed", "say", "typed_counts", "typed_numbers"]
+__all__ = [
+    "TYPED_NUMBER",
+    "chapter_note",
+    "decimals",
+    "fmt",
+    "printed",
+    "say",
+    "typed_counts",
+    "typed_numbers",
+    "verdict",
+]
 
 #: A decimal number or a percentage typed into text (DOIs and links are removed first).
 TYPED_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|\d+\.\d+)")
@@ -73,3 +83,47 @@ def typed_counts(markdown: str) -> list[str]:
     """The whole numbers typed into ``markdown`` that are not labels (:data:`LABELS`): a count,
     n, df or bound typed into prose instead of said from the registry or a result."""
     return _INTEGER.findall(LABELS.sub(" ", _LINKS.sub("", markdown)))
+
+
+#: ``{verdict:<conclusion id>}`` in a chapter note of the book (``book/chapters.csv``).
+_VERDICT = re.compile(r"\{verdict:([\w.]+)\}")
+
+
+def verdict(row: pd.Series) -> str:
+    """One conclusion of ``reports/conclusions.csv`` and how it fared, in words: as printed,
+    under every defensible analysis choice (notebook 05's multiverse) and, where it was
+    asked, over every dataset consistent with the printed numbers."""
+    statement = f"“{row['statement'].rstrip('.')}”"
+    choices = {"fails": "it fails under every defensible analysis choice",
+               "mixed": "it holds under some defensible analysis choices and fails under others",
+               "unresolved": "under the defensible analysis choices it cannot be settled (an input "
+                             "cannot be bounded)"}
+    data = {"holds": "it holds over every consistent dataset",
+            "fails": "it fails over every consistent dataset",
+            "mixed": "it holds for some consistent datasets and fails for others",
+            "unresolved": "over the consistent datasets it cannot be settled"}
+    if row["all_choices"] == "holds":
+        text = f"{statement} holds under every defensible analysis choice"
+    elif row["all_choices"] in choices:
+        lead = {"holds": "holds as printed, but", "fails": "fails as printed, and"}.get(
+            row["as_printed"], "is not tested as printed;")
+        first = str(row["breaks"]).split(";")[0].strip()
+        text = f"{statement} {lead} {choices[row['all_choices']]}" + (
+            f" (first: {first})" if row["all_choices"] == "mixed" and first else "")
+    else:
+        text = f"{statement} is not a test the multiverse can rerun"
+    return text + (f"; {data[row['over_data']]}" if row["over_data"] in data else "") + "."
+
+
+def chapter_note(text: str, conclusions: pd.DataFrame) -> str:
+    """A chapter note of the book with each ``{verdict:<id>}`` replaced by :func:`verdict` of
+    that conclusion, so that a takeaway cannot claim more than notebook 05 computed."""
+    by_id = conclusions.set_index("id")
+
+    def one(match: re.Match) -> str:
+        if match.group(1) not in by_id.index:
+            raise KeyError(f"book/chapters.csv: no conclusion {match.group(1)!r} "
+                           "in reports/conclusions.csv")
+        return verdict(by_id.loc[match.group(1)])
+
+    return _VERDICT.sub(one, text)
