@@ -25,7 +25,7 @@
 # - 2019 Methods, *Peer support service intervention*: the same services, the share held in groups, the interval between services, the provider:consumer ratio.
 # - Fig. 1, redrawn as `figures/fan2018_fig1.png` and `.svg`.
 #
-# **Published, reconstructed, and what depends on what.** The papers print the total, the test and the frequencies in words; the bar heights of Fig. 1 are *not printed*. This notebook therefore (1) turns every stated constraint into bounds on each cell, (2) characterises **all** tables that meet them (how many, and the range of every cell), and (3) chooses one as the reconstruction, from which session-level records are built in `data/reconstructed/fan2018_sessions.csv`. Dates within a period, categories per session, formats, durations and which sessions were individual are reconstructed assumptions (see `analysis/reconstruct/sessions.py`). The conclusions that do **not** depend on the choice: the constraints can be met together (only with a loose reading of "once or twice each week"); the structural zeros, not differences between running communities, carry the significant χ² (true for every feasible table, shown below).
+# **Published, reconstructed, and what depends on what.** The papers print the total, the test and the frequencies in words; the bar heights of Fig. 1 are *not printed*. This notebook therefore (1) turns every stated constraint into bounds on each cell, (2) characterises the tables that meet them (the exact range of every cell over **all** of them, proved with a solver, and an estimate of how many there are), and (3) chooses one as the reconstruction, from which session-level records are built in `data/reconstructed/fan2018_sessions.csv`. Dates within a period, categories per session, formats, durations and which sessions were individual are reconstructed assumptions (see `analysis/reconstruct/sessions.py`). What does **not** depend on the choice: whether the constraints can be met together under each reading of the text (a verified table, or a solver's proof that there is none, below), and the printed χ², which every table that fits gives by construction and which counts the structural zeros as observations. What **does** depend on it: whether the communities that were running spread their sessions differently over time (the quasi-independence test below); the tables the sampler finds give both verdicts, so that question is left open by what is printed, and its range is labelled as sampled.
 
 # %%
 import numpy as np
@@ -212,9 +212,13 @@ expected.round(1)
 rows, columns = counts.shape
 full_df = (rows - 1) * (columns - 1)
 statistic = "fan2018.results.sessions_by_community_period.communities_by_period"
-say(f"The printed χ²({printed_text(registry, statistic + '.df')}) = {printed_text(registry, statistic + '.statistic')} "
-    f"is Pearson's test on the full {rows} × {columns} table, the structural zeros counted as observed zeros: "
-    f"({rows} − 1)({columns} − 1) = {full_df} degrees of freedom.")
+printed_df = printed_text(registry, statistic + ".df")
+say(f"The printed χ²({printed_df}) = {printed_text(registry, statistic + '.statistic')} "
+    + (f"has the degrees of freedom of Pearson's test on the full {rows} × {columns} table, the structural zeros "
+       f"counted as observed zeros: ({rows} − 1)({columns} − 1) = {full_df}."
+       if int(printed_df) == full_df else
+       f"does not have the degrees of freedom of Pearson's test on the full {rows} × {columns} table "
+       f"(({rows} − 1)({columns} − 1) = {full_df})."))
 
 # %% [markdown]
 # ### What the structural zeros do to the test

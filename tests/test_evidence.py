@@ -24,7 +24,8 @@ from analysis.evidence.tests import variants
 from analysis.io import paths
 from analysis.io.annotations import load_explanations
 from analysis.io.interviews import read_interviews
-from analysis.methods.pvalues import adjusted, p_adjust
+from analysis.methods.contingency import fisher_exact
+from analysis.methods.pvalues import adjusted, monte_carlo_interval, p_adjust
 from analysis.printed.compare import compare
 from analysis.printed.discrepancy import classify
 from analysis.stages import outcomes
@@ -141,6 +142,36 @@ def test_every_printed_test_with_printed_inputs_is_recomputed(registry):
     recomputed = printed_values(registry)
     # the Abstract repeats a Results test: it gets the same recomputation
     assert recomputed["fan2018.abstract.improved_own_mood.caregivers.p"]
+
+
+def test_a_monte_carlo_p_is_judged_over_its_exact_interval(registry):
+    """fan2018 Table 1's consumers (145 person-years, 4 x 4) are too many for the exact r x c
+    Fisher test: its p is estimated, and the range the conclusions judge is the estimate's
+    Clopper-Pearson interval, labelled as such."""
+    table = variants(registry)
+    fisher = table[(table["variant"] == "fisher") & (
+        table["test"] == "fan2018.table1.enrolment_by_community_year.consumers")].iloc[0]
+    assert fisher["note"].startswith("Monte Carlo estimate")
+    assert fisher["p_low"] < fisher["p"] < fisher["p_high"]
+    exact = table[table["note"] == ""]
+    assert (exact["p_low"] == exact["p"]).all()
+    assert (exact["p_high"] == exact["p"]).all()
+
+
+def test_monte_carlo_interval_holds_the_exact_p():
+    """On a table small enough to enumerate, the exact Fisher p lies in the interval of the
+    Monte Carlo estimate; the interval is that of k / B with k recovered from (k + 1)/(B + 1)."""
+    small = [[3, 1, 0], [1, 3, 1], [0, 1, 4]]
+    exact = fisher_exact(small).iloc[0]["p"]
+    estimate = fisher_exact(small, method="monte-carlo", n_resamples=2000, seed=7).iloc[0]["p"]
+    low, high = monte_carlo_interval(estimate, 2000)
+    assert low <= exact <= high
+    assert low < estimate < high
+    k = round(estimate * 2001) - 1
+    assert (low, high) == pytest.approx(tuple(stats.binomtest(k, 2000).proportion_ci(
+        1 - 1e-6, method="exact")))
+    with pytest.raises(ValueError, match="not"):
+        monte_carlo_interval(0.0, 3)  # a Monte Carlo p is at least 1 / (B + 1)
 
 
 def test_a_planted_change_leaves_published_and_invariant_verdicts_alone(registry, people):

@@ -93,6 +93,9 @@ def _conclusion(**fields):
      "“Peers were younger” is not a test the multiverse can rerun."),
     ({"over_data": "mixed"}, "“Peers were younger” holds under every defensible analysis choice; "
      "it holds for some consistent datasets and fails for others."),
+    ({"estimated": "fan2018.table1.x"}, "“Peers were younger” holds under every defensible "
+     "analysis choice; one of its p-values is a Monte Carlo estimate, judged over its exact "
+     "confidence interval."),
 ])
 def test_verdict_truth_table(fields, said):
     assert verdict(_conclusion(**fields)) == said

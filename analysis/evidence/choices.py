@@ -4,7 +4,9 @@
 
 - where the test's inputs are printed (``contingency``, ``goodness_of_fit``,
   ``two_sample`` in ``data/published/test_inputs.csv``), the p of each variant
-  (:func:`analysis.evidence.tests.variants`): ``p_low == p_high``;
+  (:func:`analysis.evidence.tests.variants`): ``p_low == p_high``, except for a Monte
+  Carlo p (an r x c Fisher test too large to enumerate), whose range is its exact
+  confidence interval, said so in ``basis``;
 - where only pooled data are printed (``split_counts``, ``split_ratings``), the exact range
   of each variant's p over every split of them (:mod:`analysis.evidence.over_data`);
 - where nothing usable is printed (``not_printed``), the whole range [0, 1], said so in
@@ -34,7 +36,7 @@ def _printed_rows(registry: pd.DataFrame, inputs: pd.DataFrame) -> list[dict]:
     for row in variants(registry, inputs).itertuples(index=False):
         basis = "printed inputs" + (f" ({row.note})" if row.note else "")
         rows.append({"test": row.test, "variant": row.variant, "n_choice": row.n_choice,
-                     "p_low": row.p, "p_high": row.p, "basis": basis})
+                     "p_low": row.p_low, "p_high": row.p_high, "basis": basis})
     return rows
 
 

@@ -17,7 +17,9 @@ closed or step-up procedures), so the ends of the other tests' ranges bracket it
 :func:`summarise` one row per conclusion: ``as_printed`` (the printed p), ``all_choices``
 (every specification), ``over_data`` (the paper's own specification over every consistent
 dataset, where the inputs are not printed), each ``holds``, ``fails``, ``mixed``,
-``not_applicable``, or ``unresolved`` (a range we could not compute).
+``not_applicable``, or ``unresolved`` (a range we could not compute); ``estimated`` names the
+tests whose p under some specification is a Monte Carlo estimate, judged over its exact
+confidence interval rather than proven.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def specifications(conclusions: pd.DataFrame, choices: pd.DataFrame, families: p
 
 SUMMARY_COLUMNS = ["id", "paper", "statement", "rests_on", "rule", "alpha", "family",
                    "family_size", "as_printed", "all_choices", "over_data", "p_min", "p_max",
-                   "breaks", "note"]
+                   "breaks", "note", "estimated"]
 UNKNOWN = "not computed"
 
 
@@ -226,7 +228,8 @@ def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict) -> d
     row["as_printed"] = _as_printed(conclusion, printed)
     if conclusion["rule"] == "descriptive" or specs.empty:
         return {**row, "family_size": "", "all_choices": "not_applicable",
-                "over_data": "not_applicable", "p_min": "", "p_max": "", "breaks": ""}
+                "over_data": "not_applicable", "p_min": "", "p_max": "", "breaks": "",
+                "estimated": ""}
     joint = _joint(specs, conclusion["rule"])
     printed_inputs = specs["basis"].str.startswith("printed inputs").all()
     own = joint[joint["paper_choice"]]
@@ -237,7 +240,9 @@ def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict) -> d
             _over(own["verdict"], own["unknown"]),
             "p_min": float(known["p_low"].min()) if not known.empty else "",
             "p_max": float(known["p_high"].max()) if not known.empty else "",
-            "breaks": _breaks(joint)}
+            "breaks": _breaks(joint),
+            "estimated": " ".join(sorted(set(specs.loc[specs["basis"].str.contains(
+                "Monte Carlo"), "test"])))}
 
 
 def summarise(conclusions: pd.DataFrame, specs: pd.DataFrame,

@@ -31,13 +31,15 @@ from analysis.methods.contingency import (
     fisher_exact,
     likelihood_ratio_independence,
 )
+from analysis.methods.pvalues import monte_carlo_interval
 from analysis.methods.two_groups import ttest_ind_from_stats
 from analysis.printed.rounding import parse_printed
 
 __all__ = ["VARIANT_COLUMNS", "printed_inputs", "twins", "values_from_tests", "variants"]
 
 #: One row per way of computing a test.
-VARIANT_COLUMNS = ["test", "design", "variant", "n_choice", "statistic", "df", "p", "note"]
+VARIANT_COLUMNS = ["test", "design", "variant", "n_choice", "statistic", "df", "p", "note",
+                   "p_low", "p_high"]
 
 #: A category of a goodness-of-fit test that holds people who gave no answer.
 NOT_ASSESSED = "not_assessed"
@@ -62,9 +64,12 @@ def printed_inputs(registry: pd.DataFrame, inputs: pd.DataFrame | None = None) -
 
 
 def _row(test: str, design: str, variant: str, n_choice: str, statistic: float, df: float,
-         p: float, note: str = "") -> dict:
+         p: float, note: str = "", interval: tuple[float, float] | None = None) -> dict:
+    """One variant; ``p_low``/``p_high`` are ``p`` itself unless ``p`` is an estimate."""
+    low, high = interval or (p, p)
     return {"test": test, "design": design, "variant": variant, "n_choice": n_choice,
-            "statistic": float(statistic), "df": float(df), "p": float(p), "note": note}
+            "statistic": float(statistic), "df": float(df), "p": float(p), "note": note,
+            "p_low": float(low), "p_high": float(high)}
 
 
 #: Largest table total for which the r x c Fisher test is enumerated exactly (beyond it the
@@ -72,13 +77,22 @@ def _row(test: str, design: str, variant: str, n_choice: str, statistic: float, 
 EXACT_FISHER_MAX_N = 100
 
 
-def _fisher(table: np.ndarray) -> tuple[float, str]:
+#: Resamples of a Monte Carlo Fisher p, and the chance that its interval misses the exact p.
+FISHER_RESAMPLES, MONTE_CARLO_ERROR = 100_000, 1e-6
+
+
+def _fisher(table: np.ndarray) -> tuple[float, str, tuple[float, float] | None]:
     """Fisher's p for ``table``: exact for 2 x c tables and small totals, otherwise a Monte
-    Carlo estimate (fixed seed), said so in the note."""
+    Carlo estimate (fixed seed), said so in the note, with the exact binomial interval that
+    holds the exact p unless the resampling erred (:func:`monte_carlo_interval`): verdicts
+    are judged over that interval, not the point estimate."""
     if min(table.shape) == 2 or table.sum() <= EXACT_FISHER_MAX_N:
-        return float(fisher_exact(table).iloc[0]["p"]), ""
-    result = fisher_exact(table, method="monte-carlo").iloc[0]
-    return float(result["p"]), f"sampled: {result['method']}"
+        return float(fisher_exact(table).iloc[0]["p"]), "", None
+    result = fisher_exact(table, method="monte-carlo", n_resamples=FISHER_RESAMPLES).iloc[0]
+    interval = monte_carlo_interval(float(result["p"]), FISHER_RESAMPLES, MONTE_CARLO_ERROR)
+    return float(result["p"]), (
+        f"Monte Carlo estimate: {result['method']}; range: its Clopper-Pearson interval at "
+        f"confidence 1 - {MONTE_CARLO_ERROR:g}"), interval
 
 
 def _contingency(test: str, lines: pd.DataFrame) -> list[dict]:
@@ -86,13 +100,14 @@ def _contingency(test: str, lines: pd.DataFrame) -> list[dict]:
                               sort=False).fillna(0).to_numpy(dtype=int)
     pearson = chi2_independence(table).iloc[0]
     ratio = likelihood_ratio_independence(table).iloc[0]
-    fisher, note = _fisher(table)
+    fisher, note, interval = _fisher(table)
     df = pearson["df"]
     rows = [_row(test, "contingency", "pearson", "as printed", pearson["statistic"], df,
                  pearson["p"]),
             _row(test, "contingency", "likelihood_ratio", "as printed", ratio["statistic"], df,
                  ratio["p"]),
-            _row(test, "contingency", "fisher", "as printed", np.nan, df, fisher, note)]
+            _row(test, "contingency", "fisher", "as printed", np.nan, df, fisher, note,
+                 interval)]
     if table.shape == (2, 2):
         yates = chi2_independence(table, correction=True).iloc[0]
         rows.append(_row(test, "contingency", "yates", "as printed", yates["statistic"], df,

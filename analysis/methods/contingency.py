@@ -84,25 +84,21 @@ def chi2_independence(table: Any, correction: bool = False) -> pd.DataFrame:
     apply_yates = bool(correction) and counts.shape == (2, 2)
     res = sps.chi2_contingency(counts, correction=apply_yates)
     expected = np.asarray(res.expected_freq, dtype=float)
-    if apply_yates:
-        method = "Pearson chi-square with Yates continuity correction (2x2)"
-    elif correction:
-        method = "Pearson chi-square, no continuity correction (Yates applies to 2x2 only)"
-    else:
-        method = "Pearson chi-square, no continuity correction"
     n_lt5 = int(np.sum(expected < 5))
-    return one_row(
-        "chi2",
-        res.statistic,
-        res.dof,
-        res.pvalue,
-        method,
-        n=int(counts.sum()),
-        min_expected=float(expected.min()),
-        cells_expected_lt5=n_lt5,
-        pct_expected_lt5=100.0 * n_lt5 / expected.size,
-        correction_applied=apply_yates,
-    )
+    return one_row("chi2", res.statistic, res.dof, res.pvalue,
+                   _chi2_method(bool(correction), apply_yates), n=int(counts.sum()),
+                   min_expected=float(expected.min()), cells_expected_lt5=n_lt5,
+                   pct_expected_lt5=100.0 * n_lt5 / expected.size,
+                   correction_applied=apply_yates)
+
+
+def _chi2_method(asked: bool, applied: bool) -> str:
+    """How :func:`chi2_independence` describes its continuity correction."""
+    if applied:
+        return "Pearson chi-square with Yates continuity correction (2x2)"
+    if asked:
+        return "Pearson chi-square, no continuity correction (Yates applies to 2x2 only)"
+    return "Pearson chi-square, no continuity correction"
 
 
 def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
@@ -155,19 +151,14 @@ def fisher_exact(
     table : array-like or pandas.DataFrame
         Table of non-negative integer counts (r, c >= 2), no zero margins.
     alternative : {"two-sided", "less", "greater"}, default "two-sided"
-        Alternative hypothesis; one-sided alternatives only for 2 x 2 tables
-        (odds ratio < 1 or > 1).
+        One-sided alternatives (odds ratio < 1 or > 1) only for 2 x 2 tables.
     method : {"exact", "monte-carlo"}, default "exact"
-        For r x c tables only: "exact" enumerates all tables
-        (:func:`fisher_exact_rxc`); "monte-carlo" uses
-        :func:`scipy.stats.fisher_exact` with
-        :class:`scipy.stats.MonteCarloMethod` (only for tables too large
-        for exact enumeration; not needed for the papers' tables).  2 x 2 tables are always exact.
-    n_resamples : int, default 100_000
-        Monte Carlo resamples (``method="monte-carlo"`` only).
-    seed : int, default 20130701
-        Seed for the Monte Carlo generator (``method="monte-carlo"`` only),
-        fixed so results are reproducible.
+        For r x c tables only: "exact" enumerates all tables (:func:`fisher_exact_rxc`);
+        "monte-carlo" uses :func:`scipy.stats.fisher_exact` with
+        :class:`scipy.stats.MonteCarloMethod`, for tables too large to enumerate (fan2018
+        Table 1's consumers).  2 x 2 tables are always exact.
+    n_resamples, seed : int, default 100_000 and 20130701
+        Monte Carlo resamples and the seed of their generator (``method="monte-carlo"``).
 
     Returns
     -------
@@ -180,8 +171,7 @@ def fisher_exact(
         - ``df``: NaN
         - ``p``: p-value for ``alternative``
         - ``method``: description including how p was obtained
-        - ``odds_ratio``: sample odds ratio ad/bc for 2 x 2 (as
-          :func:`scipy.stats.fisher_exact`; inf if bc = 0), NaN otherwise
+        - ``odds_ratio``: ad/bc for 2 x 2 (inf if bc = 0), NaN otherwise
         - ``n``: total count
 
     Notes
@@ -200,38 +190,37 @@ def fisher_exact(
     if method not in ("exact", "monte-carlo"):
         raise ValueError(f"method must be 'exact' or 'monte-carlo', got {method!r}")
     counts = count_table(table)
-    n = int(counts.sum())
     if counts.shape == (2, 2):
-        res = sps.fisher_exact(counts, alternative=alternative)
-        row_sum = int(counts[0].sum())
-        col_sum = int(counts[:, 0].sum())
-        p_obs = float(sps.hypergeom.pmf(counts[0, 0], n, row_sum, col_sum))
-        return one_row(
-            "fisher",
-            p_obs,
-            np.nan,
-            res.pvalue,
-            f"Fisher's exact test, 2x2, {alternative} (scipy.stats.fisher_exact)",
-            odds_ratio=float(res.statistic),
-            n=n,
-        )
+        return _fisher_2x2(counts, alternative)
     if alternative != "two-sided":
         raise ValueError(
             f"alternative={alternative!r} is only defined for 2x2 tables; got shape {counts.shape}"
         )
+    return _fisher_rxc(counts, method, n_resamples, seed)
+
+
+def _fisher_2x2(counts: np.ndarray, alternative: str) -> pd.DataFrame:
+    """:func:`fisher_exact` of a 2 x 2 table (scipy), with the observed table's probability."""
+    n = int(counts.sum())
+    res = sps.fisher_exact(counts, alternative=alternative)
+    p_obs = float(sps.hypergeom.pmf(counts[0, 0], n, int(counts[0].sum()),
+                                    int(counts[:, 0].sum())))
+    return one_row("fisher", p_obs, np.nan, res.pvalue,
+                   f"Fisher's exact test, 2x2, {alternative} (scipy.stats.fisher_exact)",
+                   odds_ratio=float(res.statistic), n=n)
+
+
+def _fisher_rxc(counts: np.ndarray, method: str, n_resamples: int, seed: int) -> pd.DataFrame:
+    """:func:`fisher_exact` of an r x c table: exact enumeration or a seeded Monte Carlo."""
+    n, shape = int(counts.sum()), f"{counts.shape[0]}x{counts.shape[1]}"
     if method == "exact":
         p, p_obs = fisher_exact_rxc(counts)
-        desc = (
-            f"Fisher-Freeman-Halton exact test, {counts.shape[0]}x{counts.shape[1]}, "
-            "two-sided, exact enumeration"
-        )
+        desc = f"Fisher-Freeman-Halton exact test, {shape}, two-sided, exact enumeration"
         return one_row("fisher", p_obs, np.nan, p, desc, odds_ratio=np.nan, n=n)
     mc = sps.MonteCarloMethod(n_resamples=n_resamples, rng=np.random.default_rng(seed))
     res = sps.fisher_exact(counts, method=mc)
-    desc = (
-        f"Fisher-Freeman-Halton test, {counts.shape[0]}x{counts.shape[1]}, two-sided, "
-        f"Monte Carlo ({n_resamples} resamples, seed {seed})"
-    )
+    desc = (f"Fisher-Freeman-Halton test, {shape}, two-sided, "
+            f"Monte Carlo ({n_resamples} resamples, seed {seed})")
     return one_row("fisher", res.statistic, np.nan, res.pvalue, desc, odds_ratio=np.nan, n=n)
 
 

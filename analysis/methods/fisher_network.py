@@ -29,6 +29,8 @@ __all__ = ["FISHER_REL_TOL", "fisher_exact_rxc"]
 FISHER_REL_TOL = 1e-7
 
 Node = tuple[int, tuple[int, ...]]
+#: Partial tables by node: rounded accumulated log-term -> (log-term, number of tables).
+Stage = dict[Node, dict[float, tuple[float, int]]]
 
 
 def _column_choices(total: int, rem: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -147,21 +149,28 @@ def fisher_exact_rxc(table: Any, rel_tol: float = FISHER_REL_TOL) -> tuple[float
     # a table with log-term s = sum(log t_ij!) counts iff const - s <= threshold
     threshold = net.log_p_obs + math.log1p(rel_tol)
     terms: list[float] = []
-    stage: dict[Node, dict[float, tuple[float, int]]] = {net.root: {0.0: (0.0, 1)}}
+    stage: Stage = {net.root: {0.0: (0.0, 1)}}
     while stage:
-        nxt: dict[Node, dict[float, tuple[float, int]]] = {}
-        for node, pasts in stage.items():
-            s_lo, s_hi = net.bounds[node]
-            for acc, weight in pasts.values():
-                need = net.const - threshold - acc  # completion counts iff s >= need
-                if s_lo >= need:
-                    terms.append(weight * math.exp(net.const - acc + net.log_total(node)))
-                elif s_hi >= need:
-                    for cost, child in net.transitions[node]:
-                        new_acc = acc + cost
-                        bucket = nxt.setdefault(child, {})
-                        key = round(new_acc, 10)
-                        first_acc, old_weight = bucket.get(key, (new_acc, 0))
-                        bucket[key] = (first_acc, old_weight + weight)
-        stage = nxt
+        stage = _step(net, stage, threshold, terms)
     return min(1.0, math.fsum(terms)), math.exp(net.log_p_obs)
+
+
+def _step(net: _Network, stage: Stage, threshold: float, terms: list[float]) -> Stage:
+    """One column of :func:`fisher_exact_rxc`'s walk: add to ``terms`` every partial table
+    whose completions all count, drop those none of which counts, and return the children
+    of the rest (merged when they reach a node with the same log-term)."""
+    nxt: Stage = {}
+    for node, pasts in stage.items():
+        s_lo, s_hi = net.bounds[node]
+        for acc, weight in pasts.values():
+            need = net.const - threshold - acc  # completion counts iff s >= need
+            if s_lo >= need:
+                terms.append(weight * math.exp(net.const - acc + net.log_total(node)))
+            elif s_hi >= need:
+                for cost, child in net.transitions[node]:
+                    new_acc = acc + cost
+                    bucket = nxt.setdefault(child, {})
+                    key = round(new_acc, 10)
+                    first_acc, old_weight = bucket.get(key, (new_acc, 0))
+                    bucket[key] = (first_acc, old_weight + weight)
+    return nxt

@@ -12,6 +12,7 @@ from statsmodels.stats.multitest import multipletests
 __all__ = [
     "adjusted",
     "bonferroni_threshold",
+    "monte_carlo_interval",
     "p_adjust",
     "p_from_statistic",
     "p_interval_from_statistic",
@@ -187,3 +188,21 @@ def p_interval_from_statistic(
             0.0 if statistic_lo <= 0 <= statistic_hi else min(abs(statistic_lo), abs(statistic_hi))
         )
     return p_from_statistic(test, abs_max, df), p_from_statistic(test, abs_min, df)
+
+
+def monte_carlo_interval(p: float, n_resamples: int, error: float = 1e-6) -> tuple[float, float]:
+    """The exact (Clopper-Pearson 1934) interval of a Monte Carlo p-value at confidence
+    ``1 - error``.
+
+    scipy's Monte Carlo tests report ``p = (k + 1) / (B + 1)`` for ``k`` resampled statistics
+    at least as extreme as the observed one among ``B`` resamples (Davison & Hinkley 1997,
+    eq. 4.11); ``k`` is recovered from ``p`` and the interval is that of a binomial proportion
+    ``k / B`` (:meth:`scipy.stats.binomtest.proportion_ci`, ``method="exact"``). The true
+    p-value lies in it unless the resampling was unlucky, with probability at most ``error``.
+    """
+    hits = round(p * (n_resamples + 1)) - 1
+    if not 0 <= hits <= n_resamples:
+        raise ValueError(f"p = {p} is not (k + 1) / ({n_resamples} + 1) for any k")
+    ci = sps.binomtest(hits, n_resamples).proportion_ci(confidence_level=1 - error,
+                                                          method="exact")
+    return float(ci.low), float(ci.high)

@@ -171,10 +171,8 @@ def mann_whitney_u(
         - ``df``: NaN
         - ``p``: scipy p-value for the chosen options
         - ``method``: description
-        - ``u``: min(U1, n_x n_y - U1), the value SPSS prints as
-          "Mann-Whitney U"
-        - ``z``: (u - n_x n_y / 2) / sigma with tie-corrected sigma and no
-          continuity correction, as SPSS prints "Z" (<= 0)
+        - ``u``: min(U1, n_x n_y - U1), SPSS's "Mann-Whitney U"
+        - ``z``: SPSS's "Z" (<= 0; :func:`_spss_z`)
         - ``n_x``, ``n_y``: sample sizes
 
     Notes
@@ -194,14 +192,20 @@ def mann_whitney_u(
     n_x, n_y = int(xa.size), int(ya.size)
     u1 = float(res.statistic)
     u_min = min(u1, n_x * n_y - u1)
-    n = n_x + n_y
-    tie = float(sps.tiecorrect(sps.rankdata(np.concatenate([xa, ya]))))
-    sigma = math.sqrt(tie * n_x * n_y * (n + 1) / 12.0)
-    z = (u_min - n_x * n_y / 2.0) / sigma if sigma > 0 else np.nan
+    z = _spss_z(xa, ya, u_min)
     desc = f"Mann-Whitney U, {alternative}, scipy method={method!r}"
     if method != "exact":
         desc += f", continuity correction={'yes' if use_continuity else 'no'} if asymptotic"
     return one_row("U", u1, np.nan, res.pvalue, desc, u=u_min, z=z, n_x=n_x, n_y=n_y)
+
+
+def _spss_z(xa: np.ndarray, ya: np.ndarray, u_min: float) -> float:
+    """SPSS's Z of the Mann-Whitney test: (U - n_x n_y / 2) / sigma, sigma tie-corrected
+    (:func:`scipy.stats.tiecorrect`), no continuity correction."""
+    n_x, n_y = xa.size, ya.size
+    tie = float(sps.tiecorrect(sps.rankdata(np.concatenate([xa, ya]))))
+    sigma = math.sqrt(tie * n_x * n_y * (n_x + n_y + 1) / 12.0)
+    return (u_min - n_x * n_y / 2.0) / sigma if sigma > 0 else np.nan
 
 
 def shapiro_wilk(x: Any) -> pd.DataFrame:

@@ -43,13 +43,21 @@ def _markdown_table(frame: pd.DataFrame) -> str:
                                       for r in frame.itertuples(index=False))])
 
 
+def _estimated(holding: pd.DataFrame) -> str:
+    """How many of the conclusions that hold rest in part on a Monte Carlo p."""
+    n = int((holding["estimated"].fillna("") != "").sum())
+    return (f" ({n} of them with a Monte Carlo p, judged over its exact confidence interval, "
+            "not proven)") if n else ""
+
+
 def _conclusions_text(conclusions: pd.DataFrame) -> str:
     tested = conclusions[conclusions["all_choices"] != "not_applicable"]
     fragile = tested[tested["all_choices"].isin(["fails", "mixed"])]
     lines = [f"Of the {len(conclusions)} conclusions the papers draw from a test or a comparison "
              f"(`reports/conclusions.csv`), {len(tested)} can be tested; "
              f"{int((tested['all_choices'] == 'holds').sum())} hold under every defensible "
-             f"analysis choice, {int((tested['all_choices'] == 'unresolved').sum())} are "
+             f"analysis choice{_estimated(tested[tested['all_choices'] == 'holds'])}, "
+             f"{int((tested['all_choices'] == 'unresolved').sum())} are "
              f"unresolved (some inputs cannot be bounded), and {len(fragile)} fail or can fail "
              "under at least one (the first such choice is named):", ""]
     for row in fragile.itertuples(index=False):

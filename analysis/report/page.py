@@ -128,11 +128,13 @@ def _table_file(name: str) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None
 
 
-def _plain_table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+def _plain_table(frame: pd.DataFrame, columns: dict[str, str], label: str = "table") -> str:
+    """A table in a scrolling box that the keyboard can reach (a focusable, labelled region)."""
     head = "".join(f"<th scope='col'>{e(label)}</th>" for label in columns.values())
     body = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>"
                    for row in frame[list(columns)].itertuples(index=False))
-    return f"<div class='scroll'><table><tr>{head}</tr>{body}</table></div>"
+    return (f"<div class='scroll' tabindex='0' role='region' aria-label='{e(label)}'><table>"
+            f"<tr>{head}</tr>{body}</table></div>")
 
 
 def rows_with_context(report: pd.DataFrame) -> pd.DataFrame:
@@ -287,11 +289,13 @@ def _conclusion_part() -> list[str]:
                                   for a, b in zip(table["p_min"], table["p_max"], strict=True)])
     columns = {"paper": "paper", "statement": "conclusion", "as_printed": "as printed",
                "all_choices": "under every defensible choice", "over_data":
-               "over every consistent dataset", "p_range": "p range", "breaks": "breaks under"}
+               "over every consistent dataset", "p_range": "p range", "breaks": "breaks under",
+               "estimated": "Monte Carlo p (judged over its confidence interval)"}
     return ["<p class='small'>From <a href='conclusions.csv'>conclusions.csv</a> (notebook 05): "
             "each conclusion as printed, under every test, n and correction a reader could "
             "defend, and over every dataset consistent with the printed numbers.</p>",
-            _plain_table(table, columns), *[_figure(s, t) for s, t in CURVES.items()]]
+            _plain_table(table, columns, "conclusions"),
+            *[_figure(s, t) for s, t in CURVES.items()]]
 
 
 def _audit_part() -> list[str]:

@@ -112,7 +112,10 @@ def verdict(row: pd.Series) -> str:
             f" (first: {first})" if row["all_choices"] == "mixed" and first else "")
     else:
         text = f"{statement} is not a test the multiverse can rerun"
-    return text + (f"; {data[row['over_data']]}" if row["over_data"] in data else "") + "."
+    estimate = ("; one of its p-values is a Monte Carlo estimate, judged over its exact "
+                "confidence interval" if str(row.get("estimated", "") or "") else "")
+    return (text + estimate + (f"; {data[row['over_data']]}" if row["over_data"] in data else "")
+            + ".")
 
 
 def chapter_note(text: str, conclusions: pd.DataFrame) -> str:
