@@ -4,10 +4,13 @@ specification curve: Simonsohn, Simmons & Nelson 2020).
 
 ``data/published/conclusions.csv`` lists each conclusion with the tests it rests on and its
 rule (``p < alpha``: a difference is claimed; ``p >= alpha``: none is). A *specification*
-is a test variant (Pearson, Yates, likelihood ratio, Fisher, exact binomial; pooled t, Welch,
-Mann-Whitney), a choice of n where the text allows two, and a multiple-testing correction
-(none at the paper's alpha; Bonferroni, Holm or Benjamini-Hochberg at 0.05 over the test's
-family in ``test_families.csv``, whose size is counted, not typed). Each test's p under
+is a test variant, a choice of n, and a multiple-testing correction over a family of tests.
+The variants and choices of n of each test are those the rules of
+:mod:`analysis.evidence.rules` admit (the paper's own test, and the analyses of every rule
+whose condition holds); the corrections are none (at the paper's alpha) and Bonferroni,
+Holm or Benjamini-Hochberg at 0.05 over each family the conclusion's ``family`` column lists
+(one id per reading of the paper's words, ``test_families.csv``; sizes are counted, not
+typed). Each test's p under
 each specification is a number (printed inputs) or an exact range over the consistent
 datasets (:mod:`analysis.evidence.choices`); a correction maps ranges to ranges, because
 adjusted p-values never decrease when any raw p increases (Holm and Benjamini-Hochberg as
@@ -29,7 +32,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.rules import FAMILY_RULE
+from analysis.evidence.words import choice_words
 from analysis.methods.pvalues import adjusted
+from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed
 
 __all__ = ["ALPHA", "CORRECTIONS", "SPEC_COLUMNS", "SUMMARY_COLUMNS", "primary_choices",
@@ -37,8 +43,8 @@ __all__ = ["ALPHA", "CORRECTIONS", "SPEC_COLUMNS", "SUMMARY_COLUMNS", "primary_c
 
 ALPHA = 0.05
 CORRECTIONS = ("none", "bonferroni", "holm", "bh")
-SPEC_COLUMNS = ["conclusion", "paper", "test", "variant", "n_choice", "correction",
-                "family_size", "p_low", "p_high", "basis", "verdict", "paper_choice"]
+SPEC_COLUMNS = ["conclusion", "paper", "test", "variant", "n_choice", "correction", "family",
+                "family_size", "p_low", "p_high", "basis", "verdict", "paper_choice", "rules"]
 
 
 def _printed_p(registry: pd.DataFrame, test: str) -> float | None:
@@ -48,15 +54,19 @@ def _printed_p(registry: pd.DataFrame, test: str) -> float | None:
 
 
 def primary_choices(choices: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
-    """The paper's own specification of each test: the variant and n whose p is nearest the
-    printed p (on a log scale); without a printed p, the first of Pearson and pooled t that
-    the test has, else its first row."""
+    """The paper's own specification of each test: among the variants and n whose p rounds
+    to the printed p (a bound such as ``<0.001`` included), the nearest to it on a log
+    scale, else the nearest of all; without a printed p, the first of Pearson and pooled t
+    that the test has, else its first row."""
+    printed_texts = dict(zip(registry["id"], registry["printed"], strict=True))
     rows = []
     for test, group in choices.groupby("test", sort=False):
         printed = _printed_p(registry, test)
         middle = np.sqrt(group["p_low"].clip(1e-300) * group["p_high"].clip(1e-300))
         if printed is not None:
-            pick = (np.log(middle) - math.log(printed)).abs().idxmin()
+            distance = (np.log(middle) - math.log(printed)).abs()
+            agrees = [compare(p, printed_texts[f"{test}.p"]) for p in middle]
+            pick = distance.where(agrees, distance + 1e6).idxmin()
         else:
             usual = group[group["variant"].isin(["pearson", "pooled_t"])]
             pick = (usual if not usual.empty else group).index[0]
@@ -89,23 +99,28 @@ def _verdict(rule: str, alpha: float, low: float, high: float) -> str:
 
 
 def _test_specs(conclusion: pd.Series, test: str, choices: pd.DataFrame,
-                members: list[str], paper: dict, primary: pd.DataFrame,
+                readings: dict[str, list[str]], paper: dict, primary: pd.DataFrame,
                 alpha: float) -> list[dict]:
+    """``test`` under each of its choices, uncorrected and corrected over each family
+    reading (a test outside a reading's family is its own family of one under it)."""
     rows = []
     mine = choices[choices["test"] == test]
     own = primary[primary["test"] == test].iloc[0]
+    plans = [("none", "", [test])] + [(method, family, members if test in members else [test])
+                                      for family, members in readings.items()
+                                      for method in CORRECTIONS[1:]]
     for _, row in mine.iterrows():
-        for method in CORRECTIONS:
+        for method, family, members in plans:
             low, high = _corrected(row, members, paper, method)
             threshold = float(conclusion["alpha"]) if method == "none" else alpha
             rows.append({
                 "conclusion": conclusion["id"], "paper": conclusion["paper"], "test": test,
                 "variant": row["variant"], "n_choice": row["n_choice"], "correction": method,
-                "family_size": max(len(members), 1), "p_low": low, "p_high": high,
+                "family": family, "family_size": len(members), "p_low": low, "p_high": high,
                 "basis": row["basis"],
                 "verdict": _verdict(conclusion["rule"], threshold, low, high),
                 "paper_choice": method == "none" and row["variant"] == own["variant"]
-                and row["n_choice"] == own["n_choice"]})
+                and row["n_choice"] == own["n_choice"], "rules": row["rules"]})
     return rows
 
 
@@ -119,19 +134,18 @@ def specifications(conclusions: pd.DataFrame, choices: pd.DataFrame, families: p
     members = families.groupby("family", sort=False)["test"].apply(list).to_dict()
     rows = []
     for _, conclusion in conclusions[conclusions["rule"] != "descriptive"].iterrows():
-        family = members.get(conclusion["family"], [])
+        readings = {f: members.get(f, []) for f in conclusion["family"].split()}
         for test in conclusion["tests"].split():
             if test not in paper:
                 raise KeyError(f"conclusion {conclusion['id']}: test {test!r} has no inputs "
                                "in test_inputs.csv")
-            rows += _test_specs(conclusion, test, choices, family or [test], paper, primary,
-                                alpha)
+            rows += _test_specs(conclusion, test, choices, readings, paper, primary, alpha)
     return pd.DataFrame(rows, columns=SPEC_COLUMNS)
 
 
 SUMMARY_COLUMNS = ["id", "paper", "statement", "rests_on", "rule", "alpha", "family",
                    "family_size", "as_printed", "all_choices", "over_data", "p_min", "p_max",
-                   "breaks", "note", "estimated"]
+                   "worst", "breaks", "rules", "note", "estimated"]
 UNKNOWN = "not computed"
 
 
@@ -145,29 +159,30 @@ def _pick(rows: pd.DataFrame, variant: str, n_choice: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def _joint(specs: pd.DataFrame, rule: str) -> pd.DataFrame:
-    """One row per joint specification (correction x variant x n) of a conclusion resting on
-    several tests: each test at that specification, combined by the rule (a difference
-    must hold in every test; so must its absence)."""
-    specs = specs.assign(own=specs.groupby("test")["paper_choice"].transform("any")
-                         & (specs["correction"] == "none"))
+def _joint(specs: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
+    """One row per joint specification (family reading x correction x variant x n) of a
+    conclusion resting on several tests: each test at that specification, combined by the
+    rule (a difference must hold in every test; so must its absence). ``threshold`` is the
+    alpha its p is compared with (the conclusion's own without a correction)."""
     own = specs[specs["paper_choice"]].set_index("test")[["variant", "n_choice"]]
-    specs["own"] = [own.loc[t, "variant"] == v and own.loc[t, "n_choice"] == n
-                    for t, v, n in zip(specs["test"], specs["variant"], specs["n_choice"],
-                                       strict=True)]
+    specs = specs.assign(own=[own.loc[t, "variant"] == v and own.loc[t, "n_choice"] == n
+                              for t, v, n in zip(specs["test"], specs["variant"],
+                                                 specs["n_choice"], strict=True)])
     rows = []
     computed = specs[~specs["basis"].str.startswith(UNKNOWN)]
     keys = (computed if not computed.empty else specs)[
-        ["correction", "variant", "n_choice"]].drop_duplicates()
+        ["family", "correction", "variant", "n_choice"]].drop_duplicates()
     for key in keys.itertuples(index=False):
-        parts = [_pick(group[group["correction"] == key.correction], key.variant, key.n_choice)
-                 for _, group in specs.groupby("test", sort=False)]
-        parts = pd.DataFrame(parts)
+        parts = pd.DataFrame([
+            _pick(group[(group["correction"] == key.correction)
+                        & (group["family"] == key.family)], key.variant, key.n_choice)
+            for _, group in specs.groupby("test", sort=False)])
         unknown = parts["basis"].str.startswith(UNKNOWN)
         known = parts[~unknown]
         pick = np.max if rule == "p < alpha" else np.min
         sampled = parts["basis"].str.startswith("sampled")
-        rows.append({**key._asdict(),
+        rows.append({**key._asdict(), "family_size": int(parts["family_size"].max()),
+                     "threshold": alpha if key.correction != "none" else np.nan,
                      "p_low": float(pick(known["p_low"])) if len(known) else np.nan,
                      "p_high": float(pick(known["p_high"])) if len(known) else np.nan,
                      "verdict": _combined(set(known["verdict"])),
@@ -213,42 +228,63 @@ def _as_printed(conclusion: pd.Series, printed: dict) -> str:
     return verdicts.pop() if len(verdicts) == 1 else "mixed"
 
 
-def _breaks(joint: pd.DataFrame) -> str:
-    broken = joint[joint["verdict"] != "holds"]
-    return "; ".join(f"{r.variant}{'' if r.n_choice == 'as printed' else f' ({r.n_choice})'}"
-                     f", {r.correction}: p {r.p_low:.3g}"
-                     + (f" to {r.p_high:.3g}" if r.p_high > r.p_low else "")
-                     + ("" if r.verdict == "fails" else " (some datasets)")
-                     for r in broken.itertuples(index=False))
+def _p_words(low: float, high: float, verdict: str) -> str:
+    text = f"p {low:.3g}" + (f" to {high:.3g}" if high > low else "")
+    return text + ("" if verdict == "fails" or high <= low else
+                   " over the consistent datasets (some give the other verdict)")
 
 
-def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict) -> dict:
+def _broken(joint: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
+    """The joint specifications that break the conclusion, worst first: by how far the p
+    lies from the threshold (a ratio, on the side that breaks the rule)."""
+    broken = joint[joint["verdict"] != "holds"].copy()
+    broken["threshold"] = broken["threshold"].fillna(alpha)
+    broken["margin"] = (broken["p_high"] / broken["threshold"] if rule == "p < alpha"
+                        else broken["threshold"] / broken["p_low"].clip(lower=1e-300))
+    return broken.sort_values("margin", ascending=False, kind="stable")
+
+
+def _spec_words(r) -> str:
+    return (f"{choice_words(r.variant, r.n_choice, r.correction, r.family_size)}: "
+            f"{_p_words(r.p_low, r.p_high, r.verdict)} against {r.threshold:.3g}")
+
+
+def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict,
+                 alpha: float) -> dict:
     row = {c: conclusion[c] for c in ("id", "paper", "statement", "rests_on", "rule", "alpha",
                                       "family", "note")}
     row["as_printed"] = _as_printed(conclusion, printed)
     if conclusion["rule"] == "descriptive" or specs.empty:
         return {**row, "family_size": "", "all_choices": "not_applicable",
-                "over_data": "not_applicable", "p_min": "", "p_max": "", "breaks": "",
-                "estimated": ""}
-    joint = _joint(specs, conclusion["rule"])
+                "over_data": "not_applicable", "p_min": "", "p_max": "", "worst": "",
+                "breaks": "", "rules": "", "estimated": ""}
+    joint = _joint(specs, conclusion["rule"], alpha)
     printed_inputs = specs["basis"].str.startswith("printed inputs").all()
     own = joint[joint["paper_choice"]]
     known = joint.dropna(subset=["p_low"])
+    broken = _broken(joint, conclusion["rule"], float(conclusion["alpha"]))
+    fired = {r for text in specs["rules"] for r in text.split() if r != "paper"}
+    if (specs["family_size"] > 1).any():
+        fired.add(FAMILY_RULE.id)
     return {**row, "family_size": int(specs["family_size"].max()),
             "all_choices": _over(joint["verdict"], joint["unknown"]),
             "over_data": "not_applicable" if printed_inputs else
             _over(own["verdict"], own["unknown"]),
             "p_min": float(known["p_low"].min()) if not known.empty else "",
             "p_max": float(known["p_high"].max()) if not known.empty else "",
-            "breaks": _breaks(joint),
+            "worst": _spec_words(broken.iloc[0]) if not broken.empty else "",
+            "breaks": "; ".join(_spec_words(r) for r in broken.itertuples(index=False)),
+            "rules": " ".join(sorted(fired)),
             "estimated": " ".join(sorted(set(specs.loc[specs["basis"].str.contains(
                 "Monte Carlo"), "test"])))}
 
 
 def summarise(conclusions: pd.DataFrame, specs: pd.DataFrame,
-              registry: pd.DataFrame) -> pd.DataFrame:
-    """One row per conclusion: the columns of :data:`SUMMARY_COLUMNS`."""
+              registry: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """One row per conclusion: the columns of :data:`SUMMARY_COLUMNS`; ``worst`` names in
+    words the specification that breaks it by the most, ``breaks`` every one, ``rules`` the
+    rules that fired for its tests."""
     printed = dict(zip(registry["id"], registry["printed"], strict=True))
-    rows = [_summary_row(c, specs[specs["conclusion"] == c["id"]], printed)
+    rows = [_summary_row(c, specs[specs["conclusion"] == c["id"]], printed, alpha)
             for _, c in conclusions.iterrows()]
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

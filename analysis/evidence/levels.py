@@ -9,7 +9,8 @@ A stage judges its rows from records (:class:`analysis.printed.claims.Claims`); 
    ``printed``), or if a recomputation from printed numbers alone
    (:func:`analysis.evidence.printed.printed_values`) gives the reproduced value exactly;
 4. ``invariant`` if the row carries an exact range over every consistent dataset (a
-   :class:`Bound`) and the whole range gives one verdict (:func:`verdict_over`);
+   :class:`Bound`) and the whole range gives one verdict (:func:`verdict_over`), or a
+   :class:`Proof` of its verdict (e.g. GRIM: no whole-number answers give the printed mean);
 5. ``by_construction`` if the reconstruction was built to give it (role ``constraint``);
 6. ``dependent`` if it carries a range that is not invariant (exact or sampled, as said);
 7. otherwise an error: a row derived from records must say what it rests on.
@@ -27,7 +28,8 @@ from analysis.printed.claims import Claims
 from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed, round_half_away
 
-__all__ = ["EVIDENCE_COLUMNS", "LEVELS", "Bound", "assign", "judged", "verdict_over"]
+__all__ = ["EVIDENCE_COLUMNS", "LEVELS", "Bound", "Proof", "assign", "judged", "prove",
+           "verdict_over"]
 
 LEVELS = ("published", "invariant", "dependent", "by_construction", "unavailable", "real_data")
 
@@ -56,6 +58,39 @@ class Bound:
             raise ValueError(f"empty range [{self.low}, {self.high}] ({self.method})")
         if not self.method.strip():
             raise ValueError("a range must say how it was computed")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A verdict (``match`` or ``mismatch`` at the printed decimals) proved for every dataset
+    consistent with the printed numbers, for every method the row tries: what *invariant*
+    means here (the same verdict, not necessarily the same value). ``method`` says how it
+    was proved; ``low`` and ``high``, when given, are the range of the first method's value.
+    """
+
+    verdict: str
+    method: str
+    low: float | None = None
+    high: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict not in ("match", "mismatch"):
+            raise ValueError(f"a proof proves 'match' or 'mismatch', not {self.verdict!r}")
+        if not self.method.strip():
+            raise ValueError("a proof must say how it was made")
+
+
+def prove(ranges: dict[str, tuple[float, float]], printed: str, method: str) -> Proof | None:
+    """The verdict every range in ``ranges`` (one per method tried: its exact range over
+    the consistent datasets) gives ``printed``, if they all give the same one; None
+    otherwise. The method text is followed by each range."""
+    verdicts = {verdict_over(Bound(low, high, method, exact=True), printed)
+                for low, high in ranges.values()}
+    if len(verdicts) != 1 or None in verdicts:
+        return None
+    shown = "; ".join(f"{name} {low:.6g} to {high:.6g}" for name, (low, high) in ranges.items())
+    first = next(iter(ranges.values()))
+    return Proof(verdicts.pop(), f"{method}: {shown}", *first)
 
 
 def _window(printed: str) -> tuple[float, float]:
@@ -125,10 +160,19 @@ def _ranged(bound: Bound, printed: str, status: str) -> tuple[str, str]:
     return ("invariant" if verdict is not None and agrees else "dependent"), basis
 
 
+def _proved(row: pd.Series, proof: Proof) -> str:
+    """The basis of a row whose verdict is proved; an error if the proof contradicts the
+    status the stage computed (a claim of ours that is false fails the build)."""
+    agrees = (proof.verdict == "mismatch") == (row["status"] == "mismatch")
+    if not agrees or row["status"] not in ("match", "match_other_method", "mismatch"):
+        raise ValueError(f"{row['id']}: proved {proof.verdict!r} but judged {row['status']!r}")
+    return f"proved over every consistent dataset: {proof.method}"
+
+
 def _level(row: pd.Series, recomputed: dict, bounds: dict, real_data: bool) -> dict:
     out = {"evidence": "", "basis": "", "range_min": "", "range_max": ""}
     bound = bounds.get(row["id"])
-    if bound is not None:
+    if bound is not None and bound.low is not None:
         out["range_min"], out["range_max"] = repr(float(bound.low)), repr(float(bound.high))
     if row["status"] == "not_reproducible":
         return {**out, "evidence": "unavailable", "basis": "the inputs are not published"}
@@ -137,6 +181,8 @@ def _level(row: pd.Series, recomputed: dict, bounds: dict, real_data: bool) -> d
     published = _published(row, recomputed)
     if published:
         return {**out, "evidence": "published", "basis": published}
+    if isinstance(bound, Proof):
+        return {**out, "evidence": "invariant", "basis": _proved(row, bound)}
     ranged = _ranged(bound, row["printed"], row["status"]) if bound is not None else None
     if ranged and ranged[0] == "invariant":
         return {**out, "evidence": "invariant", "basis": ranged[1]}

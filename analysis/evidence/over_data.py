@@ -30,8 +30,8 @@ from scipy import stats
 from analysis.methods.integer_samples import rating_splits
 from analysis.printed.compare import compare
 
-__all__ = ["RANGE_COLUMNS", "mann_whitney_counts", "split_counts", "split_ratings",
-           "split_tables"]
+__all__ = ["RANGE_COLUMNS", "fisher_over_margins", "mann_whitney_counts", "split_counts",
+           "split_ratings", "split_tables"]
 
 #: One row per test variant: the exact p range over the splits, and how many splits.
 RANGE_COLUMNS = ["variant", "p_min", "p_max", "splits"]
@@ -59,9 +59,35 @@ def _pearson_lr(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return pearson, 2 * terms.sum(axis=(1, 2)), kept.shape[2] - 1
 
 
+#: Relative tolerance when Fisher's test compares table probabilities (as R and scipy do).
+FISHER_TOLERANCE = 1e-7
+
+
+def fisher_over_margins(tables: np.ndarray) -> np.ndarray:
+    """Two-sided Fisher (Freeman-Halton) p of every 2 x k table in ``tables``, which must be
+    *every* table with their common margins (:func:`split_tables`): each table's
+    hypergeometric probability is prod C(c_j, a_j) / C(N, m), and its p is the total
+    probability of the tables no more probable than it (Freeman & Halton 1951)."""
+    from scipy.special import gammaln
+
+    top, columns = tables[:, 0, :], tables.sum(axis=1)[0]
+    log_p = (gammaln(columns + 1) - gammaln(top + 1) - gammaln(columns - top + 1)).sum(axis=1)
+    log_p -= gammaln(columns.sum() + 1) - gammaln(top[0].sum() + 1) - gammaln(
+        columns.sum() - top[0].sum() + 1)
+    probability = np.exp(log_p)
+    order = np.argsort(probability, kind="stable")
+    ranked = probability[order]
+    cumulative = np.cumsum(ranked)
+    reach = np.searchsorted(ranked, ranked * (1 + FISHER_TOLERANCE), side="right") - 1
+    out = np.empty_like(probability)
+    out[order] = np.minimum(cumulative[reach], 1.0)
+    return out
+
+
 def _count_ps(tables: np.ndarray) -> dict[str, np.ndarray]:
     pearson, ratio, df = _pearson_lr(tables)
-    ps = {"pearson": stats.chi2.sf(pearson, df), "likelihood_ratio": stats.chi2.sf(ratio, df)}
+    ps = {"pearson": stats.chi2.sf(pearson, df), "likelihood_ratio": stats.chi2.sf(ratio, df),
+          "fisher": fisher_over_margins(tables)}
     if tables.shape[2] == 2:
         a, b = tables[:, 0, 0], tables[:, 0, 1]
         c, d = tables[:, 1, 0], tables[:, 1, 1]
@@ -69,16 +95,15 @@ def _count_ps(tables: np.ndarray) -> dict[str, np.ndarray]:
         yates = n * np.clip(np.abs(a * d - b * c) - n / 2, 0, None) ** 2 / (
             (a + b) * (c + d) * (a + c) * (b + d))
         ps["yates"] = stats.chi2.sf(yates, 1)
-        ps["fisher"] = np.array([stats.fisher_exact(t).pvalue for t in tables])
     return ps
 
 
 def split_counts(pooled: list[int], first: int) -> pd.DataFrame:
     """The exact range of each test's p over every split of the pooled category counts into
-    a first group of ``first`` people and the rest (Fisher's only for two categories)."""
+    a first group of ``first`` people and the rest (categories nobody is in left out)."""
+    pooled = [int(c) for c in pooled if int(c) > 0]
     tables = split_tables(pooled, first)
-    tables = tables[(tables.sum(axis=2) > 0).all(axis=1)]
-    if len(tables) == 0 or (np.asarray(pooled) > 0).sum() < 2:
+    if len(tables) == 0 or len(pooled) < 2 or first in (0, sum(pooled)):
         return pd.DataFrame(columns=RANGE_COLUMNS)
     rows = [{"variant": variant, "p_min": float(np.nanmin(p)), "p_max": float(np.nanmax(p)),
              "splits": len(tables)} for variant, p in _count_ps(tables).items()]

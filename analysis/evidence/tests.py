@@ -3,11 +3,17 @@ defend (``data/published/test_inputs.csv``).
 
 A test's inputs are printed numbers: the cells of a contingency table, the categories of a
 goodness-of-fit test, or the means, SDs and sizes of two groups.
-:func:`printed_inputs` builds them from the registry; :func:`variants` recomputes the test
+:func:`printed_inputs` builds them from the registry; :func:`cases` describes each test as
+the rules of :mod:`analysis.evidence.rules` see it (expected counts, cells zero by design,
+people counted more than once, respondents not assessed, a bounded scale), from the inputs,
+``data/published/test_conditions.csv`` and the design; :func:`variants` recomputes each test
 every way the design allows:
 
 - contingency (Pearson 1900; Yates 1934 for 2 x 2; likelihood ratio, Wilks 1938; Fisher's
-  exact test, two-sided, Freeman & Halton 1951 for r x c);
+  exact test, two-sided, Freeman & Halton 1951 for r x c); with cells zero by design, the
+  test of quasi-independence (Goodman 1968); with people counted in several cells, the
+  first-order Rao-Scott correction (Rao & Scott 1981) at the largest design effect the table
+  allows;
 - goodness of fit against an equal split (Pearson; with Yates' correction; the exact binomial
   test), on all respondents or on those assessed only when some were not assessed;
 - two groups from summary statistics (Student's pooled t; Welch 1947).
@@ -24,7 +30,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.io.annotations import load_test_inputs
+from analysis.evidence.rules import Case
+from analysis.io.annotations import load_test_conditions, load_test_inputs
+from analysis.io.design import not_started
 from analysis.methods.contingency import (
     chi2_goodness_of_fit,
     chi2_independence,
@@ -32,10 +40,12 @@ from analysis.methods.contingency import (
     likelihood_ratio_independence,
 )
 from analysis.methods.pvalues import monte_carlo_interval
+from analysis.methods.tables import quasi_independence
 from analysis.methods.two_groups import ttest_ind_from_stats
 from analysis.printed.rounding import parse_printed
 
-__all__ = ["VARIANT_COLUMNS", "printed_inputs", "twins", "values_from_tests", "variants"]
+__all__ = ["VARIANT_COLUMNS", "cases", "printed_inputs", "twins", "values_from_tests",
+           "variants"]
 
 #: One row per way of computing a test.
 VARIANT_COLUMNS = ["test", "design", "variant", "n_choice", "statistic", "df", "p", "note",
@@ -95,9 +105,88 @@ def _fisher(table: np.ndarray) -> tuple[float, str, tuple[float, float] | None]:
         f"confidence 1 - {MONTE_CARLO_ERROR:g}"), interval
 
 
-def _contingency(test: str, lines: pd.DataFrame) -> list[dict]:
-    table = lines.pivot_table(index="row", columns="column", values="number", aggfunc="sum",
-                              sort=False).fillna(0).to_numpy(dtype=int)
+def _pivot(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines.pivot_table(index="row", columns="column", values="number", aggfunc="sum",
+                             sort=False).fillna(0)
+
+
+def _structural(table: pd.DataFrame) -> np.ndarray:
+    """Cells of a community x time table that are zero by design (:func:`not_started`)."""
+    return np.array([[not_started(str(row), str(column)) for column in table.columns]
+                     for row in table.index])
+
+
+def _contingency_case(test: str, lines: pd.DataFrame, conditions: set[str]) -> Case:
+    table = _pivot(lines)
+    counts = table.to_numpy(dtype=float)
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+    notes = {"total": int(counts.sum()), "people": int(counts.max(axis=1).sum())}
+    return Case(test, "contingency", counts.shape, expected,
+                _structural(table) if "structural_zeros" in conditions else None,
+                "repeated_people" in conditions, table=counts.astype(int), notes=notes)
+
+
+def _goodness_case(test: str, lines: pd.DataFrame) -> Case:
+    counts = dict(zip(lines["column"], lines["number"].astype(int), strict=True))
+    missing = counts.pop(NOT_ASSESSED, 0)
+    assessed = np.array(list(counts.values()), dtype=float)
+    return Case(test, "goodness_of_fit", assessed.shape,
+                np.full(assessed.shape, assessed.sum() / assessed.size), not_assessed=missing)
+
+
+def _split_case(test: str, design: str, lines: pd.DataFrame) -> Case:
+    pooled = lines[lines["row"] == "pooled"].set_index("column")["number"]
+    sizes = lines[lines["column"] == "n"].set_index("row")["number"].astype(float)
+    if design == "split_ratings":
+        return Case(test, design, (2,), scale=(int(pooled["lo"]), int(pooled["hi"])))
+    columns = pooled.astype(float).to_numpy()
+    groups = sizes[["initial", "later"]].to_numpy()
+    return Case(test, design, (2, columns.size), np.outer(groups, columns) / columns.sum())
+
+
+def cases(registry: pd.DataFrame, inputs: pd.DataFrame | None = None,
+          conditions: pd.DataFrame | None = None) -> dict[str, Case]:
+    """Every test of ``test_inputs.csv`` as a :class:`Case` for the rules."""
+    inputs = load_test_inputs() if inputs is None else inputs
+    conditions = load_test_conditions() if conditions is None else conditions
+    declared = conditions.groupby("test")["condition"].apply(set).to_dict()
+    lines = printed_inputs(registry, inputs)
+    out = {}
+    for test, design in inputs[["test", "design"]].drop_duplicates().itertuples(index=False):
+        mine = lines[lines["test"] == test]
+        if design == "contingency":
+            out[test] = _contingency_case(test, mine, declared.get(test, set()))
+        elif design == "goodness_of_fit":
+            out[test] = _goodness_case(test, mine)
+        elif design.startswith("split_"):
+            out[test] = _split_case(test, design, mine)
+        else:
+            structural = np.ones(1, bool) if "structural_zeros" in declared.get(test, ()) else None
+            out[test] = Case(test, design, structural=structural)
+    return out
+
+
+def _designed(test: str, case: Case, pearson: pd.Series) -> list[dict]:
+    """The variants a table's declared conditions call for: quasi-independence (cells zero
+    by design left out) and the Rao-Scott correction (people counted more than once)."""
+    rows = []
+    if case.structural is not None and case.structural.any():
+        quasi = quasi_independence(case.table, case.structural).iloc[0]
+        rows.append(_row(test, "contingency", "quasi_independence", "as printed",
+                         quasi["statistic"], quasi["df"], quasi["p"]))
+    if case.repeated:
+        effect = case.notes["total"] / case.notes["people"]
+        corrected = pearson["statistic"] / effect
+        p_high = stats.chi2.sf(corrected, pearson["df"])
+        rows.append(_row(test, "contingency", "rao_scott", "as printed", corrected,
+                         pearson["df"], p_high,
+                         f"design effect 1 to {effect:.3g}: p from the uncorrected "
+                         f"{pearson['p']:.3g} to {p_high:.3g}", (pearson["p"], p_high)))
+    return rows
+
+
+def _contingency(test: str, case: Case) -> list[dict]:
+    table = case.table
     pearson = chi2_independence(table).iloc[0]
     ratio = likelihood_ratio_independence(table).iloc[0]
     fisher, note, interval = _fisher(table)
@@ -112,7 +201,7 @@ def _contingency(test: str, lines: pd.DataFrame) -> list[dict]:
         yates = chi2_independence(table, correction=True).iloc[0]
         rows.append(_row(test, "contingency", "yates", "as printed", yates["statistic"], df,
                          yates["p"]))
-    return rows
+    return rows + _designed(test, case, pearson)
 
 
 def _goodness_of_fit(test: str, lines: pd.DataFrame) -> list[dict]:
@@ -151,23 +240,30 @@ def _two_sample(test: str, lines: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def variants(registry: pd.DataFrame, inputs: pd.DataFrame | None = None) -> pd.DataFrame:
+def variants(registry: pd.DataFrame, inputs: pd.DataFrame | None = None,
+             conditions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every printed test recomputed every way its design allows: the columns of
     :data:`VARIANT_COLUMNS`, one row per test, variant and choice of n."""
-    build = {"contingency": _contingency, "goodness_of_fit": _goodness_of_fit,
-             "two_sample": _two_sample}
     inputs = load_test_inputs() if inputs is None else inputs
+    chosen = inputs[inputs["design"].isin(["contingency", "goodness_of_fit", "two_sample"])]
+    lines = printed_inputs(registry, chosen)
+    described = cases(registry, chosen, conditions)
     rows = []
-    for (test, design), lines in printed_inputs(registry, inputs[inputs["design"].isin(
-            list(build))]).groupby(["test", "design"], sort=False):
-        rows += build[design](test, lines)
+    for (test, design), mine in lines.groupby(["test", "design"], sort=False):
+        if design == "contingency":
+            rows += _contingency(test, described[test])
+        elif design == "goodness_of_fit":
+            rows += _goodness_of_fit(test, mine)
+        else:
+            rows += _two_sample(test, mine)
     return pd.DataFrame(rows, columns=VARIANT_COLUMNS)
 
 
 _LABELS = {"pearson": "Pearson chi-square", "yates": "Yates-corrected chi-square",
            "likelihood_ratio": "likelihood-ratio chi-square", "fisher": "Fisher's exact test",
            "exact_binomial": "exact binomial test", "pooled_t": "pooled (Student) t",
-           "welch_t": "Welch t"}
+           "welch_t": "Welch t", "quasi_independence": "chi-square of quasi-independence",
+           "rao_scott": "Rao-Scott-corrected chi-square"}
 
 
 def _tail(stem: str) -> tuple[str, str]:

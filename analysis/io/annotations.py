@@ -9,6 +9,9 @@
   (:func:`load_granularity_specs`);
 - ``test_inputs.csv``: the printed numbers each of the papers' tests can be recomputed from
   (:func:`load_test_inputs`);
+- ``test_conditions.csv``: properties of a test's data that its inputs do not show (cells
+  zero by design, people counted more than once), which the rules of
+  :mod:`analysis.evidence.rules` read (:func:`load_test_conditions`);
 - ``conclusions.csv`` and ``test_families.csv``: the conclusions the papers draw from their
   tests, and which tests form a family for a multiple-testing correction
   (:func:`load_conclusions`, :func:`load_test_families`);
@@ -38,6 +41,7 @@ __all__ = [
     "load_granularity_specs",
     "load_implied",
     "load_stages",
+    "load_test_conditions",
     "load_test_families",
     "load_test_inputs",
     "measure_text",
@@ -109,6 +113,22 @@ def load_test_inputs(path: Path | str | None = None) -> pd.DataFrame:
     goodness-of-fit category, or a group's mean, SD or n)."""
     return read_csv_strict(paths.PUBLISHED / "test_inputs.csv" if path is None else path,
                            TEST_INPUT_COLUMNS)
+
+
+#: The conditions a test's inputs do not show, which :mod:`analysis.evidence.rules` reads.
+CONDITIONS = ("structural_zeros", "repeated_people")
+
+
+def load_test_conditions(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/test_conditions.csv``: for a test, a property of its data that its
+    inputs do not show (``condition``, one of :data:`CONDITIONS`), with the reason."""
+    frame = read_csv_strict(paths.PUBLISHED / "test_conditions.csv" if path is None else path,
+                            ["test", "condition", "reason"])
+    bad = frame[~frame["condition"].isin(CONDITIONS)]
+    if not bad.empty:
+        raise InputError(f"test_conditions.csv, line {bad.index[0]}, column 'condition': "
+                         f"{bad.iloc[0]['condition']!r} is not one of {CONDITIONS}")
+    return frame
 
 
 CONCLUSION_COLUMNS = ["id", "paper", "location", "statement", "quote", "tests", "rests_on",

@@ -40,6 +40,7 @@ __all__ = [
     "VARIABLES",
     "active_weeks",
     "frequency_rules",
+    "not_started",
     "period_table",
 ]
 
@@ -108,3 +109,12 @@ def frequency_rules() -> tuple[dict, ...]:
         {**row, "communities": tuple(row["communities"].split()),
          "periods": tuple(row["periods"].split())}
         for row in rules.to_dict("records"))
+
+
+def not_started(community: str, column: str) -> bool:
+    """Whether ``community`` had not started its service in ``column``: a calendar year
+    (``"2014"``, fan2018 Table 1) or a period of Fig. 1 (``"2014H1"``). Such a cell of a
+    community x time table is zero by design (a structural zero)."""
+    if column in PERIODS:
+        return active_weeks(community, column) == 0
+    return COMMUNITY_START[community].year > int(column)

@@ -44,6 +44,7 @@ __all__ = [
     "moments",
     "rating_splits",
     "sample_sd",
+    "sds_of_sum",
     "solve_sample",
     "t_statistics",
 ]
@@ -119,6 +120,14 @@ def _feasible(n: int, s: int, q: int, lo: int, hi: int) -> bool:
     shifted_q = q - 2 * lo * shifted_s - n * lo * lo
     return (0 <= shifted_s < table.shape[0] and 0 <= shifted_q < table.shape[1]
             and bool(table[shifted_s, shifted_q]))
+
+
+def sds_of_sum(n: int, s: int, lo: int, hi: int) -> np.ndarray:
+    """Every SD (n - 1 denominator) that n integers in ``[lo, hi]`` summing to ``s`` can
+    have, ascending: one per feasible sum of squares (exact, :func:`_feasible`)."""
+    q_min, q_max = _q_bounds(n, s, lo, hi)
+    return np.array([sample_sd(n, s, q) for q in range(q_min, q_max + 1)
+                     if (q - s) % 2 == 0 and _feasible(n, s, q, lo, hi)])
 
 
 def moment_pairs(

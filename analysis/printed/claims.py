@@ -96,8 +96,9 @@ class Claims:
         return self._record(not_reproducible(row_id, self.explanations, role))
 
     def bound(self, key: str, bound: object) -> None:
-        """Attach ``bound`` (an :class:`analysis.evidence.levels.Bound`) to row ``key``, or
-        to every row of measure ``key``."""
+        """Attach ``bound`` (an :class:`analysis.evidence.levels.Bound`, or a
+        :class:`analysis.evidence.levels.Proof` of the row's verdict) to row ``key``, or to
+        every row of measure ``key``."""
         ids = [key] if key in self.printed else self.measure_ids(key)
         for row_id in ids:
             if row_id in self.bounds:

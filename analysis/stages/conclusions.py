@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests
+from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests, rules_fired
 from analysis.evidence.conclusions import specifications, summarise
 from analysis.io.annotations import load_conclusions, load_test_families
 from analysis.reconstruct.sessions import FIG1_TEST
 
-__all__ = ["STAGE", "evaluate", "fig1_choices", "tallies"]
+__all__ = ["STAGE", "evaluate", "fig1_choices", "rules_of_conclusions", "tallies"]
 
 STAGE = "05_conclusions"
 
@@ -28,20 +28,30 @@ def fig1_choices(fig1_tests: pd.DataFrame) -> pd.DataFrame:
     rows = [{"test": FIG1_TEST, "variant": row.variant, "n_choice": "as printed",
              "p_low": float(row.p_low), "p_high": float(row.p_high), "basis": row.basis}
             for row in fig1_tests.itertuples(index=False)]
-    return pd.DataFrame(rows, columns=CHOICE_COLUMNS)
+    return pd.DataFrame(rows, columns=CHOICE_COLUMNS[:-1])
 
 
 def evaluate(registry: pd.DataFrame, fig1_tests: pd.DataFrame | None = None,
              alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every test's choices, every (conclusion, specification), and one row per conclusion
     (``reports/conclusions.csv``)."""
-    choices = choices_of_tests(registry)
-    if fig1_tests is not None:
-        choices = pd.concat([choices[choices["test"] != FIG1_TEST], fig1_choices(fig1_tests)],
-                            ignore_index=True)
+    supplied = None if fig1_tests is None else fig1_choices(fig1_tests)
+    choices = choices_of_tests(registry, supplied=supplied)
     conclusions = load_conclusions()
     specs = specifications(conclusions, choices, load_test_families(), registry, alpha)
-    return choices, specs, summarise(conclusions, specs, registry)
+    return choices, specs, summarise(conclusions, specs, registry, alpha)
+
+
+def rules_of_conclusions(registry: pd.DataFrame, choices: pd.DataFrame) -> pd.DataFrame:
+    """Every rule that fired for a test some conclusion rests on
+    (:func:`analysis.evidence.choices.rules_fired`), with the conclusions that rest on it
+    (``reports/tables/rules_fired.csv``)."""
+    conclusions = load_conclusions()
+    fired = rules_fired(registry, choices)
+    resting = {test: " ".join(conclusions.loc[conclusions["tests"].str.split().map(
+        lambda tests, t=test: t in tests), "id"]) for test in fired["test"].unique()}
+    fired["conclusions"] = fired["test"].map(resting)
+    return fired[fired["conclusions"] != ""].reset_index(drop=True)
 
 
 def tallies(summary: pd.DataFrame) -> pd.DataFrame:

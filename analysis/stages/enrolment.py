@@ -24,9 +24,10 @@ import re
 
 import pandas as pd
 
-from analysis.evidence.levels import Bound, judged
+from analysis.evidence.levels import Bound, Proof, judged, prove
 from analysis.io.annotations import stage_rows
 from analysis.io.design import GROUP, VARIABLES
+from analysis.io.registry import printed_text
 from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
@@ -360,6 +361,22 @@ def age_p_bound(registry: pd.DataFrame) -> Bound:
                  "combinations of integer ages", exact=True)
 
 
+def age_t_proof(registry: pd.DataFrame) -> Proof | None:
+    """fan2018 Table 2's age t over every dataset of integer ages in the inclusion range with
+    the printed means and SDs: the exact range of each t the row tries (pooled, its
+    3-decimal display rounded again, Welch), and the verdict they all give, if one."""
+    pairs = age_pairs_fan2018(registry)
+    pooled, welch = pairs["t"], pairs["t_welch"]
+    ranges = {"pooled t": (float(pooled.min()), float(pooled.max())),
+              "pooled t, 3 decimals rounded again": (float(double_rounded(pooled.min())),
+                                                     float(double_rounded(pooled.max()))),
+              "Welch t": (float(welch.min()), float(welch.max()))}
+    return prove(ranges, printed_text(registry, "fan2018.table2.age.peers_vs_consumers."
+                                      "statistic"),
+                 f"complete enumeration of the {len(pairs):,} feasible (sum, sum of squares) "
+                 "combinations of integer ages")
+
+
 def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
             explanations: pd.DataFrame, parameters: dict, real_data: bool = False) -> pd.DataFrame:
     """Every registry row of this stage, judged (see :mod:`analysis.printed.judge`).
@@ -375,6 +392,9 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     fan2018_table2(claims, tables.fan2018_table2(people18, registry))
     fan2018_table2_tests(claims, tested["tests2"], parameters)
     claims.bound("fan2018.table2.age.peers_vs_consumers.p", age_p_bound(registry))
+    proof = age_t_proof(registry)
+    if proof is not None:
+        claims.bound("fan2018.table2.age.peers_vs_consumers.statistic", proof)
     fan2018_participants(claims, people18)
     fan2018_evaluation(claims, people18)
     fan2019_timing(claims, people19)

@@ -20,8 +20,8 @@ import math
 
 import pandas as pd
 
-from analysis.evidence.levels import Bound, judged
-from analysis.io.annotations import stage_rows
+from analysis.evidence.levels import Bound, Proof, judged
+from analysis.io.annotations import load_granularity_specs, stage_rows
 from analysis.io.design import GROUP
 from analysis.io.questionnaire import (
     CONSUMER_RATINGS,
@@ -31,8 +31,11 @@ from analysis.io.questionnaire import (
     TABLE3_ITEMS,
     questions,
 )
-from analysis.io.registry import value
+from analysis.io.registry import printed_text, value
+from analysis.methods.granularity import grim
+from analysis.methods.integer_samples import sds_of_sum
 from analysis.printed.claims import Claims
+from analysis.printed.compare import compare
 from analysis.printed.judge import Attempt
 from analysis.stages import outcome_tables as tables
 from analysis.stages.design_counts import listed_counts, wave_count
@@ -50,6 +53,7 @@ __all__ = [
     "fan2019_table2",
     "fan2019_table3",
     "fan2019_table4",
+    "granularity_proofs",
     "results",
 ]
 
@@ -296,6 +300,46 @@ def fan2019_questionnaire(claims: Claims) -> None:
                    (label, int(pd.Series(areas == "others_perspective").nunique())))
 
 
+def _nearest_sums(mean: str, n: int, lo: int, hi: int) -> list[int]:
+    """The whole totals of n answers in [lo, hi] whose mean is nearest the printed one."""
+    target = float(mean) * n
+    totals = range(n * lo, n * hi + 1)
+    best = min(abs(t - target) for t in totals)
+    return [t for t in totals if math.isclose(abs(t - target), best, abs_tol=1e-9)]
+
+
+def _mean_sd_proofs(registry: pd.DataFrame, mean_id: str, spec: pd.Series) -> dict:
+    """A GRIM proof for a mean, and for its SD a proof over the totals nearest it, when no
+    whole-number sample gives them."""
+    n, lo, hi = int(value(registry, spec["n_id"])), int(spec["lo"]), int(spec["hi"])
+    mean = printed_text(registry, mean_id)
+    if grim(mean, n):
+        return {}
+    found = {mean_id: Proof("mismatch", f"GRIM: no {n} whole numbers in [{lo}, {hi}] have a "
+                                       f"mean that rounds to {mean}")}
+    if spec["sd_id"]:
+        sd = printed_text(registry, spec["sd_id"])
+        sums = _nearest_sums(mean, n, lo, hi)
+        if not any(compare(x, sd) for total in sums for x in sds_of_sum(n, total, lo, hi)):
+            found[spec["sd_id"]] = Proof("mismatch", (
+                f"GRIM and GRIMMER: the mean is impossible, and no {n} whole numbers in "
+                f"[{lo}, {hi}] with a total nearest it ({' or '.join(map(str, sums))}) have "
+                f"an SD that rounds to {sd}"))
+    return found
+
+
+def granularity_proofs(registry: pd.DataFrame, ids: list[str]) -> dict[str, Proof]:
+    """Registry id -> a proof that no whole-number answers give it, for every printed mean
+    among ``ids`` that fails GRIM with its printed n and scale (``granularity.csv``), and
+    its SD (GRIMMER over the totals nearest the mean)."""
+    specs = load_granularity_specs().set_index("id")
+    found = {}
+    for mean_id in ids:
+        if mean_id in specs.index:
+            found.update(_mean_sd_proofs(registry, mean_id, specs.loc[mean_id]))
+    return {row_id: proof for row_id, proof in found.items() if row_id in ids}
+
+
 def results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataFrame,
             explanations: pd.DataFrame, real_data: bool = False) -> pd.DataFrame:
     """Every registry row of this stage, judged from the interview records."""
@@ -313,4 +357,9 @@ def results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataF
     fan2019_abstract(claims, summary, people19)
     fan2019_questionnaire(claims)
     listed_counts(claims)
+    # a proof covers the paper's own n; rows matched under another n are not proved here
+    for row_id, proof in granularity_proofs(registry, [
+            i for i in claims.judged if claims.judged[i]["status"] != "match_other_method"]
+            ).items():
+        claims.bound(row_id, proof)
     return judged(claims, registry, real_data)
