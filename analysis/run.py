@@ -49,6 +49,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPr
 
 from analysis.io import paths, runs
 from analysis.io.files import InputError, atomic_write_text
+from analysis.report.templates import TemplateError
 from analysis.io.parameters import (
     ParameterError,
     defaults,
@@ -444,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, InputError, runs.RunRefused) as error:
         print(f"refused: {error}", file=sys.stderr)
         return 2
+    except TemplateError as error:
+        print(f"failed: a sentence of the report would say something false, so nothing was "
+              f"written: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: temporary files removed; outputs written so far are kept "
               "only where a notebook finished", file=sys.stderr)

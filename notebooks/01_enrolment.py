@@ -273,7 +273,7 @@ print("wrote figures/fan2019_fig1.png and .svg" + (" (private output)" if real e
 # %% [markdown]
 # ## Every number of this stage, judged
 #
-# For each registry row, the reproduced value is compared with the printed one, rounding half away from zero at the printed decimals. The method the paper names is tried first, then the alternatives. The status is computed. Every non-match is explained in `data/published/explanations.csv`. The `evidence` column says how strong each result is: `published` rows (the tests of the printed tables, the percentages of printed counts) are recomputed from printed numbers alone; `by_construction` rows are counts, means and SDs the reconstruction was built to give.
+# For each registry row, the reproduced value is compared with the printed one, rounding half away from zero at the printed decimals. The method the paper names is tried first, then the alternatives. The status is computed. Every row that is not a plain match belongs to a problem (`data/published/explanations.csv`), whose note the report renders from computed facts. The `evidence` column says how strong each result is: `published` rows (the tests of the printed tables, the percentages of printed counts) are recomputed from printed numbers alone; `by_construction` rows are counts, means and SDs the reconstruction was built to give.
 
 # %%
 results = enrolment.results(registry, people18, people19, explanations, parameters, real_data=real)
@@ -292,7 +292,7 @@ print("wrote reports/results/01_enrolment.csv" + (" (private output)" if real el
 #
 # This cell fails if:
 # - any registry row of this stage has no result;
-# - a computed status differs from the expected one (`match`, unless `explanations.csv` lists another with its reason);
+# - a computed status is not one its problem explains (`match`, unless `explanations.csv` assigns the row to a problem that explains another);
 # - the reconstructed data break a published count;
 # - the policy that explains every printed p, or the non-significant comparisons, stop holding.
 #

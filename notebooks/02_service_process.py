@@ -269,7 +269,7 @@ print("wrote figures/fan2018_fig1.png and .svg" + (" (private output)" if real e
 # %% [markdown]
 # ## Every number of this stage, judged
 #
-# A printed number that the reconstruction was built to satisfy has role `constraint`: its match shows only that the construction worked (evidence `by_construction`). `derived` numbers follow from the data without being imposed; each gets its evidence from a recomputation from printed numbers (`published`) or from its exact range over every consistent table (`invariant` when the whole range gives the printed value, `dependent` otherwise). Rows whose inputs are not published are `not_reproducible`, with the reason from `data/published/explanations.csv`.
+# A printed number that the reconstruction was built to satisfy has role `constraint`: its match shows only that the construction worked (evidence `by_construction`). `derived` numbers follow from the data without being imposed; each gets its evidence from a recomputation from printed numbers (`published`) or from its exact range over every consistent table (`invariant` when the whole range gives the printed value, `dependent` otherwise). Rows whose inputs are not published are `not_reproducible`, with the reason `data/published/explanations.csv` gives (rendered into the report's note).
 
 # %%
 results = service_process.results(registry, records, people18, explanations, real_data=real,

@@ -84,9 +84,12 @@ def _conclusion(**fields):
 
 @pytest.mark.parametrize(("fields", "said"), [
     ({}, "“Peers were younger” holds under every defensible analysis choice."),
-    ({"all_choices": "mixed", "breaks": "welch_t, holm: p 0.06; pearson, holm: p 0.07"},
+    ({"all_choices": "mixed", "breaks": "Welch's t, Holm over 6 tests: p 0.06 against 0.05; "
+      "Pearson's chi-square, Holm over 6 tests: p 0.07 against 0.05",
+      "worst": "Pearson's chi-square, Holm over 6 tests: p 0.07 against 0.05"},
      "“Peers were younger” holds as printed, but it holds under some defensible analysis choices "
-     "and fails under others (first: welch_t, holm: p 0.06)."),
+     "and fails under others (most of all Pearson's chi-square, Holm over 6 tests: p 0.07 "
+     "against 0.05)."),
     ({"as_printed": "fails", "all_choices": "fails"},
      "“Peers were younger” fails as printed, and it fails under every defensible analysis choice."),
     ({"as_printed": "not_applicable", "all_choices": "not_applicable"},
@@ -103,7 +106,8 @@ def test_verdict_truth_table(fields, said):
 
 def test_chapter_notes_say_verdicts_from_the_conclusions():
     conclusions = pd.DataFrame([_conclusion(all_choices="mixed", breaks="holm: p 0.06")])
-    assert chapter_note("Take away: {verdict:c}", conclusions).endswith("(first: holm: p 0.06).")
+    assert chapter_note("Take away: {verdict:c}", conclusions).endswith(
+        "(most of all holm: p 0.06).")
     with pytest.raises(KeyError, match="no conclusion 'missing'"):
         chapter_note("{verdict:missing}", conclusions)
     notes = (paths.ROOT / "book" / "chapters.csv").read_text(encoding="utf-8")

@@ -26,7 +26,9 @@ from analysis.methods.granularity import (
 from analysis.methods.integer_samples import moment_pairs
 
 __all__ = [
+    "RATING_N_WINDOW",
     "confidence_alternatives",
+    "confidence_facts",
     "consumer_rating_n",
     "explain_granularity",
     "granularity_checks",
@@ -100,7 +102,13 @@ def explain_granularity(checks: pd.DataFrame, registry: pd.DataFrame,
     return checks.assign(explanation=notes)
 
 
-def consumer_rating_n(registry: pd.DataFrame, low: int = 30, high: int = 60) -> pd.DataFrame:
+#: The n :func:`consumer_rating_n` tries: wide enough around the printed 42 to show that only
+#: one n fits (a window, not a fact of the paper).
+RATING_N_WINDOW = (30, 60)
+
+
+def consumer_rating_n(registry: pd.DataFrame, low: int = RATING_N_WINDOW[0],
+                      high: int = RATING_N_WINDOW[1]) -> pd.DataFrame:
     """For each consumer rating of fan2019 Table 4, the n (``low`` to ``high``) whose integer
     answers can give the printed mean (GRIM) and, with the mean, the printed SD (GRIMMER):
     ``question``, ``mean``, ``sd``, ``grim_ns``, ``grimmer_ns``."""
@@ -115,23 +123,34 @@ def consumer_rating_n(registry: pd.DataFrame, low: int = 30, high: int = 60) -> 
     return pd.DataFrame(rows)
 
 
-def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataFrame:
+def confidence_facts(registry: pd.DataFrame, spread: int = 4) -> dict:
     """What would make the providers' printed confidence score (fan2019 Table 2, 0-10)
-    possible: whole-number answers with another n (``spread`` either side of the printed
-    n), for the mean alone and with the SD, and the printed n answering in half points."""
-
+    possible: ``n``, the scale ``lo``-``hi``, the printed ``mean`` and ``sd``; ``ns``, the n
+    within ``spread`` of the printed n (``n_from`` to ``n_to``) whose whole-number answers
+    give the mean (GRIM), ``ns_sd`` those that also give the SD (GRIMMER), and ``half``, the
+    (sum, sum of squares) in half points of the printed n that give both."""
     stem = stem_of("fan2019", "confidence", "peer")
     mean, sd = printed_text(registry, f"{stem}.mean"), printed_text(registry, f"{stem}.sd")
     n = int(measure_value(registry, "providers_interviewed"))
     catalogue = questions().set_index(["role", "question"])
     lo, hi = (int(catalogue.loc[("peer", "confidence"), end]) for end in ("lo", "hi"))
-    ns = consistent_ns(mean, max(2, n - spread), n + spread)
+    n_from, n_to = max(2, n - spread), n + spread
+    ns = consistent_ns(mean, n_from, n_to)
+    return {"n": n, "lo": lo, "hi": hi, "mean": mean, "sd": sd, "n_from": n_from,
+            "n_to": n_to, "ns": ns, "ns_sd": [k for k in ns if grimmer(mean, sd, k, lo, hi)],
+            "half": grimmer_grain(mean, sd, n, lo, hi, 2)}
+
+
+def confidence_alternatives(registry: pd.DataFrame, spread: int = 4) -> pd.DataFrame:
+    """:func:`confidence_facts` as a table: each alternative and the values for which it
+    works."""
+    found = confidence_facts(registry, spread)
     return pd.DataFrame({
-        "alternative": [f"whole numbers, n from {max(2, n - spread)} to {n + spread}: mean",
+        "alternative": [f"whole numbers, n from {found['n_from']} to {found['n_to']}: mean",
                         "the same n: mean and SD",
-                        f"{n} answers in half points: (sum, sum of squares) in half points"],
-        "works": [ns, [k for k in ns if grimmer(mean, sd, k, lo, hi)],
-                  grimmer_grain(mean, sd, n, lo, hi, 2)],
+                        f"{found['n']} answers in half points: (sum, sum of squares) in half "
+                        "points"],
+        "works": [found["ns"], found["ns_sd"], found["half"]],
     })
 
 

@@ -229,9 +229,10 @@ def _as_printed(conclusion: pd.Series, printed: dict) -> str:
 
 
 def _p_words(low: float, high: float, verdict: str) -> str:
-    text = f"p {low:.3g}" + (f" to {high:.3g}" if high > low else "")
-    return text + ("" if verdict == "fails" or high <= low else
-                   " over the consistent datasets (some give the other verdict)")
+    if high <= low:
+        return f"p {low:.3g}"
+    return f"p from {low:.3g} to {high:.3g}" + ("" if verdict == "fails" else
+                                                " across the consistent datasets")
 
 
 def _broken(joint: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:

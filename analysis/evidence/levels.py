@@ -25,8 +25,8 @@ import pandas as pd
 
 from analysis.evidence.printed import printed_values
 from analysis.printed.claims import Claims
-from analysis.printed.compare import compare
-from analysis.printed.rounding import parse_printed, round_half_away
+from analysis.printed.compare import range_verdict
+from analysis.printed.rounding import round_half_away
 
 __all__ = ["EVIDENCE_COLUMNS", "LEVELS", "Bound", "Proof", "assign", "judged", "prove",
            "verdict_over"]
@@ -65,13 +65,12 @@ class Proof:
     """A verdict (``match`` or ``mismatch`` at the printed decimals) proved for every dataset
     consistent with the printed numbers, for every method the row tries: what *invariant*
     means here (the same verdict, not necessarily the same value). ``method`` says how it
-    was proved; ``low`` and ``high``, when given, are the range of the first method's value.
-    """
+    was proved; ``ranges``, when given, holds ``(method, low, high)``: the exact range of
+    each method's value over those datasets."""
 
     verdict: str
     method: str
-    low: float | None = None
-    high: float | None = None
+    ranges: tuple[tuple[str, float, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in ("match", "mismatch"):
@@ -79,44 +78,31 @@ class Proof:
         if not self.method.strip():
             raise ValueError("a proof must say how it was made")
 
+    @property
+    def low(self) -> float | None:
+        return self.ranges[0][1] if self.ranges else None
+
+    @property
+    def high(self) -> float | None:
+        return self.ranges[0][2] if self.ranges else None
+
 
 def prove(ranges: dict[str, tuple[float, float]], printed: str, method: str) -> Proof | None:
     """The verdict every range in ``ranges`` (one per method tried: its exact range over
     the consistent datasets) gives ``printed``, if they all give the same one; None
     otherwise. The method text is followed by each range."""
-    verdicts = {verdict_over(Bound(low, high, method, exact=True), printed)
-                for low, high in ranges.values()}
+    verdicts = {range_verdict(low, high, printed) for low, high in ranges.values()}
     if len(verdicts) != 1 or None in verdicts:
         return None
     shown = "; ".join(f"{name} {low:.6g} to {high:.6g}" for name, (low, high) in ranges.items())
-    first = next(iter(ranges.values()))
-    return Proof(verdicts.pop(), f"{method}: {shown}", *first)
-
-
-def _window(printed: str) -> tuple[float, float]:
-    """The values that round to a plain printed number: ``[low, high]`` (closed, which is
-    conservative: a range touching an end is not called a mismatch)."""
-    parsed = parse_printed(printed)
-    half = 0.5 * 10.0 ** (parsed.exponent - parsed.decimals)
-    centre = float(parsed.value)
-    return centre - half, centre + half
+    return Proof(verdicts.pop(), f"{method}: {shown}",
+                 tuple((name, float(low), float(high)) for name, (low, high) in ranges.items()))
 
 
 def verdict_over(bound: Bound, printed: str) -> str | None:
     """``"match"`` if every value in the range rounds to ``printed``, ``"mismatch"`` if none
-    does, None if some do and some do not. The values that match a printed number form one
-    interval (rounding is monotone), so the ends decide."""
-    low_ok, high_ok = compare(bound.low, printed), compare(bound.high, printed)
-    if low_ok and high_ok:
-        return "match"
-    if low_ok or high_ok:
-        return None
-    parsed = parse_printed(printed)
-    if parsed.bound:
-        return "mismatch"  # both ends on the wrong side of a one-sided bound
-    low, high = _window(printed)
-    straddles = bound.low <= low and bound.high >= high
-    return None if straddles else "mismatch"
+    does, None if some do and some do not (:func:`analysis.printed.compare.range_verdict`)."""
+    return range_verdict(bound.low, bound.high, printed)
 
 
 def _equal(a: object, b: object) -> bool:

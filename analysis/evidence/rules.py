@@ -157,11 +157,12 @@ RULES = (
          "continuity correction",
          "Cochran 1954, Biometrics 10:417 (p. 420); Fisher 1935; Yates 1934, Suppl J R Stat "
          "Soc 1:217", _small),
-    Rule("two_by_two", "2 x 2 table", "a table with two rows and two columns",
-         ("yates", "fisher"),
-         "the continuity-corrected chi-square and Fisher's exact test are the standard "
-         "alternatives for a 2 x 2 table (SPSS's Crosstabs prints both for every one)",
-         "Yates 1934; Fisher 1935; Agresti 2013, sec. 3.5", _two_by_two),
+    Rule("two_by_two", "2 x 2 table", "a table with two rows and two columns", ("yates",),
+         "Yates' continuity-corrected chi-square is the standard alternative for a 2 x 2 "
+         "table (SPSS's Crosstabs computes it for every 2 x 2 table without a small expected "
+         "count, and Fisher's exact test for one with)",
+         "Yates 1934; IBM SPSS Statistics 24 documentation, Crosstabs statistics (fan2018 "
+         "names SPSS 19; fan2019 names no software)", _two_by_two),
     Rule("structural_zeros", "structural zeros (quasi-independence)",
          "cells that are zero by design", ("quasi_independence",),
          "independence counts a designed zero as evidence of association; the test of "

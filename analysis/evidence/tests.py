@@ -207,7 +207,7 @@ def _contingency(test: str, case: Case) -> list[dict]:
 def _goodness_of_fit(test: str, lines: pd.DataFrame) -> list[dict]:
     counts = dict(zip(lines["column"], lines["number"].astype(int), strict=True))
     missing = counts.pop(NOT_ASSESSED, 0)
-    choices = {"assessed only": counts}
+    choices = {"as printed": counts}
     if missing:
         first = next((c for c in counts if c != "yes"), "no")
         choices = {"all respondents": {**counts, first: counts.get(first, 0) + missing},

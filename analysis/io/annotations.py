@@ -1,6 +1,10 @@
 """Our annotations of the printed numbers, each row with its reason (``data/published/``):
 
-- ``explanations.csv``: why a row is not a plain match (:func:`load_explanations`);
+- ``explanations.csv``: which problem (or reason its inputs are unpublished) each row that is
+  not a plain match belongs to, with the statuses the problem explains
+  (:func:`load_explanations`); ``problems.csv`` and ``notes.csv``: the templates that say
+  each problem and note from computed facts (:func:`load_problems`, :func:`load_notes`;
+  rendered by :mod:`analysis.report.notes`);
 - ``findings.csv``: rows that fail an internal check because the paper is inconsistent
   (:func:`load_findings`);
 - ``implied.csv``: inputs the papers imply but do not print, e.g. the df of a t test
@@ -12,6 +16,8 @@
 - ``test_conditions.csv``: properties of a test's data that its inputs do not show (cells
   zero by design, people counted more than once), which the rules of
   :mod:`analysis.evidence.rules` read (:func:`load_test_conditions`);
+- ``readings.csv``: the readings of a printed number whose meaning the text leaves open,
+  each with what it means and its basis (:func:`load_readings`);
 - ``conclusions.csv`` and ``test_families.csv``: the conclusions the papers draw from their
   tests, and which tests form a family for a multiple-testing correction
   (:func:`load_conclusions`, :func:`load_test_families`);
@@ -40,6 +46,9 @@ __all__ = [
     "load_findings",
     "load_granularity_specs",
     "load_implied",
+    "load_notes",
+    "load_problems",
+    "load_readings",
     "load_stages",
     "load_test_conditions",
     "load_test_families",
@@ -51,22 +60,61 @@ __all__ = [
 ]
 
 
-def load_explanations(path: object = None) -> pd.DataFrame:
-    """``data/published/explanations.csv``: why a row is not a plain match."""
+PROBLEM_COLUMNS = ["problem", "kind", "statuses", "title", "evidence", "check"]
+#: A problem of the papers (in the letter), or a reason why a row's inputs are unpublished.
+PROBLEM_KINDS = ("problem", "unavailable")
+#: The statuses a problem can explain.
+EXPLAINED = ("match_other_method", "mismatch", "depends_on_reading", "not_reproducible")
+
+
+def load_problems(path: object = None) -> pd.DataFrame:
+    """``data/published/problems.csv``: each problem (or reason) with its ``kind``, the
+    ``statuses`` its rows must have (space-separated; checked when it is rendered) and the
+    templates of its ``title``, ``evidence`` and ``check``, indexed by ``problem``."""
+    frame = read_csv_strict(paths.PUBLISHED / "problems.csv" if path is None else path,
+                            PROBLEM_COLUMNS)
+    for line, row in frame.iterrows():
+        if row["kind"] not in PROBLEM_KINDS:
+            raise InputError(f"problems.csv, line {line}, column 'kind': {row['kind']!r} is "
+                             f"not one of {PROBLEM_KINDS}")
+        if not set(row["statuses"].split()) <= set(EXPLAINED) or not row["statuses"]:
+            raise InputError(f"problems.csv, line {line}, column 'statuses': "
+                             f"{row['statuses']!r} must list statuses among {EXPLAINED}")
+    repeated = frame.loc[frame["problem"].duplicated(), "problem"]
+    if not repeated.empty:
+        raise InputError(f"problems.csv, line {repeated.index[0]}: repeated problem "
+                         f"{repeated.iloc[0]!r}")
+    return frame.set_index("problem")
+
+
+def load_notes(path: object = None) -> pd.DataFrame:
+    """``data/published/notes.csv``: the templates of a problem's row notes, each with the
+    condition (``when``, an assertion over the row's facts; empty: always) under which it
+    applies; the first that applies is used."""
+    return read_csv_strict(paths.PUBLISHED / "notes.csv" if path is None else path,
+                           ["problem", "when", "text"])
+
+
+def load_explanations(path: object = None, problems: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
+    """``data/published/explanations.csv``: the problem of each row that is not a plain
+    match, indexed by ``id``, with the problem's ``kind`` and the ``statuses`` it explains
+    (from ``problems.csv``)."""
     frame = read_csv_strict(
-        paths.PUBLISHED / "explanations.csv" if path is None else path, ["id", "status", "note"]
-    )
-    bad = frame[~frame["status"].isin(["match_other_method", "mismatch", "not_reproducible"])]
-    if not bad.empty:
-        raise ValueError(
-            f"explanations.csv, line {bad.index[0]}, column 'status': {bad.iloc[0]['status']!r}"
-        )
+        paths.PUBLISHED / "explanations.csv" if path is None else path, ["id", "problem"])
+    problems = load_problems() if problems is None else problems
+    unknown = frame[~frame["problem"].isin(problems.index)]
+    if not unknown.empty:
+        raise ValueError(f"explanations.csv, line {unknown.index[0]}, column 'problem': "
+                         f"{unknown.iloc[0]['problem']!r} is not in problems.csv")
     duplicated = frame[frame["id"].duplicated()]
     if not duplicated.empty:
         raise ValueError(
             f"explanations.csv, line {duplicated.index[0]}: repeated id "
             f"{duplicated.iloc[0]['id']!r}"
         )
+    frame["kind"] = frame["problem"].map(problems["kind"])
+    frame["statuses"] = frame["problem"].map(problems["statuses"])
     return frame.set_index("id")
 
 
@@ -128,6 +176,24 @@ def load_test_conditions(path: Path | str | None = None) -> pd.DataFrame:
     if not bad.empty:
         raise InputError(f"test_conditions.csv, line {bad.index[0]}, column 'condition': "
                          f"{bad.iloc[0]['condition']!r} is not one of {CONDITIONS}")
+    return frame
+
+
+#: Where a reading comes from: the paper's words (quoted), a number it prints (inferred),
+#: another paper's cohort, or data that are not published (cannot be judged).
+READING_BASES = ("words", "inferred", "other_cohort", "unpublished")
+
+
+def load_readings(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/readings.csv``: for a measure key or registry id (``key``), each
+    ``reading`` of the text, a short ``label``, its ``meaning``, its ``basis`` (one of
+    :data:`READING_BASES`) and, for a reading from the words, the ``quote``."""
+    frame = read_csv_strict(paths.PUBLISHED / "readings.csv" if path is None else path,
+                            ["key", "reading", "label", "meaning", "basis", "quote"])
+    bad = frame[~frame["basis"].isin(READING_BASES)]
+    if not bad.empty:
+        raise InputError(f"readings.csv, line {bad.index[0]}, column 'basis': "
+                         f"{bad.iloc[0]['basis']!r} is not one of {READING_BASES}")
     return frame
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "PARTICIPANT_COLUMNS",
     "ROLES",
     "as_records",
+    "outside_inclusion",
     "read_participants",
     "validate_participants",
     "write_participants",
@@ -87,15 +88,23 @@ def _place_problems(row: pd.Series, patients: set[str]) -> list[tuple[str, str]]
     return found
 
 
+def outside_inclusion(age: int, ages: tuple[int, int]) -> str | None:
+    """What is wrong with a peer's or consumer's ``age`` given the inclusion ``ages``, or
+    None: the one rule validation applies to ages."""
+    low, high = ages
+    if low <= age <= high:
+        return None
+    return f"{age!r} is outside the inclusion ages {low}-{high} (the papers' Methods)"
+
+
 def _patient_problems(row: pd.Series, columns: list[str],
                       ages: tuple[int, int]) -> list[tuple[str, str]]:
     """(column, problem) of a peer's or consumer's age, onset age and categories."""
     found = []
     described = row["age"] != ""
-    low, high = ages
-    if _whole(row["age"]) and not low <= int(row["age"]) <= high:
-        found.append(("age", f"{row['age']!r} is outside the inclusion ages {low}-{high} "
-                             "(the papers' Methods)"))
+    outside = outside_inclusion(int(row["age"]), ages) if _whole(row["age"]) else None
+    if outside:
+        found.append(("age", outside.replace(f"{int(row['age'])!r}", repr(row["age"]), 1)))
     elif _whole(row["age"]) and _whole(row["onset_age"]) and \
             int(row["onset_age"]) > int(row["age"]):
         found.append(("onset_age", f"{row['onset_age']!r} is above the age {row['age']}"))

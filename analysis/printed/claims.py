@@ -9,6 +9,8 @@ Its handlers, one per table or section of a paper, compute values from the recor
 - :meth:`Claims.measure` claims every row that prints one quantity (``stages.csv`` gives
   such rows a shared ``measure`` key: the 214 sessions are printed three times, and are
   judged three times against one computed value);
+- :meth:`Claims.readings` judges the rows of a number whose meaning the text leaves open
+  under each of its readings (``data/published/readings.csv``);
 - :meth:`Claims.unavailable` marks a row whose inputs are not published;
 - :meth:`Claims.bound` attaches to a row derived from records the range of its value over
   every dataset consistent with the printed numbers (exact, or sampled and labelled so),
@@ -27,7 +29,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.printed.judge import Attempt, judge, not_reproducible
+from analysis.printed.judge import Attempt, Reading, judge, judge_readings, not_reproducible
 
 __all__ = ["Claims"]
 
@@ -41,7 +43,8 @@ class Claims:
         The stage's registry rows (columns ``id``, ``printed``, ``measure``), in registry
         order: :func:`analysis.io.annotations.stage_rows`.
     explanations : DataFrame
-        :func:`analysis.io.annotations.load_explanations`: the note of every non-match.
+        :func:`analysis.io.annotations.load_explanations`: the problem of every non-match
+        (a row no handler claims must have a reason its inputs are unpublished).
     """
 
     def __init__(self, rows: pd.DataFrame, explanations: pd.DataFrame) -> None:
@@ -84,12 +87,26 @@ class Claims:
         """Judge row ``row_id`` (see :func:`analysis.printed.judge.judge`)."""
         if row_id not in self.printed:
             raise KeyError(f"{row_id!r} is not a row of this stage (data/published/stages.csv)")
-        return self._record(judge(row_id, self.printed[row_id], attempts, role,
-                                  self.explanations))
+        return self._record(judge(row_id, self.printed[row_id], attempts, role))
 
     def measure(self, key: str, role: str, *attempts: Attempt) -> list[dict]:
         """Judge every row printing measure ``key`` against the same attempts."""
         return [self.add(row_id, role, *attempts) for row_id in self.measure_ids(key)]
+
+    def readings(self, key: str, role: str, readings: list[Reading],
+                 declared: pd.DataFrame) -> list[dict]:
+        """Judge every row of measure (or id) ``key`` under each reading
+        (:func:`analysis.printed.judge.judge_readings`); the readings must be exactly those
+        ``declared`` for ``key`` (:func:`analysis.io.annotations.load_readings`), in order."""
+        mine = declared[declared["key"] == key]
+        if [name for name, _ in readings] != mine["reading"].tolist():
+            raise ValueError(f"{key}: readings {[n for n, _ in readings]} differ from "
+                             f"readings.csv {mine['reading'].tolist()}")
+        labelled = [(label, judged) for label, (_n, judged) in zip(mine["label"], readings,
+                                                                    strict=True)]
+        ids = [key] if key in self.printed else self.measure_ids(key)
+        return [self._record(judge_readings(row_id, self.printed[row_id], labelled, role))
+                for row_id in ids]
 
     def unavailable(self, row_id: str, role: str = "") -> dict:
         """Mark ``row_id`` as not reproducible now (the reason is in explanations.csv)."""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.printed.rounding import parse_printed, round_half_away, to_decimal
 
-__all__ = ["compare", "compare_map", "rounded_as_printed", "rounding_window"]
+__all__ = ["compare", "compare_map", "range_verdict", "rounded_as_printed", "rounding_window"]
 
 
 def rounded_as_printed(reproduced: object, printed: str, decimals: int | None = None) -> str:
@@ -135,7 +135,28 @@ def compare_map(
 
 def rounding_window(printed: str) -> tuple[float, float]:
     """The values ``[low, high)`` that round (half away from zero) to a printed positive
-    statistic: ``"48.75"`` -> ``(48.745, 48.755)``."""
+    statistic: ``"48.75"`` -> ``(48.745, 48.755)`` (a power of ten, ``8.33×10^-3``, scales
+    it)."""
     parsed = parse_printed(printed)
-    half = 0.5 * 10.0 ** (-parsed.decimals)
+    half = 0.5 * 10.0 ** (parsed.exponent - parsed.decimals)
     return float(parsed.value) - half, float(parsed.value) + half
+
+
+def range_verdict(low: float, high: float, printed: str) -> str | None:
+    """What every value in ``[low, high]`` gives the printed number: ``"match"`` if each
+    rounds to it, ``"mismatch"`` if none does, None if some do and some do not. The values
+    that match a printed number form one interval (rounding is monotone), so the ends
+    decide; a range that contains the whole rounding window is not a mismatch.
+
+    >>> range_verdict(2.96, 3.04, "3.0"), range_verdict(3.1, 3.2, "3.0"), range_verdict(2.9, 3.1, "3.0")
+    ('match', 'mismatch', None)
+    """
+    low_ok, high_ok = compare(low, printed), compare(high, printed)
+    if low_ok and high_ok:
+        return "match"
+    if low_ok or high_ok:
+        return None
+    if parse_printed(printed).bound:
+        return "mismatch"  # both ends on the wrong side of a one-sided bound
+    window_low, window_high = rounding_window(printed)
+    return None if low <= window_low and high >= window_high else "mismatch"

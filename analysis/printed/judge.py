@@ -10,12 +10,19 @@ Fisher test is not computed when Pearson already matches). :func:`judge` decides
 - ``match_other_method`` if a later attempt does (its method is named);
 - ``mismatch`` otherwise, reporting the closest attempt.
 
-The explanation of every non-match lives in ``data/published/explanations.csv`` (read by
-:func:`analysis.io.annotations.load_explanations`): its ``note`` goes into the report, and
-:func:`unexpected_statuses` compares the statuses a stage computed with the ones listed
-there. A drift, such as a match becoming a mismatch or an explained mismatch starting to
-match, then fails the notebook's last cell and the tests. Rows whose inputs are not
-published are listed there as ``not_reproducible`` with the reason.
+A printed number whose meaning the text leaves open (a ratio of which counts, a threshold
+over which family) is judged under each *reading* by :func:`judge_readings`: ``match`` only
+if every reading that can be judged matches, ``mismatch`` if none does, and
+``depends_on_reading`` otherwise.
+
+Every row that is not a plain match belongs to a problem in
+``data/published/explanations.csv`` (read by
+:func:`analysis.io.annotations.load_explanations`); the problem's note is rendered from
+computed facts with the report (:mod:`analysis.report.notes`). :func:`unexpected_statuses`
+compares the statuses a stage computed with the ones its problems explain: a drift, such as
+a match becoming a mismatch or an explained mismatch starting to match, fails the notebook's
+last cell and the tests. Rows whose inputs are not published are listed there with the
+reason (a problem of kind ``unavailable``).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from analysis.printed.compare import compare
+from analysis.printed.compare import compare, range_verdict
 from analysis.printed.discrepancy import classify
 from analysis.printed.rounding import parse_printed, round_half_away, to_decimal
 
@@ -34,6 +41,8 @@ __all__ = [
     "Attempt",
     "double_rounded",
     "judge",
+    "judge_readings",
+    "reading_verdict",
     "lazily",
     "not_reproducible",
     "unexpected_statuses",
@@ -72,9 +81,7 @@ def double_rounded(value: object, first: int = 3) -> Decimal:
     return round_half_away(value, first)
 
 
-def judge(
-    row_id: str, printed: str, attempts: Iterable[Attempt], role: str, explanations: pd.DataFrame
-) -> dict:
+def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> dict:
     """One report row for ``row_id``: the first attempt that matches decides the status.
 
     Parameters
@@ -87,8 +94,6 @@ def judge(
         Whether the reconstructed data were built to satisfy this number (``constraint``),
         it is computed from records (``derived``), or from printed numbers and design facts
         only (``printed``).
-    explanations : DataFrame
-        From :func:`analysis.io.annotations.load_explanations`; supplies the note of a non-match.
     """
     tried: list[tuple[str, object]] = []
     status = None
@@ -106,13 +111,11 @@ def judge(
         method, value = min(computed, key=lambda mv: _distance(mv[1], printed))
     else:
         method, value = tried[-1]
-    note = explanations.loc[row_id, "note"] if row_id in explanations.index else ""
+    note = ""
     discrepancy = classify(printed, computed[0][1], row_id.rsplit(".", 1)[-1])
     if status == "match_other_method" and not note:
         tried_text = "; ".join(f"{m}: {_text(v)}" for m, v in tried[:-1] if v is not None)
         note = f"the paper's method gives {tried_text}"
-    if status == "mismatch" and not note:
-        note = "UNEXPLAINED: add the likely cause to data/published/explanations.csv"
     return {
         "id": row_id,
         "reproduced": _text(value),
@@ -125,10 +128,64 @@ def judge(
     }
 
 
+#: A reading: its name, and the attempts of the row under it, or the exact range
+#: ``(low, high)`` of its value over the datasets consistent with that reading, or None when
+#: it cannot be judged (its inputs are not published).
+Reading = tuple[str, "list[Attempt] | tuple[float, float] | None"]
+
+
+def reading_verdict(printed: str, judged: object) -> tuple[str, object]:
+    """One reading's verdict (``match``, ``mismatch``, ``undetermined``, ``unjudged``) and
+    the value it shows."""
+    if judged is None:
+        return "unjudged", None
+    if isinstance(judged, tuple):
+        verdict = range_verdict(judged[0], judged[1], printed)
+        return verdict or "undetermined", judged
+    values = [_value(a) for a in judged]
+    if any(v is not None and compare(v, printed) for v in values):
+        return "match", next(v for v in values if v is not None and compare(v, printed))
+    return "mismatch", min((v for v in values if v is not None),
+                           key=lambda v: _distance(v, printed))
+
+
+def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], role: str) -> dict:
+    """One report row for a number judged under several readings of the text: ``match`` if
+    every reading that can be judged matches, ``mismatch`` if none does, otherwise
+    ``depends_on_reading``. ``method`` names each reading with its value and verdict;
+    ``reproduced`` is the first judged reading's value (a range's lower end)."""
+    outcomes = [(name, *reading_verdict(printed, judged)) for name, judged in readings]
+    judged = [o for o in outcomes if o[1] != "unjudged"]
+    if not judged:
+        raise ValueError(f"{row_id}: no reading can be judged")
+    verdicts = {verdict for _n, verdict, _v in judged}
+    status = ("match" if verdicts == {"match"} else "mismatch" if verdicts == {"mismatch"}
+              else "depends_on_reading")
+    first = judged[0][2]
+    shown = first[0] if isinstance(first, tuple) else first
+    wrong = next((v for _n, verdict, v in judged if verdict == "mismatch"), None)
+    return {"id": row_id, "reproduced": _text(shown), "status": status,
+            "method": "; ".join(f"{name}: {_shown(value)} ({verdict})"
+                                for name, verdict, value in outcomes),
+            "role": role, "discrepancy": "" if wrong is None else classify(
+                printed, wrong, row_id.rsplit(".", 1)[-1]),
+            "note": "", "tried": []}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "not published"
+    if isinstance(value, tuple):
+        return f"{value[0]:.4g} to {value[1]:.4g} over the consistent datasets"
+    return f"{float(value):.4g}"
+
+
 def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") -> dict:
-    """A row whose inputs are not published: the reason comes from explanations.csv."""
-    if row_id not in explanations.index or explanations.loc[row_id, "status"] != "not_reproducible":
-        raise KeyError(f"{row_id}: list it in explanations.csv as not_reproducible with the reason")
+    """A row whose inputs are not published: explanations.csv must give it a reason (a
+    problem of kind ``unavailable``, whose note is rendered with the report)."""
+    if row_id not in explanations.index or explanations.loc[row_id, "kind"] != "unavailable":
+        raise KeyError(f"{row_id}: list it in explanations.csv with the reason its inputs are "
+                       "not published (a problem of kind 'unavailable')")
     return {
         "id": row_id,
         "reproduced": "",
@@ -136,17 +193,22 @@ def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") ->
         "method": "",
         "role": role,
         "discrepancy": "",
-        "note": explanations.loc[row_id, "note"],
+        "note": "",
         "tried": [],
     }
 
 
 def unexpected_statuses(results: pd.DataFrame, explanations: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose computed status differs from the expected one: ``match`` unless
-    explanations.csv lists another. Returns ``id``, ``status``, ``expected``."""
-    expected = results["id"].map(explanations["status"]).fillna("match")
+    """Rows whose computed status no explanation accounts for: a row not listed in
+    explanations.csv must be a plain ``match`` (or ``match_other_method``, whose note says
+    what the paper's method gives), and a listed row must have one of the statuses its
+    problem explains. Returns ``id``, ``status``, ``expected``."""
+    listed = results["id"].map(explanations["statuses"])
+    expected = listed.fillna("match match_other_method")
+    fits = [status in allowed.split() for status, allowed in zip(results["status"], expected,
+                                                                 strict=True)]
     out = results.assign(expected=expected)
-    return out.loc[out["status"] != out["expected"], ["id", "status", "expected"]]
+    return out.loc[[not f for f in fits], ["id", "status", "expected"]]
 
 
 def lazily(function: Callable, *args: object, **kwargs: object) -> Callable[[], object]:

@@ -59,10 +59,9 @@ def _conclusions_text(conclusions: pd.DataFrame) -> str:
              f"analysis choice{_estimated(tested[tested['all_choices'] == 'holds'])}, "
              f"{int((tested['all_choices'] == 'unresolved').sum())} are "
              f"unresolved (some inputs cannot be bounded), and {len(fragile)} fail or can fail "
-             "under at least one (the first such choice is named):", ""]
+             "under at least one (the choice that breaks it by the most is named):", ""]
     for row in fragile.itertuples(index=False):
-        first = row.breaks.split("; ")[0]
-        lines.append(f"- {row.statement} ({row.paper}; {row.all_choices}): {first}.")
+        lines.append(f"- {row.statement} ({row.paper}; {row.all_choices}): {row.worst}.")
     return "\n".join(lines)
 
 

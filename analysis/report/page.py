@@ -34,14 +34,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io import paths
-from analysis.io.annotations import load_explanations
 from analysis.io.files import atomic_write_text, read_csv_strict
 from analysis.io.parameters import declared
 from analysis.io.registry import load_registry
+from analysis.printed.compare import rounded_as_printed
 from analysis.printed.rounding import format_half_away, parse_printed
 from analysis.report import page_sections as parts
+from analysis.report.notes import PROBLEM_TEXT_COLUMNS
 from analysis.report.page_assets import SCRIPT, STYLE
-from analysis.report.summary import evidence_counts, headline
+from analysis.report.summary import category_of, evidence_counts, headline
 
 __all__ = ["CURVES", "FIGURES", "build_html", "conclusions_table", "distinct_problems",
            "rows_with_context", "write_html", "write_notebook_pages"]
@@ -90,15 +91,21 @@ SECTIONS = [("verdict", "Verdict"), ("conclusions", "The papers' conclusions"),
             ("provenance", "How this page was made")]
 
 
-def _shown(reproduced: str, printed: str) -> str:
-    """The reproduced value at the printed number of decimals (full value in the title)."""
+def _shown(reproduced: str, printed: str, status: str = "match") -> str:
+    """The reproduced value at the printed number of decimals; where it does not agree and
+    rounding would hide how far it is (7.5 shown as 8 beside a printed 5), its unrounded
+    value too."""
     if reproduced == "":
         return ""
     try:
         parsed = parse_printed(printed)
         if parsed.bound or (parsed.word and parsed.value != parsed.value.to_integral_value()):
             return f"{float(reproduced):.2g}"  # "<0.001": show the value, not 0.000
-        return format_half_away(reproduced, max(parsed.decimals, 0))
+        shown = rounded_as_printed(reproduced, printed)
+        whole = float(reproduced) == round(float(reproduced))
+        if status in ("mismatch", "depends_on_reading") and parsed.decimals == 0 and not whole:
+            return f"{shown} ({float(reproduced):.4g} unrounded)"
+        return shown
     except (TypeError, ValueError, ArithmeticError):
         return reproduced
 
@@ -138,28 +145,29 @@ def _plain_table(frame: pd.DataFrame, columns: dict[str, str], label: str = "tab
 
 
 def rows_with_context(report: pd.DataFrame) -> pd.DataFrame:
-    """The report with each row's source sentence, its value as shown, and its problem."""
+    """The report with each row's source sentence and its value as shown (the problem of a
+    row is the report's own ``problem`` column)."""
     registry = load_registry()[["id", "context"]]
     rows = report.merge(registry, on="id", how="left").fillna({"context": ""})
-    problems = load_explanations()
-    rows["problem"] = rows["id"].map(problems["problem"] if "problem" in problems else {})
-    rows["problem"] = rows["problem"].fillna("")
-    rows["shown"] = [_shown(r, p) for r, p in zip(rows["reproduced"], rows["printed"],
-                                                  strict=True)]
+    if "problem" not in rows:
+        rows["problem"] = ""
+    rows["category"] = category_of(rows)
+    rows["shown"] = [_shown(r, p, s) for r, p, s in zip(rows["reproduced"], rows["printed"],
+                                                        rows["status"], strict=True)]
     rows["source_stem"] = rows["source"].map(lambda s: Path(s).stem if s else "")
     return rows
 
 
 def distinct_problems(rows: pd.DataFrame) -> pd.DataFrame:
-    """``data/published/problems.csv`` with each problem's paper and whether it is a
-    mismatch, in order of the first row each affects (mismatches first)."""
-    table = read_csv_strict(paths.PUBLISHED / "problems.csv", ["problem", "title", "check"])
-    flagged = rows[rows["problem"] != ""]
-    first = flagged.groupby("problem").agg(
-        paper=("paper", "first"), order=("id", lambda s: rows.index[rows["id"] == s.iloc[0]][0]),
-        mismatch=("status", lambda s: bool((s == "mismatch").any())))
-    table = table.merge(first, left_on="problem", right_index=True)
-    return table.sort_values(["mismatch", "order"], ascending=[False, True])
+    """The problems of the papers as the report rendered them from computed facts
+    (``reports/tables/problem_texts.csv``, :mod:`analysis.report.notes`): title, evidence,
+    how strong it is, the request, mismatches first; only those with rows in ``rows``."""
+    path = paths.TABLES / "problem_texts.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=PROBLEM_TEXT_COLUMNS)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = table[(table["kind"] == "problem") & table["problem"].isin(set(rows["problem"]))]
+    return table.assign(mismatch=table["mismatch"] == "True").reset_index(drop=True)
 
 
 def conclusions_table() -> pd.DataFrame:

@@ -38,11 +38,12 @@ details summary{cursor:pointer}#provenance td{overflow-wrap:anywhere}
 
 SCRIPT = """
 (function () {
+  var FILTERS = ['paper', 'status', 'evidence', 'category', 'location'];
   function rows() { return document.querySelectorAll('#numbers tbody tr'); }
   function value(id) { var el = document.getElementById(id); return el ? el.value : ''; }
   function apply() {
-    var want = {paper: value('filter-paper'), status: value('filter-status'),
-                evidence: value('filter-evidence'), location: value('filter-location')};
+    var want = {};
+    FILTERS.forEach(function (k) { want[k] = value('filter-' + k); });
     var words = value('filter-search').toLowerCase().split(/\\s+/).filter(Boolean);
     var shown = 0;
     rows().forEach(function (row) {
@@ -57,7 +58,7 @@ SCRIPT = """
     if (counter) { counter.textContent = shown; }
   }
   function choose(link) {
-    ['paper', 'status', 'evidence', 'location'].forEach(function (k) {
+    FILTERS.forEach(function (k) {
       var el = document.getElementById('filter-' + k);
       if (el) { el.value = link.getAttribute('data-filter-' + k) || ''; }
     });
@@ -66,7 +67,7 @@ SCRIPT = """
     apply();
   }
   document.addEventListener('DOMContentLoaded', function () {
-    ['paper', 'status', 'evidence', 'location', 'search'].forEach(function (k) {
+    FILTERS.concat(['search']).forEach(function (k) {
       var el = document.getElementById('filter-' + k);
       if (el) { el.addEventListener('input', apply); el.addEventListener('change', apply); }
     });

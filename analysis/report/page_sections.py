@@ -9,17 +9,19 @@ import html
 
 import pandas as pd
 
-__all__ = ["LABELS", "audit_in_words", "e", "headline_by_paper", "numbers_table",
+__all__ = ["LABELS", "audit_in_words", "conclusions_resting", "e", "headline_by_paper",
+           "numbers_table",
            "paper_tables", "problems_section", "provenance_block", "shown_label", "toc"]
 
 LABELS = {
     "match": "match",
     "match_other_method": "match, other method",
     "mismatch": "mismatch",
+    "depends_on_reading": "depends on the reading",
     "not_reproducible": "not reproducible",
     "pending": "pending",
 }
-FILTERS = ("paper", "status", "evidence", "location")
+FILTERS = ("paper", "status", "evidence", "category", "location")
 
 
 def e(text: object) -> str:
@@ -42,73 +44,77 @@ def count_link(count: int, **filters: str) -> str:
 
 
 def headline_by_paper(report: pd.DataFrame, problems: pd.DataFrame, real: bool) -> str:
-    """Two or three sentences per paper, every number counted and a link to its rows."""
+    """Per paper: its printed numbers in the headline's disjoint categories
+    (:func:`analysis.report.summary.categories`), every count a link to its rows, and its
+    problems."""
+    from analysis.report.summary import categories, counted
+
     parts = []
     for paper, rows in report.groupby("paper", sort=False):
-        def n(column: str, value: str, paper: str = paper, rows: pd.DataFrame = rows) -> str:
-            return count_link(int((rows[column] == value).sum()), paper=paper,
-                              **{column: value})
+        found = categories(rows)
+        said = "; ".join(
+            counted(r.count, r.words.split(",")[0].split(" (")[0]).replace(
+                str(r.count), count_link(r.count, paper=paper, category=r.key), 1)
+            for r in found[found["count"] > 0].itertuples(index=False))
         failing = problems[(problems["paper"] == paper) & problems["mismatch"]]
-        agree = rows["status"].isin(["match", "match_other_method"])
-        sentences = [f"<b>{e(paper)}</b>: {count_link(len(rows), paper=paper)} printed "
-                     f"numbers; {n('status', 'match')} match as printed and "
-                     f"{n('status', 'match_other_method')} under another method."]
-        if real:
-            sentences.append(f"{n('evidence', 'real_data')} were computed from your data.")
-        else:
-            published = int((agree & (rows["evidence"] == "published")).sum())
-            sentences.append(
-                f"{count_link(published, paper=paper, evidence='published')} are reproduced "
-                f"from printed numbers alone (of {n('evidence', 'published')} recomputed "
-                f"that way); {n('evidence', 'by_construction')} hold only because the "
-                "synthetic data were built to give them.")
-        forming = ("" if real else f", forming <a href='#problems'>{len(failing)} distinct "
-                   f"problem{'' if len(failing) == 1 else 's'}</a>")
-        sentences.append(f"{n('status', 'mismatch')} do not reproduce{forming}; "
-                         f"{n('status', 'not_reproducible')} cannot be recomputed.")
-        parts.append(f"<p class='verdict'>{' '.join(sentences)}</p>")
+        forming = ("" if real else f" The numbers that do not reproduce form <a href='#problems'>"
+                   f"{len(failing)} distinct problem{'' if len(failing) == 1 else 's'}</a>.")
+        parts.append(f"<p class='verdict'><b>{e(paper)}</b>: "
+                     f"{count_link(len(rows), paper=paper)} printed numbers: {said}.{forming}</p>")
     return "\n".join(parts)
 
 
-def _affected(rows: pd.DataFrame) -> str:
+def _affected(rows: pd.DataFrame, evidence: str) -> str:
+    """Every row a problem affects, with its own note where it adds to the evidence."""
     items = "".join(
         f"<li><a href='#{e(r.id)}'>{e(r.id)}</a>: printed {e(r.printed)}, reproduced "
         f"{e(r.shown)} ({e(shown_label(r.status, r.evidence))}; evidence "
-        f"{e(r.evidence.replace('_', ' '))})</li>" for r in rows.itertuples())
+        f"{e(r.evidence.replace('_', ' '))})"
+        + (f"<br><span class='small'>{e(r.note)}</span>" if r.note != evidence else "")
+        + "</li>" for r in rows.itertuples())
     return f"<ul>{items}</ul>"
 
 
-def _conclusions_of(ids: set[str], conclusions: pd.DataFrame) -> str:
-    """The conclusions that rest on ``ids``, and how each fares (notebook 05)."""
+def conclusions_resting(ids: set[str], conclusions: pd.DataFrame) -> list[str]:
+    """How each conclusion that rests on ``ids`` fares (notebook 05), in words
+    (:func:`analysis.report.prose.verdict`)."""
+    from analysis.report.prose import verdict
+
     hit = conclusions[conclusions["rests_on"].map(lambda text: bool(set(text.split()) & ids))]
-    if hit.empty:
+    return [verdict(c) for _, c in hit.iterrows()]
+
+
+def _conclusions_of(ids: set[str], conclusions: pd.DataFrame) -> str:
+    said = conclusions_resting(ids, conclusions)
+    if not said:
         return "No conclusion of the paper rests on these numbers."
-    return "Conclusions resting on them: " + "; ".join(
-        f"“{e(c.statement)}” (as printed: {e(c.as_printed)}; under every defensible choice: "
-        f"{e(c.all_choices)})" for c in hit.itertuples())
+    return "Conclusions resting on them: " + " ".join(e(s) for s in said)
 
 
 def problems_section(problems: pd.DataFrame, rows: pd.DataFrame,
                      conclusions: pd.DataFrame) -> str:
-    """Each distinct problem once: what is printed, what the numbers give, the evidence,
-    the likely cause, its class, whether a conclusion rests on it, and every row."""
+    """Each distinct problem once, as :mod:`analysis.report.notes` rendered it from computed
+    facts: the evidence and how strong it is, its class, whether a conclusion rests on it,
+    what the authors should check, and every row with its own note."""
     parts = []
     for problem in problems.itertuples():
         mine = rows[rows["problem"] == problem.problem]
         classes = ", ".join(sorted({c.replace("_", " ") for c in mine["discrepancy"]
                                     if c not in ("", "none")})) or "none"
         kind = "" if problem.mismatch else " other"
+        status = ("Mismatch" if problem.mismatch else "Depends on the reading"
+                  if (mine["status"] == "depends_on_reading").any()
+                  else "Reproduced by another method")
         parts.append(
             f"<section class='problem{kind}' id='problem-{e(problem.problem)}'>"
             f"<h3>{e(problem.title)}</h3>"
-            f"<p><b>{'Mismatch' if problem.mismatch else 'Reproduced by another method'}</b>"
-            f" · {e(problem.paper)} · class: {e(classes)} · {len(mine)} row"
+            f"<p><b>{status}</b> · {e(problem.paper)} · class: {e(classes)} · {len(mine)} row"
             f"{'' if len(mine) == 1 else 's'}</p>"
-            f"<p>{e(mine['note'].iloc[0])}</p>"
+            f"<p>{e(problem.evidence)} <span class='small'>{e(problem.strength)}</span></p>"
             f"<p><b>What the authors should check:</b> {e(problem.check)}</p>"
             f"<p class='small'>{_conclusions_of(set(mine['id']), conclusions)}</p>"
-            f"<details><summary>Every row it affects</summary>{_affected(mine)}</details>"
-            "</section>")
+            f"<details><summary>Every row it affects</summary>"
+            f"{_affected(mine, problem.evidence)}</details></section>")
     return "\n".join(parts)
 
 

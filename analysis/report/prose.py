@@ -107,9 +107,9 @@ def verdict(row: pd.Series) -> str:
     elif row["all_choices"] in choices:
         lead = {"holds": "holds as printed, but", "fails": "fails as printed, and"}.get(
             row["as_printed"], "is not tested as printed;")
-        first = str(row["breaks"]).split(";")[0].strip()
+        worst = str(row.get("worst", "") or "") or str(row["breaks"]).split(";")[0].strip()
         text = f"{statement} {lead} {choices[row['all_choices']]}" + (
-            f" (first: {first})" if row["all_choices"] == "mixed" and first else "")
+            f" (most of all {worst})" if row["all_choices"] == "mixed" and worst else "")
     else:
         text = f"{statement} is not a test the multiverse can rerun"
     estimate = ("; one of its p-values is a Monte Carlo estimate, judged over its exact "

@@ -15,6 +15,9 @@ match_other_method
 mismatch
     Nothing tried reproduces it; the closest value is in ``reproduced``, the likely cause in
     ``note``.
+depends_on_reading
+    The text leaves the number's meaning open (a ratio of which counts, a threshold over
+    which family): some readings reproduce it and some do not; ``method`` gives each.
 not_reproducible
     The inputs are not published (e.g. values only drawn in a figure).
 pending
@@ -47,7 +50,8 @@ __all__ = [
 ]
 
 
-STATUSES = ("match", "match_other_method", "mismatch", "not_reproducible", "pending")
+STATUSES = ("match", "match_other_method", "mismatch", "depends_on_reading", "not_reproducible",
+            "pending")
 
 
 ROLES = ("constraint", "derived", "printed")
@@ -60,7 +64,7 @@ RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "discrepancy",
 REPORT_COLUMNS = [
     "id", "paper", "location", "item", "group", "quantity", "printed", "reproduced", "status",
     "evidence", "discrepancy", "method", "role", "basis", "range_min", "range_max", "source",
-    "note",
+    "problem", "note",
 ]
 
 
@@ -85,8 +89,6 @@ def _row_problems(row: pd.Series, printed: str) -> list[str]:
                          f"does not round to printed {printed!r}")
         if row["status"] == "match_other_method" and not row["method"].strip():
             found.append(", column 'method': name the other method")
-    if row["status"] == "mismatch" and not row["note"].strip():
-        found.append(", column 'note': a mismatch needs its likely cause")
     return found
 
 
@@ -154,6 +156,7 @@ def build_report(registry: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     """One row per registry row, in registry order, in the columns of :data:`REPORT_COLUMNS`;
     registry rows absent from ``results`` get status ``pending``."""
     merged = registry.merge(results, on="id", how="left", validate="one_to_one")
+    merged["problem"] = ""
     for column in ("reproduced", "method", "role", "note", "source", "discrepancy",
                    *EVIDENCE_COLUMNS):
         merged[column] = merged[column].fillna("")

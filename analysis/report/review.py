@@ -3,9 +3,9 @@
 In the form a reviewer sends to an editor: a summary per paper, then each distinct problem
 with its evidence, the rows it affects and what the authors should check, then what was
 verified and how strongly. Every number in it is counted from ``reports/reproduction.csv``,
-``reports/conclusions.csv`` and the audit tables; the problems' titles and requests are our
-annotations (``data/published/problems.csv``), the evidence the explanations of
-``data/published/explanations.csv``.
+``reports/conclusions.csv`` and the audit tables; every problem's title, evidence and request
+is rendered from templates and computed facts (:mod:`analysis.report.notes`), the same text
+the page and the ``note`` column of ``reproduction.csv`` carry.
 """
 
 from __future__ import annotations
@@ -20,63 +20,63 @@ from analysis.report.page import (
     distinct_problems,
     rows_with_context,
 )
+from analysis.report.page_sections import conclusions_resting
+from analysis.report.summary import categories, counted
 
 __all__ = ["review_markdown", "write_review"]
 
 
 def _summary(rows: pd.DataFrame, problems: pd.DataFrame) -> list[str]:
+    """Per paper: its printed numbers in the headline's disjoint categories, and its
+    problems."""
     lines = []
     for paper, mine in rows.groupby("paper", sort=False):
         text, doi = PAPERS[paper]
-        agree = mine["status"].isin(["match", "match_other_method"])
-        published = int((agree & (mine["evidence"] == "published")).sum())
+        found = categories(mine)
+        said = "; ".join(counted(r.count, r.words.split(",")[0].split(" (")[0])
+                         for r in found[found["count"] > 0].itertuples(index=False))
         failing = problems[(problems["paper"] == paper) & problems["mismatch"]]
         other = problems[(problems["paper"] == paper) & ~problems["mismatch"]]
-        lines += [f"**{text}** (doi:{doi}). Of its {len(mine)} printed numbers, {published} "
-                  "were reproduced from other printed numbers alone, "
-                  f"{int((mine['evidence'] == 'by_construction').sum())} could only be shown "
-                  "possible (synthetic data built to give them), "
-                  f"{int((mine['status'] == 'mismatch').sum())} do not reproduce "
-                  f"({len(failing)} distinct problem{'' if len(failing) == 1 else 's'}), and "
-                  f"{int((mine['status'] == 'match_other_method').sum())} reproduce only under "
-                  f"another method than the paper names ({len(other)} more "
-                  f"problem{'' if len(other) == 1 else 's'} of reporting).", ""]
+        lines += [f"**{text}** (doi:{doi}). Of its {len(mine)} printed numbers, {said}. They "
+                  f"form {len(failing)} distinct problem{'' if len(failing) == 1 else 's'} of "
+                  f"numbers that do not reproduce and {len(other)} more of reporting (a "
+                  "number reproduced only by another method, or by only some readings of the "
+                  "text).", ""]
     return lines
 
 
 def _problem(number: int, problem: pd.Series, rows: pd.DataFrame,
              conclusions: pd.DataFrame) -> list[str]:
+    """One problem as :mod:`analysis.report.notes` rendered it: evidence, how strong, every
+    row (with its own note where it adds to the evidence), the conclusions resting on it."""
     mine = rows[rows["problem"] == problem["problem"]]
-    resting = conclusions[conclusions["rests_on"].map(
-        lambda text: bool(set(text.split()) & set(mine["id"])))]
-    affected = [f"- `{r.id}`: printed {r.printed}, reproduced {r.shown} "
-                f"({r.status.replace('_', ' ')}; {r.discrepancy.replace('_', ' ')})"
-                for r in mine.itertuples()]
-    effect = ("No conclusion rests on these numbers." if resting.empty else
-              "Conclusions resting on them: " + "; ".join(
-                  f"\"{c.statement}\" ({c.as_printed} as printed, {c.all_choices} under every "
-                  "defensible choice)" for c in resting.itertuples()) + ".")
+    affected = []
+    for r in mine.itertuples():
+        affected.append(f"- `{r.id}`: printed {r.printed}, reproduced {r.shown} "
+                        f"({r.status.replace('_', ' ')}; evidence {r.evidence.replace('_', ' ')}"
+                        f"; {r.discrepancy.replace('_', ' ') or 'no class'})")
+        if r.note != problem["evidence"]:
+            affected.append(f"  {r.note}")
+    said = conclusions_resting(set(mine["id"]), conclusions)
+    effect = ("No conclusion rests on these numbers." if not said else
+              "Conclusions resting on them: " + " ".join(said))
     return [f"### {number}. {problem['title']} ({problem['paper']})", "",
-            f"**Evidence.** {mine['note'].iloc[0]}", "", *affected, "", effect, "",
-            f"**Please check.** {problem['check']}", ""]
+            f"**Evidence.** {problem['evidence']} {problem['strength']}".rstrip(), "",
+            *affected, "", effect, "", f"**Please check.** {problem['check']}", ""]
 
 
 def _verified(rows: pd.DataFrame) -> list[str]:
-    counts = rows["evidence"].value_counts()
-    agree = rows["status"].isin(["match", "match_other_method"])
-    published = int((agree & (rows["evidence"] == "published")).sum())
-    return ["## What was verified", "",
-            f"- {published} of {int(counts.get('published', 0))} numbers that can be "
-            "recomputed from other printed numbers alone agree with them.",
-            f"- {int(counts.get('invariant', 0))} numbers computed from records were proved to "
-            "take the printed value for every dataset consistent with the printed numbers; "
-            f"{int(counts.get('dependent', 0))} depend on the unpublished data (their exact "
-            "ranges are in `reproduction.csv`).",
-            f"- {int(counts.get('by_construction', 0))} numbers agree only because the "
-            "synthetic data were built to give them: this shows that such data can exist, not "
-            "that the analysis was reproduced.",
-            f"- {int(counts.get('unavailable', 0))} numbers cannot be recomputed: their inputs "
-            "are not published.", ""]
+    """What was verified and how strongly: every printed number in exactly one category
+    (:func:`analysis.report.summary.categories`)."""
+    found = categories(rows)
+    lines = ["## What was verified", "",
+             f"Each of the {len(rows)} printed numbers is in exactly one of these categories:",
+             ""]
+    for row in found[found["count"] > 0].itertuples(index=False):
+        other = (f" ({row.other_method} only under another method than the paper names)"
+                 if row.other_method else "")
+        lines.append(f"- {counted(row.count, row.words)}{other}.")
+    return [*lines, ""]
 
 
 def review_markdown(report: pd.DataFrame) -> str:

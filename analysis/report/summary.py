@@ -10,10 +10,13 @@ import pandas as pd
 from analysis.io import paths
 from analysis.io.files import atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
-from analysis.report.results import STATUSES, build_report, load_results
+from analysis.report.notes import render_notes
+from analysis.report.results import REPORT_COLUMNS, STATUSES, build_report, load_results
 
-__all__ = ["EVIDENCE_ORDER", "FIGURE_VALUES", "evidence_counts", "figure_values_markdown",
-           "headline", "provenance_markdown", "summary_markdown", "write_report"]
+__all__ = ["CATEGORIES", "EVIDENCE_ORDER", "FIGURE_VALUES", "categories", "category_of", "counted",
+           "evidence_counts",
+           "figure_values_markdown", "headline", "provenance_markdown", "summary_markdown",
+           "write_report"]
 
 #: Evidence levels from strongest to weakest (see :mod:`analysis.evidence`).
 EVIDENCE_ORDER = ("published", "invariant", "dependent", "by_construction", "real_data",
@@ -28,43 +31,88 @@ def evidence_counts(report: pd.DataFrame) -> pd.DataFrame:
     return counts.loc[rows, columns]
 
 
-def _count(report: pd.DataFrame, evidence: str, statuses: tuple[str, ...] | None = None) -> int:
-    chosen = report["evidence"] == evidence
-    if statuses is not None:
-        chosen &= report["status"].isin(statuses)
-    return int(chosen.sum())
+AGREE = ("match", "match_other_method")
+
+#: The headline's categories: disjoint, in this order, and together every printed number.
+#: ``(key, test on a row, words)``; the words follow the count ("277 ...").
+CATEGORIES = (
+    ("published", lambda r: r["evidence"].eq("published") & r["status"].isin(AGREE),
+     "agree when recomputed from other printed numbers alone"),
+    ("invariant", lambda r: r["evidence"].eq("invariant") & r["status"].isin(AGREE),
+     "agree for every dataset consistent with the printed numbers (computed from "
+     "reconstructed records, with a proof that every consistent dataset gives the same "
+     "verdict at the printed decimals)"),
+    ("dependent", lambda r: r["evidence"].eq("dependent") & r["status"].isin(AGREE),
+     "agree in the reconstruction but not for every consistent dataset (each row gives its "
+     "range)"),
+    ("by_construction", lambda r: r["evidence"].eq("by_construction") & r["status"].isin(AGREE),
+     "agree only because the reconstructed data were built to give them, which shows that "
+     "such data can exist, not that an analysis was reproduced"),
+    ("real_data", lambda r: r["evidence"].eq("real_data") & r["status"].isin(AGREE),
+     "agree when computed from the real records"),
+    ("reading", lambda r: r["status"].eq("depends_on_reading"),
+     "depend on how the text is read: some readings reproduce them and others do not"),
+    ("mismatch_proved", lambda r: r["status"].eq("mismatch")
+     & r["evidence"].isin(["published", "invariant"]),
+     "do not reproduce, which is proved from the printed numbers or over every consistent "
+     "dataset"),
+    ("mismatch", lambda r: r["status"].eq("mismatch")
+     & ~r["evidence"].isin(["published", "invariant"]),
+     "do not reproduce in the reconstruction (not proved for every consistent dataset)"),
+    ("unavailable", lambda r: r["status"].eq("not_reproducible"),
+     "cannot be recomputed because their inputs are not published"),
+)
+
+
+_SINGULAR = {"agree": "agrees", "depend": "depends", "do": "does", "cannot": "cannot"}
+
+
+def counted(count: int, words: str) -> str:
+    """``count`` followed by a category's words, its verb agreeing with the count."""
+    verb, _, rest = words.partition(" ")
+    return f"{count} {_SINGULAR.get(verb, verb) if count == 1 else verb} {rest}"
+
+
+def category_of(report: pd.DataFrame) -> pd.Series:
+    """Each row's headline category (:data:`CATEGORIES`)."""
+    masks = pd.DataFrame({key: test(report) for key, test, _ in CATEGORIES})
+    return masks.idxmax(axis=1).where(masks.any(axis=1), "")
+
+
+def categories(report: pd.DataFrame) -> pd.DataFrame:
+    """Every printed number in exactly one headline category (:data:`CATEGORIES`): ``key``,
+    ``count``, ``words``, ``other_method`` (how many agree only under another method than
+    the paper names). An error if a row falls in none or in two."""
+    masks = pd.DataFrame({key: test(report) for key, test, _ in CATEGORIES})
+    per_row = masks.sum(axis=1)
+    if not (per_row == 1).all():
+        bad = report.loc[per_row != 1, ["id", "status", "evidence"]].iloc[0].to_dict()
+        raise ValueError(f"a row in {int(per_row[per_row != 1].iloc[0])} headline categories: "
+                         f"{bad}")
+    other = report["status"].eq("match_other_method")
+    return pd.DataFrame([{"key": key, "count": int(masks[key].sum()), "words": words,
+                          "other_method": int((masks[key] & other).sum())}
+                         for key, _test, words in CATEGORIES])
 
 
 def headline(report: pd.DataFrame) -> str:
-    """One paragraph, every number counted from ``report``: what was reproduced from
-    published inputs, what was only shown possible, and what failed."""
-    agree = ("match", "match_other_method")
+    """One paragraph, every number counted from ``report``, in categories that are disjoint
+    and add up to every printed number (:func:`categories`)."""
+    found = categories(report)
+    found = found[found["count"] > 0]
+    parts = []
+    for row in found.itertuples(index=False):
+        other = (f" ({row.other_method} of them only under another method than the paper "
+                 "names)" if row.other_method else "")
+        parts.append(f"{counted(row.count, row.words)}{other}")
     failed = report[report["status"] == "mismatch"]
-    classes = failed["discrepancy"].value_counts()
-    def n(level: str, one: str, many: str) -> str:
-        count = _count(report, level)
-        return f"{count} {one if count == 1 else many}"
-
-    parts = [
-        f"Of the {len(report)} numbers printed in the two papers, "
-        f"{n('published', 'was', 'were')} recomputed from other printed numbers alone "
-        f"({_count(report, 'published', agree)} agree)",
-        f"{n('invariant', 'was', 'were')} computed from reconstructed records and proved to "
-        "take the same value for every dataset consistent with the printed numbers",
-        f"{n('dependent', 'depends', 'depend')} on the reconstruction (each row gives its "
-        "range over the consistent datasets)",
-        f"{n('by_construction', 'agrees', 'agree')} only because the reconstructed data were "
-        "built to give them, which shows that such data can exist, not that an analysis was "
-        "reproduced",
-        f"and {n('unavailable', 'cannot', 'cannot')} be recomputed because the inputs are "
-        "not published",
-    ]
-    if _count(report, "real_data"):
-        parts.insert(-1, f"{n('real_data', 'was', 'were')} computed from the real records")
-    text = "; ".join(parts) + ". "
-    kinds = ", ".join(f"{int(n)} {c.replace('_', ' ')}" for c, n in classes.items())
-    text += (f"{len(failed)} printed numbers are not reproduced by anything tried ({kinds}, "
-             "in the terms of Hardwicke et al. 2018).")
+    kinds = ", ".join(f"{int(n)} {c.replace('_', ' ')}"
+                      for c, n in failed["discrepancy"].value_counts().items())
+    body = "; ".join(parts[:-1]) + f"; and {parts[-1]}" if len(parts) > 1 else parts[0]
+    text = f"Of the {len(report)} numbers printed in the two papers, {body}."
+    if len(failed):
+        text += (f" Of the {len(failed)} that do not reproduce, {kinds}, in the terms of "
+                 "Hardwicke et al. 2018.")
     return text
 
 
@@ -208,6 +256,13 @@ def write_report(
     real = bool(provenance) and provenance["mode"] == "real"
     if real:
         report["note"] = ""
+    else:  # every problem and note said from computed facts; a false claim stops here
+        rendered = render_notes(report, registry)
+        report = rendered.report[REPORT_COLUMNS]
+        atomic_write_text(paths.TABLES / "problem_texts.csv",
+                          rendered.problems.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(paths.TABLES / "problem_facts.csv",
+                          rendered.facts.to_csv(index=False, lineterminator="\n"))
     out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
     out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
     atomic_write_text(out_csv, report.to_csv(index=False, lineterminator="\n"))

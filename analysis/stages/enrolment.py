@@ -25,18 +25,21 @@ import re
 import pandas as pd
 
 from analysis.evidence.levels import Bound, Proof, judged, prove
-from analysis.io.annotations import stage_rows
+from analysis.io.annotations import load_readings, stage_rows
 from analysis.io.design import GROUP, VARIABLES
 from analysis.io.registry import printed_text
 from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
 from analysis.printed.judge import double_rounded, lazily
+from analysis.printed.rounding import parse_printed, round_half_away
 from analysis.reconstruct.ages import age_pairs_fan2018
 from analysis.stages import enrolment_tables as tables
 from analysis.stages.design_counts import community_counts, wave_count
 
 __all__ = [
+    "bonferroni_readings",
+    "bonferroni_sizes",
     "STAGE",
     "exact_p_policies",
     "fan2018_evaluation",
@@ -304,16 +307,28 @@ def fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict
         claims.add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
 
 
+def bonferroni_sizes() -> dict[str, int]:
+    """How many tests fan2019's Bonferroni family holds under each reading
+    (``data/published/readings.csv``): the categorical variables of Table 1, all its
+    demographic variables, and those of both groups compared."""
+    return {"categorical_variables": tables.bonferroni_m("categorical"),
+            "all_demographic_variables": tables.bonferroni_m("all"),
+            "both_groups": 2 * tables.bonferroni_m("all")}
+
+
+def bonferroni_readings() -> list:
+    """fan2019's Bonferroni threshold under each reading of its family: 0.05 over the size
+    :func:`bonferroni_sizes` gives."""
+    return [(reading, [(f"0.05 / {m}", bonferroni_threshold(0.05, m))])
+            for reading, m in bonferroni_sizes().items()]
+
+
 def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict) -> None:
     """fan2019 Results: the Bonferroni threshold of the initial-vs-later comparison, and the
     smallest p of the completers-vs-dropouts comparisons in each wave."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
-    by_kind = {kind: tables.bonferroni_m(kind) for kind in ("categorical", "all")}
-    claims.measure("fan2019_bonferroni_threshold", "printed",
-                   (f"0.05 / {by_kind['categorical']} categorical Table 1 variables",
-                    bonferroni_threshold(0.05, by_kind["categorical"])),
-                   (f"0.05 / {by_kind['all']} Table 1 variables",
-                    bonferroni_threshold(0.05, by_kind["all"])))
+    claims.readings("fan2019_bonferroni_threshold", "printed",
+                    bonferroni_readings(), load_readings())
     for wave in ("initial", "later"):
         subset = people19[people19["wave"] == wave]
         compared = lazily(tables.group_comparisons, subset, "evaluated", "consumer",
@@ -367,12 +382,14 @@ def age_t_proof(registry: pd.DataFrame) -> Proof | None:
     3-decimal display rounded again, Welch), and the verdict they all give, if one."""
     pairs = age_pairs_fan2018(registry)
     pooled, welch = pairs["t"], pairs["t_welch"]
+    printed = printed_text(registry, "fan2018.table2.age.peers_vs_consumers.statistic")
+    places = parse_printed(printed).decimals
+    twice = [float(round_half_away(double_rounded(t), places)) for t in (pooled.min(),
+                                                                         pooled.max())]
     ranges = {"pooled t": (float(pooled.min()), float(pooled.max())),
-              "pooled t, 3 decimals rounded again": (float(double_rounded(pooled.min())),
-                                                     float(double_rounded(pooled.max()))),
+              "pooled t, 3 decimals rounded again": (twice[0], twice[1]),
               "Welch t": (float(welch.min()), float(welch.max()))}
-    return prove(ranges, printed_text(registry, "fan2018.table2.age.peers_vs_consumers."
-                                      "statistic"),
+    return prove(ranges, printed,
                  f"complete enumeration of the {len(pairs):,} feasible (sum, sum of squares) "
                  "combinations of integer ages")
 

@@ -53,6 +53,7 @@ __all__ = [
     "fan2019_table2",
     "fan2019_table3",
     "fan2019_table4",
+    "bracketing_totals",
     "granularity_proofs",
     "results",
 ]
@@ -300,12 +301,11 @@ def fan2019_questionnaire(claims: Claims) -> None:
                    (label, int(pd.Series(areas == "others_perspective").nunique())))
 
 
-def _nearest_sums(mean: str, n: int, lo: int, hi: int) -> list[int]:
-    """The whole totals of n answers in [lo, hi] whose mean is nearest the printed one."""
+def bracketing_totals(mean: str, n: int) -> list[int]:
+    """The whole totals of n answers either side of n times the printed mean (one total if
+    that product is whole): the totals whose means come nearest it from below and above."""
     target = float(mean) * n
-    totals = range(n * lo, n * hi + 1)
-    best = min(abs(t - target) for t in totals)
-    return [t for t in totals if math.isclose(abs(t - target), best, abs_tol=1e-9)]
+    return sorted({math.floor(target), math.ceil(target)})
 
 
 def _mean_sd_proofs(registry: pd.DataFrame, mean_id: str, spec: pd.Series) -> dict:
@@ -319,11 +319,11 @@ def _mean_sd_proofs(registry: pd.DataFrame, mean_id: str, spec: pd.Series) -> di
                                        f"mean that rounds to {mean}")}
     if spec["sd_id"]:
         sd = printed_text(registry, spec["sd_id"])
-        sums = _nearest_sums(mean, n, lo, hi)
+        sums = bracketing_totals(mean, n)
         if not any(compare(x, sd) for total in sums for x in sds_of_sum(n, total, lo, hi)):
             found[spec["sd_id"]] = Proof("mismatch", (
                 f"GRIM and GRIMMER: the mean is impossible, and no {n} whole numbers in "
-                f"[{lo}, {hi}] with a total nearest it ({' or '.join(map(str, sums))}) have "
+                f"[{lo}, {hi}] with a total either side of it ({' or '.join(map(str, sums))}) have "
                 f"an SD that rounds to {sd}"))
     return found
 

@@ -19,11 +19,12 @@ import pandas as pd
 from scipy import stats
 
 from analysis.evidence.levels import Bound, judged
-from analysis.io.annotations import stage_rows
+from analysis.io.annotations import load_readings, stage_rows
 from analysis.io.cache import memoised
 from analysis.io.design import (
     COMMUNITIES,
     COMMUNITY_LABEL,
+    COMMUNITY_WAVE,
     DAYS_PER_MONTH,
     DAYS_PER_WEEK,
     PERIOD_LABEL,
@@ -50,6 +51,7 @@ from analysis.reconstruct.sessions import (
 from analysis.stages.design_counts import community_counts, listed_counts, service_years
 
 __all__ = [
+    "ratio_readings",
     "STAGE",
     "cell_ranges",
     "exact_cells",
@@ -311,11 +313,10 @@ def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
     service intervals after the first months, and the communities with a schedule."""
     table = sessions_table(records)
     _initial, first_period = _first_period()
-    ratios = _consumers_per_peer(registry)
-    for pick, word in (("min", "fewest"), ("max", "most")):
-        claims.measure(f"consumers_per_provider_{pick}", "printed", (
-            f"{word} consumers per peer in a community (fan2018 Table 1, 2016)",
-            float(ratios.agg(pick))))
+    readings = ratio_readings(registry)
+    for pick in ("min", "max"):
+        claims.readings(f"consumers_per_provider_{pick}", "printed", readings[pick],
+                        load_readings())
     after = intervals(table)
     after = after[after["period"] != first_period]
     for pick, word in (("min", "shortest"), ("max", "longest")):
@@ -419,6 +420,50 @@ def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
         / float(value(registry, f"fan2018.table1.{c}.peers_2016.count"))
         for c in COMMUNITIES
     })
+
+
+def _fan2019_waves(registry: pd.DataFrame) -> dict[str, tuple[int, dict[str, int]]]:
+    """fan2019 Methods: each wave's consumers recruited, and its providers per community."""
+    waves = {}
+    for wave in ("initial", "later"):
+        mine = [c for c in COMMUNITIES if COMMUNITY_WAVE[c] == wave]
+        waves[wave] = (int(value(registry, f"fan2019.methods.recruited.{wave}_consumers.n")),
+                       {c: int(value(registry, f"fan2019.methods.recruited_site_{c}."
+                                               f"{wave}_peers.count")) for c in mine})
+    return waves
+
+
+def _split_ratio_ranges(waves: dict) -> dict[str, tuple[float, float]]:
+    """The exact range of the fewest and the most consumers per provider in a community,
+    over every split of each wave's consumers between its communities (at least one each)."""
+    per_wave = []
+    for consumers, providers in waves.values():
+        (first, p1), (_second, p2) = providers.items()
+        ratios = np.array([(k / p1, (consumers - k) / p2) for k in range(1, consumers)])
+        per_wave.append(ratios)
+    low = np.minimum.outer(per_wave[0].min(axis=1), per_wave[1].min(axis=1)).ravel()
+    high = np.maximum.outer(per_wave[0].max(axis=1), per_wave[1].max(axis=1)).ravel()
+    return {"min": (float(low.min()), float(low.max())),
+            "max": (float(high.min()), float(high.max()))}
+
+
+def ratio_readings(registry: pd.DataFrame) -> dict[str, list]:
+    """fan2019 Methods' provider:consumer ratio ("between 1:3 and 1:5 in each community")
+    under each reading of ``data/published/readings.csv``: the fewest (``min``) and the
+    most (``max``) consumers per provider, as attempts or an exact range."""
+    table1 = _consumers_per_peer(registry)
+    waves = _fan2019_waves(registry)
+    pooled = pd.Series({w: c / sum(p.values()) for w, (c, p) in waves.items()})
+    split = _split_ratio_ranges(waves)
+    out = {}
+    for pick in ("min", "max"):
+        out[pick] = [
+            ("fan2018_table1_2016", [("fan2018 Table 1, 2016, by community",
+                                      float(table1.agg(pick)))]),
+            ("fan2019_waves", [("fan2019 recruitment, by wave", float(pooled.agg(pick)))]),
+            ("fan2019_communities", split[pick]),
+            ("attendance", None)]
+    return out
 
 
 def results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.DataFrame,

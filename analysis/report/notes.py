@@ -1,0 +1,128 @@
+"""Every problem and note of the report, rendered from templates and computed facts.
+
+``data/published/explanations.csv`` assigns each row that is not a plain match to a problem
+of ``problems.csv`` (or to the reason its inputs are not published). For every problem with
+rows, :func:`render_notes`:
+
+1. checks that each of its rows has a status the problem explains (a problem that says the
+   numbers "do not reproduce" cannot cover a row that matches), and that every mismatch,
+   every number that depends on its reading and every unpublished row has a problem;
+2. computes the problem's facts (:data:`analysis.report.facts.PROBLEM_FACTS`) and renders its
+   title, evidence and request, with a sentence saying how strong the evidence is;
+3. renders each row's note: the first template of ``notes.csv`` whose condition holds for the
+   row's facts, or the problem's evidence.
+
+A false assertion, an unknown fact or a row that no template fits raises
+:class:`analysis.report.templates.TemplateError`: the report is not written. The letter, the
+page and ``reproduction.csv`` all say what this module renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.io.annotations import load_explanations, load_notes, load_problems, load_stages
+from analysis.report.facts import PROBLEM_FACTS, ROW_FACTS, Context, facts_table, row_base
+from analysis.report.templates import Fact, TemplateError, evaluate, kind_sentence, render
+
+__all__ = ["GLOBAL_FACTS", "PROBLEM_TEXT_COLUMNS", "Rendered", "render_notes"]
+
+#: Facts every template may use.
+GLOBAL_FACTS = {"alpha": Fact(0.05, "words", "the significance level the papers test at")}
+
+#: One row per problem with rows: what the letter and the page say of it.
+PROBLEM_TEXT_COLUMNS = ["problem", "kind", "paper", "mismatch", "order", "title", "evidence",
+                        "strength", "check", "rows"]
+
+#: Statuses that must belong to a problem.
+NEEDS_PROBLEM = ("mismatch", "depends_on_reading", "not_reproducible")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The report with ``problem`` and ``note`` filled, the problems' texts, every fact."""
+
+    report: pd.DataFrame
+    problems: pd.DataFrame
+    facts: pd.DataFrame
+
+
+def _rows(report: pd.DataFrame, registry: pd.DataFrame, explanations: pd.DataFrame
+          ) -> pd.DataFrame:
+    """The report's rows with their problem and measure; an error for an unexplained one."""
+    rows = report.copy()
+    rows["problem"] = rows["id"].map(explanations["problem"]).fillna("")
+    rows["measure"] = rows["id"].map(load_stages(registry).set_index("id")["measure"])
+    missing = rows[rows["status"].isin(NEEDS_PROBLEM) & (rows["problem"] == "")]
+    if not missing.empty:
+        raise TemplateError(f"{missing.iloc[0]['id']}: status {missing.iloc[0]['status']!r} "
+                            "but no problem in data/published/explanations.csv explains it")
+    unknown = set(explanations.index) - set(rows["id"])
+    if unknown:
+        raise TemplateError(f"explanations.csv names rows the report lacks: {sorted(unknown)[:3]}")
+    return rows
+
+
+def _check_statuses(problem: str, statuses: str, mine: pd.DataFrame) -> None:
+    wrong = mine[~mine["status"].isin(statuses.split())]
+    if not wrong.empty:
+        raise TemplateError(f"problem {problem!r} explains {statuses!r}, but "
+                            f"{wrong.iloc[0]['id']} is {wrong.iloc[0]['status']!r}")
+
+
+def _row_note(problem: str, row: pd.Series, facts: dict, templates: pd.DataFrame,
+              ctx: Context, printed: dict) -> tuple[str, dict]:
+    """The note of one row and the facts it used."""
+    mine = {**facts, **row_base(row)}
+    if problem in ROW_FACTS:
+        mine.update(ROW_FACTS[problem](ctx, row))
+    where = f"note of {row['id']} ({problem})"
+    for template in templates.itertuples(index=False):
+        if not template.when or evaluate(template.when, mine):
+            return render(template.text, mine, printed, where)[0], mine
+    raise TemplateError(f"{where}: no template of notes.csv applies to this row")
+
+
+def _problem_text(problem: str, entry: pd.Series, mine: pd.DataFrame, facts: dict,
+                  printed: dict) -> dict:
+    where = f"problem {problem!r}"
+    title = render(entry["title"], facts, printed, f"{where}, title")[0]
+    evidence, kinds = render(entry["evidence"], facts, printed, f"{where}, evidence")
+    check = render(entry["check"], facts, printed, f"{where}, check")[0]
+    return {"problem": problem, "kind": entry["kind"], "paper": mine["paper"].iloc[0],
+            "mismatch": bool((mine["status"] == "mismatch").any()),
+            "order": int(mine.index[0]), "title": title, "evidence": evidence,
+            "strength": kind_sentence(kinds), "check": check, "rows": " ".join(mine["id"])}
+
+
+def render_notes(report: pd.DataFrame, registry: pd.DataFrame, ctx: Context | None = None
+                 ) -> Rendered:
+    """The report with every note and problem rendered (see the module docstring)."""
+    problems, notes = load_problems(), load_notes()
+    explanations = load_explanations(problems=problems)
+    rows = _rows(report, registry, explanations)
+    ctx = ctx or Context(registry, rows)
+    printed = ctx.printed
+    texts, found = [], {}
+    for problem, mine in rows[rows["problem"] != ""].groupby("problem", sort=False):
+        entry = problems.loc[problem]
+        _check_statuses(problem, entry["statuses"], mine)
+        facts = {**GLOBAL_FACTS, **(PROBLEM_FACTS[problem](ctx, mine)
+                                    if problem in PROBLEM_FACTS else {})}
+        found[problem] = facts
+        text = _problem_text(problem, entry, mine, facts, printed)
+        texts.append(text)
+        templates = notes[notes["problem"] == problem]
+        for index, row in mine.iterrows():
+            if templates.empty:
+                rows.loc[index, "note"] = text["evidence"]
+                continue
+            rows.loc[index, "note"], used = _row_note(problem, row, facts, templates, ctx,
+                                                      printed)
+            found[f"{problem}/{row['id']}"] = used
+    table = pd.DataFrame(texts, columns=PROBLEM_TEXT_COLUMNS).sort_values(
+        ["mismatch", "order"], ascending=[False, True], kind="stable")
+    return Rendered(rows.drop(columns=["measure"]), table.reset_index(drop=True),
+                    facts_table(found))
