@@ -49,7 +49,6 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPr
 
 from analysis.io import paths, runs
 from analysis.io.files import InputError, atomic_write_text
-from analysis.report.templates import TemplateError
 from analysis.io.parameters import (
     ParameterError,
     defaults,
@@ -57,6 +56,7 @@ from analysis.io.parameters import (
     parameter_list,
     parameter_problems,
 )
+from analysis.report.templates import TemplateError
 
 __all__ = [
     "ParameterError",

@@ -16,6 +16,9 @@
 - ``test_conditions.csv``: properties of a test's data that its inputs do not show (cells
   zero by design, people counted more than once), which the rules of
   :mod:`analysis.evidence.rules` read (:func:`load_test_conditions`);
+- ``assumptions.csv``: every methodological assumption (software, rounding, display, n,
+  family) with its basis: the paper's words, a document, an inference, or ``assumed``
+  (:func:`load_assumptions`);
 - ``readings.csv``: the readings of a printed number whose meaning the text leaves open,
   each with what it means and its basis (:func:`load_readings`);
 - ``conclusions.csv`` and ``test_families.csv``: the conclusions the papers draw from their
@@ -41,6 +44,7 @@ __all__ = [
     "CHECKS",
     "FINDING_COLUMNS",
     "IMPLIED_COLUMNS",
+    "load_assumptions",
     "load_conclusions",
     "load_explanations",
     "load_findings",
@@ -176,6 +180,26 @@ def load_test_conditions(path: Path | str | None = None) -> pd.DataFrame:
     if not bad.empty:
         raise InputError(f"test_conditions.csv, line {bad.index[0]}, column 'condition': "
                          f"{bad.iloc[0]['condition']!r} is not one of {CONDITIONS}")
+    return frame
+
+
+#: Where an assumption comes from: the paper's words (quoted), a document about the software,
+#: an inference from the printed numbers, or nothing (``assumed``).
+ASSUMPTION_BASES = ("stated", "words", "documented", "inferred", "assumed")
+
+
+def load_assumptions(path: Path | str | None = None) -> pd.DataFrame:
+    """``data/published/assumptions.csv``: ``id``, ``paper``, ``topic``, the ``assumption``
+    in words, its ``basis`` (one of :data:`ASSUMPTION_BASES`), the paper's ``quote`` where
+    it states it, the ``source`` otherwise, and the ``alternative`` whose effect is computed
+    (``half_even``, ``single_rounding`` or empty)."""
+    frame = read_csv_strict(paths.PUBLISHED / "assumptions.csv" if path is None else path,
+                            ["id", "paper", "topic", "assumption", "basis", "quote", "source",
+                             "alternative"])
+    bad = frame[~frame["basis"].isin(ASSUMPTION_BASES)]
+    if not bad.empty:
+        raise InputError(f"assumptions.csv, line {bad.index[0]}, column 'basis': "
+                         f"{bad.iloc[0]['basis']!r} is not one of {ASSUMPTION_BASES}")
     return frame
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.printed.rounding import parse_printed, round_half_away, to_decimal
+from analysis.printed.rounding import parse_printed, round_half_away, round_with, to_decimal
 
 __all__ = ["compare", "compare_map", "range_verdict", "rounded_as_printed", "rounding_window"]
 
@@ -33,7 +33,8 @@ def rounded_as_printed(reproduced: object, printed: str, decimals: int | None = 
     return str(round_half_away(value, places))
 
 
-def compare(reproduced: object, printed: str, decimals: int | None = None) -> bool:
+def compare(reproduced: object, printed: str, decimals: int | None = None,
+            rule: str = "half_away") -> bool:
     """Decide whether ``reproduced`` matches the printed number.
 
     Parameters
@@ -45,11 +46,14 @@ def compare(reproduced: object, printed: str, decimals: int | None = None) -> bo
     decimals : int, optional
         Decimals to round to; default the number printed. If given, it must not exceed the
         printed decimals (a printed ``0.06`` cannot be checked at 3 places).
+    rule : {"half_away", "half_even"}
+        The rounding rule of the paper's software: SPSS's (the default), or half to even
+        (an alternative where a paper does not name its software).
 
     Returns
     -------
     bool
-        For a point value: ``round_half_away(reproduced, decimals) == printed value``. For
+        For a point value: ``round_with(reproduced, decimals, rule) == printed value``. For
         ``<b``: ``reproduced < b``; for ``>b``: ``reproduced > b``.
 
     Raises
@@ -83,10 +87,9 @@ def compare(reproduced: object, printed: str, decimals: int | None = None) -> bo
         return value > parsed.value
     if parsed.exponent:
         target = parsed.value.scaleb(-parsed.exponent)
-        return round_half_away(value.scaleb(-parsed.exponent), places) == round_half_away(
-            target, places
-        )
-    return round_half_away(value, places) == round_half_away(parsed.value, places)
+        return round_with(value.scaleb(-parsed.exponent), places, rule) == round_with(
+            target, places, rule)
+    return round_with(value, places, rule) == round_with(parsed.value, places, rule)
 
 
 def compare_map(
@@ -148,8 +151,8 @@ def range_verdict(low: float, high: float, printed: str) -> str | None:
     that match a printed number form one interval (rounding is monotone), so the ends
     decide; a range that contains the whole rounding window is not a mismatch.
 
-    >>> range_verdict(2.96, 3.04, "3.0"), range_verdict(3.1, 3.2, "3.0"), range_verdict(2.9, 3.1, "3.0")
-    ('match', 'mismatch', None)
+    >>> [range_verdict(*ends, "3.0") for ends in ((2.96, 3.04), (3.1, 3.2), (2.9, 3.1))]
+    ['match', 'mismatch', None]
     """
     low_ok, high_ok = compare(low, printed), compare(high, printed)
     if low_ok and high_ok:

@@ -42,9 +42,9 @@ __all__ = [
     "double_rounded",
     "judge",
     "judge_readings",
-    "reading_verdict",
     "lazily",
     "not_reproducible",
+    "reading_verdict",
     "unexpected_statuses",
 ]
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "ROUNDING_RULES",
     "Printed",
     "decimals_of",
     "format_half_away",
     "parse_printed",
     "round_half_away",
+    "round_with",
     "to_decimal",
     "word_to_int",
 ]
@@ -207,9 +209,27 @@ def round_half_away(value: object, decimals: int) -> Decimal:
     >>> round_half_away("2.345", 2), round_half_away(-0.125, 2), round_half_away(0.5, 0)
     (Decimal('2.35'), Decimal('-0.13'), Decimal('1'))
     """
+    return round_with(value, decimals, "half_away")
+
+
+#: Rounding rules a paper's software may have used: SPSS rounds half away from zero; R's,
+#: Python's and IEEE 754's default rule rounds half to even (on the decimal value here).
+ROUNDING_RULES = {"half_away": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+def round_with(value: object, decimals: int, rule: str = "half_away") -> Decimal:
+    """``value`` rounded to ``decimals`` places under ``rule`` (one of
+    :data:`ROUNDING_RULES`).
+
+    >>> round_with("7.125", 2), round_with("7.125", 2, "half_even")
+    (Decimal('7.13'), Decimal('7.12'))
+    """
+    if rule not in ROUNDING_RULES:
+        raise ValueError(f"rule must be one of {sorted(ROUNDING_RULES)}, got {rule!r}")
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"decimals must be a non-negative int, got {decimals!r}")
-    return to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return to_decimal(value).quantize(Decimal(1).scaleb(-decimals),
+                                      rounding=ROUNDING_RULES[rule])
 
 
 def format_half_away(value: object, decimals: int) -> str:

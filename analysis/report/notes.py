@@ -7,7 +7,7 @@ rows, :func:`render_notes`:
 1. checks that each of its rows has a status the problem explains (a problem that says the
    numbers "do not reproduce" cannot cover a row that matches), and that every mismatch,
    every number that depends on its reading and every unpublished row has a problem;
-2. computes the problem's facts (:data:`analysis.report.facts.PROBLEM_FACTS`) and renders its
+2. computes the problem's facts (:data:`PROBLEM_FACTS`) and renders its
    title, evidence and request, with a sentence saying how strong the evidence is;
 3. renders each row's note: the first template of ``notes.csv`` whose condition holds for the
    row's facts, or the problem's evidence.
@@ -19,15 +19,47 @@ page and ``reproduction.csv`` all say what this module renders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.io.annotations import load_explanations, load_notes, load_problems, load_stages
-from analysis.report.facts import PROBLEM_FACTS, ROW_FACTS, Context, facts_table, row_base
+from analysis.report import facts_printed as printed_facts
+from analysis.report import facts_proved as proved
+from analysis.report.facts import Context, facts_table, row_base
 from analysis.report.templates import Fact, TemplateError, evaluate, kind_sentence, render
 
-__all__ = ["GLOBAL_FACTS", "PROBLEM_TEXT_COLUMNS", "Rendered", "render_notes"]
+__all__ = ["GLOBAL_FACTS", "PROBLEM_FACTS", "PROBLEM_TEXT_COLUMNS", "ROW_FACTS", "Rendered",
+           "render_notes"]
+
+#: Problem -> the function computing its facts (problem level).
+PROBLEM_FACTS: dict[str, Callable[[Context, pd.DataFrame], dict[str, Fact]]] = {
+    "fisher_p_beside_pearson": printed_facts.fisher_problem,
+    "double_rounding": printed_facts.double_rounding,
+    "goodness_of_fit_on_assessed": printed_facts.assessed_problem,
+    "satisfaction_statistic_typo": printed_facts.typo,
+    "caregiver_row_copied": printed_facts.copied,
+    "age_t_not_whole_years": proved.age,
+    "ratio_reading": proved.ratio,
+    "bonferroni_family": proved.bonferroni,
+    "confidence_half_points": proved.confidence,
+    "percent_rounding": printed_facts.percent,
+    "followup_months_abstract": printed_facts.followup,
+    "table4_rated_by_41": proved.table4,
+    "welch_t_for_ratings": proved.welch,
+}
+
+#: Problem or reason -> the function computing the facts of one of its rows.
+ROW_FACTS: dict[str, Callable[[Context, pd.Series], dict[str, Fact]]] = {
+    "fisher_p_beside_pearson": printed_facts.fisher_row,
+    "goodness_of_fit_on_assessed": printed_facts.assessed_row,
+    "table4_rated_by_41": proved.table4_row,
+    "welch_t_for_ratings": proved.welch_row,
+    "inclusion_age": proved.inclusion,
+}
+
+
 
 #: Facts every template may use.
 GLOBAL_FACTS = {"alpha": Fact(0.05, "words", "the significance level the papers test at")}

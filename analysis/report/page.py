@@ -34,12 +34,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io import paths
-from analysis.io.files import atomic_write_text, read_csv_strict
+from analysis.io.files import atomic_write_text
 from analysis.io.parameters import declared
 from analysis.io.registry import load_registry
 from analysis.printed.compare import rounded_as_printed
-from analysis.printed.rounding import format_half_away, parse_printed
+from analysis.printed.rounding import parse_printed
 from analysis.report import page_sections as parts
+from analysis.report.assumptions import effect_words
 from analysis.report.notes import PROBLEM_TEXT_COLUMNS
 from analysis.report.page_assets import SCRIPT, STYLE
 from analysis.report.summary import category_of, evidence_counts, headline
@@ -86,7 +87,8 @@ PAPERS = {
                 "in China. BMC Psychiatry 2019;19:360.", "10.1186/s12888-019-2334-x"),
 }
 SECTIONS = [("verdict", "Verdict"), ("conclusions", "The papers' conclusions"),
-            ("problems", "Distinct problems"), ("tables", "The papers' tables"),
+            ("problems", "Distinct problems"), ("assumptions", "Assumptions"),
+            ("tables", "The papers' tables"),
             ("figures", "Figures"), ("audit", "Audit"), ("numbers", "Every printed number"),
             ("provenance", "How this page was made")]
 
@@ -238,8 +240,9 @@ def _head(real: bool) -> list[str]:
             "</title>", f"<style>{STYLE}</style></head><body><main>",
             f"<h1>{'Analysis of your data' if real else 'Reproduction report'}</h1>",
             f"<p>{papers}</p>",
-            f"<p class='small'>{intro}, and compared with the printed value under SPSS's "
-            "rounding (half away from zero, at the printed decimals). The rows are in "
+            f"<p class='small'>{intro}, and compared with the printed value rounded half away "
+            "from zero at the printed decimals (SPSS's rule: fan2018 names SPSS 19, fan2019 "
+            "names no software, so for it the rule is assumed; see Assumptions). The rows are in "
             "<a href='reproduction.csv'>reproduction.csv</a>"
             + ("" if real else "; the reviewer's letter is <a href='review.md'>review.md</a>")
             + ". Generated; do not edit.</p>"]
@@ -293,17 +296,31 @@ def _conclusion_part() -> list[str]:
     table = conclusions_table()
     if table.empty:
         return []
-    table = table.assign(p_range=[f"{float(a):.3g} to {float(b):.3g}" if a else ""
-                                  for a, b in zip(table["p_min"], table["p_max"], strict=True)])
-    columns = {"paper": "paper", "statement": "conclusion", "as_printed": "as printed",
-               "all_choices": "under every defensible choice", "over_data":
-               "over every consistent dataset", "p_range": "p range", "breaks": "breaks under",
-               "estimated": "Monte Carlo p (judged over its confidence interval)"}
     return ["<p class='small'>From <a href='conclusions.csv'>conclusions.csv</a> (notebook 05): "
-            "each conclusion as printed, under every test, n and correction a reader could "
-            "defend, and over every dataset consistent with the printed numbers.</p>",
-            _plain_table(table, columns, "conclusions"),
-            *[_figure(s, t) for s, t in CURVES.items()]]
+            "each conclusion as printed, under every analysis a rule makes defensible for its "
+            "tests (the rules that fired are named), and over every dataset consistent with "
+            "the printed numbers; the choice that breaks it by the most, with its p against "
+            "the threshold, and every other under a toggle.</p>",
+            parts.conclusions_table(table), *[_figure(s, t) for s, t in CURVES.items()]]
+
+
+def _assumption_part() -> list[str]:
+    path = paths.REPORTS / "assumptions.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    shown = table.assign(
+        basis=[f"{b}: “{q}”" if q else b for b, q in zip(table["basis"], table["quote"],
+                                                         strict=True)],
+        effect=[effect_words(a, c, i) for c, i, a in zip(
+            table["changed"], table["changed_ids"], table["alternative"], strict=True)])
+    columns = {"paper": "paper", "topic": "topic", "assumption": "assumption",
+               "basis": "basis", "source": "source", "effect": "under the alternative"}
+    return ["<p class='small'>Every assumption the judgements rest on, with its basis: the "
+            "papers' words, a document, an inference from the printed numbers, or nothing "
+            "(<i>assumed</i>); where an alternative can be computed, the verdicts it changes "
+            "(<a href='assumptions.csv'>assumptions.csv</a>).</p>",
+            _plain_table(shown, columns, "assumptions")]
 
 
 def _audit_part() -> list[str]:
@@ -336,6 +353,7 @@ def build_html(report: pd.DataFrame | None = None, provenance: dict | None = Non
         "problems": ["<p class='small'>Every mismatch and every number reproduced only by "
                      "another method than the paper names, grouped into distinct problems.</p>",
                      parts.problems_section(problems, rows, conclusions_table())],
+        "assumptions": [] if real else _assumption_part(),
         "tables": [parts.paper_tables(rows)],
         "figures": _figures(real),
         "audit": _audit_part(),

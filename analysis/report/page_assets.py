@@ -19,7 +19,7 @@ table{border-collapse:collapse;font-size:.86em;margin:.6em 0;width:100%}
 th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#eef0f2}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .s-match{background:#e3f4e1}.s-match_other_method{background:#fff3cd}
-.s-mismatch{background:#f8d7da}.s-not_reproducible{background:#eceff1}
+.s-mismatch{background:#f8d7da}.s-depends_on_reading{background:#e7e0f5}.s-not_reproducible{background:#eceff1}
 .s-pending{background:#ffffff}.e-by_construction{border-left:4px dashed #777}
 .badge{padding:1px 5px;border:1px solid #888;border-radius:3px;font-size:.85em;
 white-space:nowrap}
@@ -32,6 +32,9 @@ figcaption{font-size:.9em;color:#333}.small{font-size:.85em;color:#444}
 .problem.other{border-left-color:#b8860b}
 details summary{cursor:pointer}#provenance td{overflow-wrap:anywhere}
 .cell-printed{font-weight:600}.cell-reproduced{color:#333}
+table.fit{table-layout:fixed}table.fit td,table.fit th{overflow-wrap:anywhere;hyphens:auto}
+#conclusions-table th:nth-child(1){width:5em}#conclusions-table th:nth-child(2){width:22%}
+#conclusions-table th:nth-child(7){width:24%}#conclusions-table th:nth-child(8){width:14%}
 @media (max-width:600px){body{padding:0 .5em}table{font-size:.78em}
 .wide{display:none}}
 """

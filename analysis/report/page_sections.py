@@ -9,7 +9,8 @@ import html
 
 import pandas as pd
 
-__all__ = ["LABELS", "audit_in_words", "conclusions_resting", "e", "headline_by_paper",
+__all__ = ["LABELS", "audit_in_words", "conclusions_resting", "conclusions_table", "e",
+           "headline_by_paper",
            "numbers_table",
            "paper_tables", "problems_section", "provenance_block", "shown_label", "toc"]
 
@@ -222,6 +223,44 @@ def audit_in_words(tests: pd.DataFrame | None, checks: pd.DataFrame | None) -> s
             f"decision at 0.05. Of {len(checks)} means, SDs and percentages checked for "
             f"granularity (GRIM, GRIMMER), {len(impossible)} are impossible as printed"
             f"{': ' + listed if listed else ''}.</p>")
+
+
+def _rule_words(ids: str) -> str:
+    from analysis.evidence.rules import rule_by_id
+
+    return "; ".join(rule_by_id(i).name for i in ids.split())
+
+
+def _broken(row) -> str:
+    if not row.worst:
+        return ""
+    others = [b for b in row.breaks.split("; ") if b != row.worst]
+    more = (f"<details><summary>{len(others)} more</summary><ul>"
+            + "".join(f"<li>{e(b)}</li>" for b in others) + "</ul></details>") if others else ""
+    return f"{e(row.worst)}{more}"
+
+
+def conclusions_table(table: pd.DataFrame) -> str:
+    """The papers' conclusions (``reports/conclusions.csv``) in a table that fits a desktop
+    screen: each verdict, the p range, the choice that breaks it by the most (the others
+    under a toggle) and the rules that fired for its tests, in words."""
+    head = "".join(f"<th scope='col'>{e(h)}</th>" for h in (
+        "paper", "conclusion", "as printed", "every defensible choice",
+        "every consistent dataset", "p range", "breaks it most (p against the threshold)",
+        "rules that fired"))
+    body = []
+    for row in table.itertuples(index=False):
+        p_range = f"{float(row.p_min):.3g} to {float(row.p_max):.3g}" if row.p_min else ""
+        estimated = " (Monte Carlo p, judged over its confidence interval)" \
+            if row.estimated else ""
+        cells = [row.paper, e(row.statement), e(row.as_printed.replace("_", " ")),
+                 e(row.all_choices.replace("_", " ")) + e(estimated),
+                 e(row.over_data.replace("_", " ")), e(p_range), _broken(row),
+                 e(_rule_words(row.rules))]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (f"<div class='scroll' tabindex='0' role='region' aria-label='conclusions'>"
+            f"<table id='conclusions-table' class='fit'><tr>{head}</tr>{''.join(body)}"
+            "</table></div>")
 
 
 def provenance_block(provenance: dict) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.io import paths
 from analysis.io.files import atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
+from analysis.report.assumptions import assumption_effects
 from analysis.report.notes import render_notes
 from analysis.report.results import REPORT_COLUMNS, STATUSES, build_report, load_results
 
@@ -263,6 +264,8 @@ def write_report(
                           rendered.problems.to_csv(index=False, lineterminator="\n"))
         atomic_write_text(paths.TABLES / "problem_facts.csv",
                           rendered.facts.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(paths.REPORTS / "assumptions.csv", assumption_effects(report).to_csv(
+            index=False, lineterminator="\n"))
     out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
     out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
     atomic_write_text(out_csv, report.to_csv(index=False, lineterminator="\n"))

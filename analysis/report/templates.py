@@ -99,38 +99,65 @@ _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.
                ast.Div: operator.truediv}
 
 
+def _name(node: ast.Name, facts: Mapping[str, Fact]) -> object:
+    if node.id in ("True", "False"):
+        return node.id == "True"
+    if node.id not in facts:
+        raise TemplateError(f"unknown fact {node.id!r}")
+    return facts[node.id].value
+
+
+def _compare(node: ast.Compare, facts: Mapping[str, Fact]) -> bool:
+    left = _node(node.left, facts)
+    for op, right_node in zip(node.ops, node.comparators, strict=True):
+        right = _node(right_node, facts)
+        if not _COMPARE[type(op)](left, right):
+            return False
+        left = right
+    return True
+
+
+def _unary(node: ast.UnaryOp, facts: Mapping[str, Fact]) -> object:
+    value = _node(node.operand, facts)
+    if isinstance(node.op, ast.Not):
+        return not value
+    if isinstance(node.op, ast.USub):
+        return -value
+    raise TemplateError("only 'not' and '-' may prefix a value")
+
+
+def _call(node: ast.Call, facts: Mapping[str, Fact]) -> object:
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
+        raise TemplateError(f"not an allowed function: {ast.dump(node.func)[:40]}")
+    return FUNCTIONS[node.func.id](*(_node(a, facts) for a in node.args))
+
+
+def _binary(node: ast.BinOp, facts: Mapping[str, Fact]) -> object:
+    if type(node.op) not in _ARITHMETIC:
+        raise TemplateError("only + - * / are allowed")
+    return _ARITHMETIC[type(node.op)](_node(node.left, facts), _node(node.right, facts))
+
+
+_NODES = {
+    ast.Constant: lambda node, facts: node.value,
+    ast.Name: _name,
+    ast.BoolOp: lambda node, facts: (all if isinstance(node.op, ast.And) else any)(
+        _node(v, facts) for v in node.values),
+    ast.UnaryOp: _unary,
+    ast.Compare: _compare,
+    ast.BinOp: _binary,
+    ast.Call: _call,
+    ast.List: lambda node, facts: [_node(e, facts) for e in node.elts],
+    ast.Tuple: lambda node, facts: [_node(e, facts) for e in node.elts],
+}
+
+
 def _node(node: ast.AST, facts: Mapping[str, Fact]) -> object:
     """Evaluate one node of a safe expression."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id in ("True", "False"):
-            return node.id == "True"
-        if node.id not in facts:
-            raise TemplateError(f"unknown fact {node.id!r}")
-        return facts[node.id].value
-    if isinstance(node, ast.BoolOp):
-        values = (_node(v, facts) for v in node.values)
-        return all(values) if isinstance(node.op, ast.And) else any(values)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
-        value = _node(node.operand, facts)
-        return (not value) if isinstance(node.op, ast.Not) else -value
-    if isinstance(node, ast.Compare):
-        left = _node(node.left, facts)
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = _node(right_node, facts)
-            if not _COMPARE[type(op)](left, right):
-                return False
-            left = right
-        return True
-    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
-        return _ARITHMETIC[type(node.op)](_node(node.left, facts), _node(node.right, facts))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and node.func.id in FUNCTIONS and not node.keywords:
-        return FUNCTIONS[node.func.id](*(_node(a, facts) for a in node.args))
-    if isinstance(node, ast.List | ast.Tuple):
-        return [_node(e, facts) for e in node.elts]
-    raise TemplateError(f"not allowed in an assertion: {ast.dump(node)[:60]}")
+    handler = _NODES.get(type(node))
+    if handler is None:
+        raise TemplateError(f"not allowed in an assertion: {type(node).__name__}")
+    return handler(node, facts)
 
 
 def evaluate(expression: str, facts: Mapping[str, Fact]) -> object:

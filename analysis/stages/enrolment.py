@@ -38,9 +38,9 @@ from analysis.stages import enrolment_tables as tables
 from analysis.stages.design_counts import community_counts, wave_count
 
 __all__ = [
+    "STAGE",
     "bonferroni_readings",
     "bonferroni_sizes",
-    "STAGE",
     "exact_p_policies",
     "fan2018_evaluation",
     "fan2018_participants",

@@ -43,6 +43,7 @@ from analysis.stages.design_counts import listed_counts, wave_count
 __all__ = [
     "STAGE",
     "answers",
+    "bracketing_totals",
     "fan2018_outcomes",
     "fan2019_abstract",
     "fan2019_benefit",
@@ -53,7 +54,6 @@ __all__ = [
     "fan2019_table2",
     "fan2019_table3",
     "fan2019_table4",
-    "bracketing_totals",
     "granularity_proofs",
     "results",
 ]

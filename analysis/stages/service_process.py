@@ -51,7 +51,6 @@ from analysis.reconstruct.sessions import (
 from analysis.stages.design_counts import community_counts, listed_counts, service_years
 
 __all__ = [
-    "ratio_readings",
     "STAGE",
     "cell_ranges",
     "exact_cells",
@@ -63,6 +62,7 @@ __all__ = [
     "interval_bounds",
     "intervals",
     "quasi_witnesses",
+    "ratio_readings",
     "results",
     "session_format",
     "structural_zero_effect",
@@ -438,7 +438,7 @@ def _split_ratio_ranges(waves: dict) -> dict[str, tuple[float, float]]:
     over every split of each wave's consumers between its communities (at least one each)."""
     per_wave = []
     for consumers, providers in waves.values():
-        (first, p1), (_second, p2) = providers.items()
+        (_first, p1), (_second, p2) = providers.items()
         ratios = np.array([(k / p1, (consumers - k) / p2) for k in range(1, consumers)])
         per_wave.append(ratios)
     low = np.minimum.outer(per_wave[0].min(axis=1), per_wave[1].min(axis=1)).ravel()
