@@ -200,11 +200,21 @@ def test_bad_digitised_figure_values(tmp_path, line, message):
         read_fig1_values(path)
 
 
-def test_bad_explanations_status(tmp_path):
+def test_bad_explanations_problem(tmp_path):
     path = tmp_path / "explanations.csv"
-    path.write_text('id,status,note\nx.y.z,fine,"ok"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="line 2, column 'status'"):
+    path.write_text("id,problem\nx.y.z,no_such_problem\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2, column 'problem'"):
         load_explanations(path)
+
+
+def test_bad_problem_statuses(tmp_path):
+    from analysis.io.annotations import load_problems
+
+    path = tmp_path / "problems.csv"
+    path.write_text("problem,kind,statuses,title,evidence,check\nx,problem,fine,t,e,c\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="line 2, column 'statuses'"):
+        load_problems(path)
 
 
 @pytest.mark.parametrize(("parameters", "message"), [

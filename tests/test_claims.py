@@ -29,7 +29,8 @@ def rows():
 
 @pytest.fixture
 def explanations():
-    return pd.DataFrame({"status": ["not_reproducible"], "note": ["not published"]},
+    return pd.DataFrame({"problem": ["quotation"], "kind": ["unavailable"],
+                         "statuses": ["not_reproducible"]},
                         index=pd.Index(["p.c.z.g.other"], name="id"))
 
 
@@ -42,7 +43,7 @@ def test_rows_are_judged_in_registry_order(rows, explanations):
     assert frame["status"].tolist() == ["match_other_method", "match", "match",
                                         "not_reproducible"]
     assert frame.loc[0, "method"] == "sessions again"
-    assert frame.loc[3, "note"] == "not published"
+    assert frame.loc[3, "note"] == ""  # the reason is rendered with the report
 
 
 def test_a_row_judged_twice_or_outside_the_stage_is_an_error(rows, explanations):
@@ -57,10 +58,10 @@ def test_a_row_judged_twice_or_outside_the_stage_is_an_error(rows, explanations)
 
 
 def test_an_unclaimed_row_needs_its_reason(rows):
-    claims = Claims(rows, pd.DataFrame(columns=["status", "note"]))
+    claims = Claims(rows, pd.DataFrame(columns=["problem", "kind", "statuses"]))
     claims.measure("duration", "constraint", ("min duration", 40))
     claims.add("p.a.x.g.count", "constraint", ("sessions", 214))
-    with pytest.raises(KeyError, match=r"explanations\.csv as not_reproducible"):
+    with pytest.raises(KeyError, match=r"the reason its inputs are not published"):
         claims.frame()
 
 
@@ -117,4 +118,20 @@ def test_stage_sections_hold_other_stages_rows_of_the_same_sections(registry):
 
 
 def test_the_committed_explanations_load():
-    assert not load_explanations().empty
+    explanations = load_explanations()
+    assert not explanations.empty
+    assert set(explanations["kind"]) == {"problem", "unavailable"}
+
+
+def test_readings_must_be_those_declared(rows, explanations):
+    """A number judged under readings: every declared reading, in order, or an error."""
+    declared = pd.DataFrame({"key": ["duration", "duration"], "reading": ["a", "b"],
+                             "label": ["reading a", "reading b"], "meaning": ["", ""],
+                             "basis": ["words", "inferred"], "quote": ["", ""]})
+    claims = Claims(rows, explanations)
+    with pytest.raises(ValueError, match="differ from readings.csv"):
+        claims.readings("duration", "printed", [("a", [("x", 40)])], declared)
+    judged = claims.readings("duration", "printed", [("a", [("x", 40)]), ("b", [("y", 41)])],
+                             declared)
+    assert [j["status"] for j in judged] == ["depends_on_reading"] * 2
+    assert judged[0]["method"] == "reading a: 40 (match); reading b: 41 (mismatch)"

@@ -53,7 +53,6 @@ def test_report_merges_results(registry, tmp_path):
         ({"status": "pending"}, "column 'status'"),
         ({"role": "target"}, "column 'role'"),
         ({"id": "fan2018.nowhere.count"}, "not a registry id"),
-        ({"status": "mismatch", "note": ""}, "column 'note'"),
         ({"status": "match_other_method", "method": ""}, "column 'method'"),
         ({"reproduced": "about 66"}, "column 'reproduced'"),
         ({"evidence": "strong"}, "column 'evidence'"),

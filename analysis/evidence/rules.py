@@ -181,7 +181,8 @@ RULES = (
          ("n_all", "n_assessed"),
          "the test can be computed on everyone (the percentage's n) or on those assessed "
          "only (those not assessed counted with the non-yes answers in the first reading)",
-         "the papers' own two denominators (percentages of all; tests of those assessed)",
+         "Little & Rubin 2019, Statistical Analysis with Missing Data, 3rd ed., ch. 1 "
+         "(complete cases or every case); the papers' own two denominators",
          _subset),
     Rule("two_groups", "two groups compared on a mean", "two independent groups",
          ("welch_t",),

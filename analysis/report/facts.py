@@ -58,6 +58,33 @@ class Context:
         return {stem: test for test, stems in twins(self.registry, tests).items()
                 for stem in stems}
 
+    @cached_property
+    def inputs(self) -> pd.DataFrame:
+        """``test_inputs.csv``: which printed number is which input of which test."""
+        return load_test_inputs()
+
+    def input_id(self, test: str, row: str | None = None, column: str | None = None) -> str:
+        """The registry id of one input of ``test`` (its ``row`` and ``column`` there)."""
+        lines = self.inputs[self.inputs["test"] == test]
+        if row is not None:
+            lines = lines[lines["row"] == row]
+        if column is not None:
+            lines = lines[lines["column"] == column]
+        if len(lines) != 1 or not lines["id"].iloc[0]:
+            raise KeyError(f"{test}: no single printed input {row!r}, {column!r}")
+        return lines["id"].iloc[0]
+
+    def denominator(self, row_id: str) -> str:
+        """The registry row printing the n that ``row_id`` is out of."""
+        return self.registry.set_index("id").loc[row_id, "denominator"]
+
+    def measure_id(self, key: str) -> str:
+        """The first registry row of measure ``key`` (``stages.csv``)."""
+        from analysis.io.annotations import load_stages
+
+        stages = load_stages(self.registry)
+        return stages.loc[stages["measure"] == key, "id"].iloc[0]
+
     def number(self, row_id: str) -> float:
         return float(parse_printed(self.printed[row_id]).value)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.tests import NOT_ASSESSED
 from analysis.printed.compare import compare
 from analysis.printed.judge import double_rounded
 from analysis.printed.rounding import format_half_away, parse_printed, round_half_away
@@ -85,12 +86,18 @@ def double_rounding(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
 # --- yes/no items tested on those assessed ----------------------------------------------------
 
 
-def assessed_counts(ctx: Context) -> dict[str, Fact]:
-    base = "fan2018.results"
-    everyone = ctx.number(f"{base}.satisfaction_pool.consumers.n")
-    missing = ctx.number(f"{base}.not_assessed.consumers.count")
-    return {"n_all": printed(ctx, f"{base}.satisfaction_pool.consumers.n"),
-            "not_assessed": printed(ctx, f"{base}.not_assessed.consumers.count"),
+def _with_missing(ctx: Context) -> list[str]:
+    """The yes/no tests some respondents were not assessed on (``test_inputs.csv``)."""
+    lines = ctx.inputs
+    return list(dict.fromkeys(lines.loc[lines["column"] == NOT_ASSESSED, "test"]))
+
+
+def assessed_counts(ctx: Context, test: str) -> dict[str, Fact]:
+    """How many respondents ``test``'s item had, and how many were not assessed."""
+    missing_id = ctx.input_id(test, column=NOT_ASSESSED)
+    everyone_id = ctx.denominator(missing_id)
+    everyone, missing = ctx.number(everyone_id), ctx.number(missing_id)
+    return {"n_all": printed(ctx, everyone_id), "not_assessed": printed(ctx, missing_id),
             "n_assessed": Fact(int(everyone - missing), "published", "all minus not assessed")}
 
 
@@ -106,7 +113,7 @@ def assessed_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
     everyone, everyone_ok = _on(ctx, row, "all respondents")
     shown = value if row["id"].endswith(".statistic") else (
         lambda v, _d, how: p_value(v, how))
-    return {**assessed_counts(ctx),
+    return {**assessed_counts(ctx, ctx.test_of[row["id"].rsplit(".", 1)[0]]),
             "on_assessed": shown(assessed, 2, "goodness of fit on those assessed"),
             "on_all": shown(everyone, 2, "goodness of fit on every consumer"),
             "assessed_rounds": flag(assessed_ok, "on those assessed it rounds to the printed"),
@@ -115,7 +122,7 @@ def assessed_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
 
 def assessed_problem(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     per_row = [assessed_row(ctx, r) for _, r in rows.iterrows()]
-    return {**assessed_counts(ctx),
+    return {**assessed_counts(ctx, ctx.test_of[rows["id"].iloc[0].rsplit(".", 1)[0]]),
             "every_assessed": flag(all(f["assessed_rounds"].value for f in per_row),
                                    "each row rounds from the test on those assessed"),
             "no_all": flag(not any(f["all_rounds"].value for f in per_row),
@@ -146,11 +153,10 @@ def typo(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     assessed = ctx.variant(test, "pearson", "assessed only")
     text = ctx.printed[f"{stem}.statistic"]
     shown = format_half_away(assessed["statistic"], parse_printed(text).decimals)
-    neighbours = [t for t in dict.fromkeys(ctx.test_of.values()) if t != test
-                  and t.startswith("fan2018.results.") and t.endswith(".consumers")]
+    neighbours = [t for t in _with_missing(ctx) if t != test]
     reproduced = [t for t in neighbours if compare(ctx.variant(
         t, "pearson", "assessed only")["statistic"], ctx.printed[f"{t}.statistic"])]
-    return {**assessed_counts(ctx), "yes": printed(ctx, f"{stem}.count"),
+    return {**assessed_counts(ctx, test), "yes": printed(ctx, f"{stem}.count"),
             "on_assessed": Fact(float(assessed["statistic"]), "published",
                                 "goodness of fit on those assessed", shown),
             "its_p": p_value(assessed["p"], "its p"),
@@ -181,7 +187,7 @@ def copied(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     own, theirs = ctx.variant(test, "pearson"), ctx.variant(ctx.test_of[source], "pearson")
     tried = ctx.variants.loc[ctx.variants["test"] == test, "statistic"].dropna()
     return {"yes": printed(ctx, f"{stem}.count"),
-            "n": printed(ctx, "fan2018.results.satisfaction_pool.caregivers.n"),
+            "n": printed(ctx, ctx.denominator(f"{stem}.count")),
             "own_stat": value(own["statistic"], 2, "goodness of fit of its own counts"),
             "own_p": value(own["p"], 3, "its p"),
             "printed_stat": printed(ctx, f"{stem}.statistic"),
@@ -214,13 +220,12 @@ def percent(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
 
 
 def followup(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
-    base = "fan2019.methods.evaluation_months"
     abstract = rows["id"].iloc[0]
-    return {"abstract": printed(ctx, abstract),
-            "initial": printed(ctx, f"{base}.initial.other"),
-            "later": printed(ctx, f"{base}.later.other"),
-            "fits_later": flag(ctx.number(abstract) == ctx.number(f"{base}.later.other"), ""),
-            "fits_initial": flag(ctx.number(abstract) == ctx.number(f"{base}.initial.other"),
-                                 "")}
+    initial, later = (ctx.measure_id(f"fan2019_followup_months_{wave}")
+                      for wave in ("initial", "later"))
+    return {"abstract": printed(ctx, abstract), "initial": printed(ctx, initial),
+            "later": printed(ctx, later),
+            "fits_later": flag(ctx.number(abstract) == ctx.number(later), ""),
+            "fits_initial": flag(ctx.number(abstract) == ctx.number(initial), "")}
 
 

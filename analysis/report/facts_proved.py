@@ -28,16 +28,16 @@ from analysis.report.templates import Fact
 # --- the age t ---------------------------------------------------------------------------
 
 
-def _t_box(ctx: Context) -> tuple[float, float]:
+def _t_box(ctx: Context, test: str) -> tuple[float, float]:
     """The exact range of the pooled t over every real mean and SD that round to the printed
     ones (ages not restricted to whole years): t is monotone in each, so the corners of the
     box bound it."""
     from scipy import stats
 
     sides_ = []
-    for group in ("peers", "consumers"):
-        mean, sd = (ctx.printed[f"fan2018.table2.age.{group}.{q}"] for q in ("mean", "sd"))
-        n = ctx.number(f"fan2018.methods.recruited.{group}.n")
+    for group in ctx.inputs.loc[ctx.inputs["test"] == test, "row"].unique():
+        mean, sd = (ctx.printed[ctx.input_id(test, group, q)] for q in ("mean", "sd"))
+        n = ctx.number(ctx.input_id(test, group, "n"))
         ends = [[float(parse_printed(t).value) + k * 0.5 * 10.0 ** -parse_printed(t).decimals
                  for k in (-1, 1)] for t in (mean, sd)]
         sides_.append((*ends, n))
@@ -51,13 +51,12 @@ def age(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     from analysis.stages.enrolment import age_t_proof
 
     row = rows.iloc[0]
+    test = ctx.test_of[row["id"].rsplit(".", 1)[0]]
     proof = age_t_proof(ctx.registry)
     ranges = {name: (low, high) for name, low, high in (proof.ranges if proof else ())}
-    low, high = _t_box(ctx)
-    facts = {f"{q}_{g}": printed(ctx, f"fan2018.table2.age.{g}.{q}")
-             for q in ("mean", "sd") for g in ("peers", "consumers")}
-    facts |= {f"n_{g}": printed(ctx, f"fan2018.methods.recruited.{g}.n")
-              for g in ("peers", "consumers")}
+    low, high = _t_box(ctx, test)
+    facts = {f"{q}_{g}": printed(ctx, ctx.input_id(test, g, q))
+             for q in ("mean", "sd", "n") for g in ("peers", "consumers")}
     how = proof.method if proof else "no proof"
     return {**facts, "printed_t": printed(ctx, row["id"]),
             "proved": flag(proof is not None and proof.verdict == "mismatch", how, "invariant"),
@@ -132,13 +131,14 @@ def confidence(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
 
     found = confidence_facts(ctx.registry)
     n, mean = found["n"], found["mean"]
+    mean_id = next(i for i in rows["id"] if ctx.printed[i] == mean and i.endswith(".mean"))
+    sd_id = next(i for i in rows["id"] if ctx.printed[i] == found["sd"])
     sums = bracketing_totals(mean, n)
     half_total = round(2 * float(mean) * n) / 2
     return {"n": Fact(n, "published", "providers interviewed"),
             "lo": Fact(found["lo"], "words", "the scale's lowest answer"),
             "hi": Fact(found["hi"], "words", "the scale's highest answer"),
-            "mean": printed(ctx, "fan2019.table2.confidence.peers.mean"),
-            "sd": printed(ctx, "fan2019.table2.confidence.peers.sd"),
+            "mean": printed(ctx, mean_id), "sd": printed(ctx, sd_id),
             "grim": flag(grim(mean, n), "GRIM with whole-number answers"),
             "sums": Fact(sums, "published", "the whole totals either side of n x mean"),
             "sum_means": Fact([format_half_away(t / n, 2) for t in sums], "published",
@@ -157,17 +157,29 @@ def confidence(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
             "ns_sd": Fact(found["ns_sd"], "published", "n for which they give mean and SD")}
 
 
+def _header_id(rows: pd.DataFrame) -> str:
+    """The registry row of the n the problem's means are printed with (``granularity.csv``)."""
+    from analysis.io.annotations import load_granularity_specs
+
+    specs = load_granularity_specs().set_index("id")
+    found = {specs.loc[i, "n_id"] for i in rows["id"] if i in specs.index}
+    if len(found) != 1:
+        raise KeyError(f"the rows' means are printed with {sorted(found)}: expected one n")
+    return found.pop()
+
+
 def table4(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     ratings = consumer_rating_n(ctx.registry)
     common = sorted(set.intersection(*(set(ns) for ns in ratings["grimmer_ns"])))
     low, high = RATING_N_WINDOW
-    return {"header_n": printed(ctx, "fan2019.table4.header.consumers.n"),
+    header_id = _header_id(rows)
+    return {"header_n": printed(ctx, header_id),
             "items": Fact(len(ratings), "published", "consumer ratings in Table 4"),
             "n_low": Fact(low, "published", "the n tried"),
             "n_high": Fact(high, "published", "the n tried"),
             "common_ns": Fact(common, "published", "n that give every printed mean and SD "
                               "(GRIM and GRIMMER)"),
-            "header_fits": flag(int(ctx.number("fan2019.table4.header.consumers.n")) in common,
+            "header_fits": flag(int(ctx.number(header_id)) in common,
                                 "the header's n gives them all")}
 
 
@@ -179,11 +191,13 @@ def table4_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
     specs = load_granularity_specs().set_index("id")
     stem, quantity = row["id"].rsplit(".", 1)
     mean_id = f"{stem}.mean"
-    if stem.split(".")[1] == "results":  # a sentence repeating a Table 4 mean: its row
-        mean_id = next(i for i in specs.index if i.startswith("fan2019.table4.")
-                       and ctx.printed[i] == ctx.printed[mean_id])
     spec = specs.loc[mean_id]
-    header = int(ctx.number("fan2019.table4.header.consumers.n"))
+    if not spec["sd_id"]:  # a sentence repeating a table's mean: the table's row, with its SD
+        mean_id = next(i for i in specs.index if specs.loc[i, "sd_id"]
+                       and specs.loc[i, "n_id"] == spec["n_id"]
+                       and ctx.printed[i] == ctx.printed[mean_id])
+        spec = specs.loc[mean_id]
+    header = int(ctx.number(spec["n_id"]))
     mean, lo, hi = ctx.printed[mean_id], int(spec["lo"]), int(spec["hi"])
     sd = ctx.printed.get(spec["sd_id"]) if spec["sd_id"] else None
 
@@ -191,7 +205,7 @@ def table4_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
         return sd is not None and grimmer(mean, sd, k, lo, hi)
 
     return {"kind": Fact(quantity, "words", "mean or SD"),
-            "repeats": flag(stem.split(".")[1] == "results", "a sentence repeating Table 4",
+            "repeats": flag(mean_id != f"{stem}.mean", "a sentence repeating a table's mean",
                             "words"),
             "item": Fact(mean_id.split(".")[2].replace("_", " "), "words", "the Table 4 item"),
             "mean_42": flag(grim(mean, header), "GRIM with the header's n"),

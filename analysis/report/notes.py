@@ -13,8 +13,12 @@ rows, :func:`render_notes`:
    row's facts, or the problem's evidence.
 
 A false assertion, an unknown fact or a row that no template fits raises
-:class:`analysis.report.templates.TemplateError`: the report is not written. The letter, the
-page and ``reproduction.csv`` all say what this module renders.
+:class:`analysis.report.templates.TemplateError`: the published report is not written. A run
+with other parameters (``strict=False``) may legitimately change a status: there a problem
+that no longer holds, and a row no problem explains, get a note that says so (computed from
+the error), and the problem is left out of the letter and the page. Rows no notebook has
+judged yet (``pending``) belong to no problem. The letter, the page and ``reproduction.csv``
+all say what this module renders.
 """
 
 from __future__ import annotations
@@ -71,6 +75,10 @@ PROBLEM_TEXT_COLUMNS = ["problem", "kind", "paper", "mismatch", "order", "title"
 #: Statuses that must belong to a problem.
 NEEDS_PROBLEM = ("mismatch", "depends_on_reading", "not_reproducible")
 
+#: The note of a row no problem explains, in a run with other parameters.
+UNEXPLAINED = ("No explanation of the published reproduction covers this status, which this "
+               "run's parameters changed.")
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -81,16 +89,19 @@ class Rendered:
     facts: pd.DataFrame
 
 
-def _rows(report: pd.DataFrame, registry: pd.DataFrame, explanations: pd.DataFrame
-          ) -> pd.DataFrame:
-    """The report's rows with their problem and measure; an error for an unexplained one."""
+def _rows(report: pd.DataFrame, registry: pd.DataFrame, explanations: pd.DataFrame,
+          strict: bool) -> pd.DataFrame:
+    """The report's rows with their problem and measure (none for a row not yet judged); an
+    error for an unexplained one (in a run with other parameters, a note saying so)."""
     rows = report.copy()
     rows["problem"] = rows["id"].map(explanations["problem"]).fillna("")
+    rows.loc[rows["status"] == "pending", "problem"] = ""
     rows["measure"] = rows["id"].map(load_stages(registry).set_index("id")["measure"])
     missing = rows[rows["status"].isin(NEEDS_PROBLEM) & (rows["problem"] == "")]
-    if not missing.empty:
+    if not missing.empty and strict:
         raise TemplateError(f"{missing.iloc[0]['id']}: status {missing.iloc[0]['status']!r} "
                             "but no problem in data/published/explanations.csv explains it")
+    rows.loc[missing.index, "note"] = UNEXPLAINED
     unknown = set(explanations.index) - set(rows["id"])
     if unknown:
         raise TemplateError(f"explanations.csv names rows the report lacks: {sorted(unknown)[:3]}")
@@ -129,31 +140,43 @@ def _problem_text(problem: str, entry: pd.Series, mine: pd.DataFrame, facts: dic
             "strength": kind_sentence(kinds), "check": check, "rows": " ".join(mine["id"])}
 
 
-def render_notes(report: pd.DataFrame, registry: pd.DataFrame, ctx: Context | None = None
-                 ) -> Rendered:
+def _render_problem(entry: pd.Series, templates: pd.DataFrame, mine: pd.DataFrame,
+                    rows: pd.DataFrame, ctx: Context, found: dict) -> dict:
+    """Render one problem (``entry`` of problems.csv, its note ``templates``) and its rows'
+    notes into ``rows``; return its texts."""
+    problem = entry.name
+    _check_statuses(problem, entry["statuses"], mine)
+    facts = {**GLOBAL_FACTS, **(PROBLEM_FACTS[problem](ctx, mine)
+                                if problem in PROBLEM_FACTS else {})}
+    found[problem] = facts
+    text = _problem_text(problem, entry, mine, facts, ctx.printed)
+    for index, row in mine.iterrows():
+        if templates.empty:
+            rows.loc[index, "note"] = text["evidence"]
+            continue
+        rows.loc[index, "note"], found[f"{problem}/{row['id']}"] = _row_note(
+            problem, row, facts, templates, ctx, ctx.printed)
+    return text
+
+
+def render_notes(report: pd.DataFrame, registry: pd.DataFrame, ctx: Context | None = None,
+                 strict: bool = True) -> Rendered:
     """The report with every note and problem rendered (see the module docstring)."""
     problems, notes = load_problems(), load_notes()
-    explanations = load_explanations(problems=problems)
-    rows = _rows(report, registry, explanations)
+    rows = _rows(report, registry, load_explanations(problems=problems), strict)
     ctx = ctx or Context(registry, rows)
-    printed = ctx.printed
     texts, found = [], {}
     for problem, mine in rows[rows["problem"] != ""].groupby("problem", sort=False):
-        entry = problems.loc[problem]
-        _check_statuses(problem, entry["statuses"], mine)
-        facts = {**GLOBAL_FACTS, **(PROBLEM_FACTS[problem](ctx, mine)
-                                    if problem in PROBLEM_FACTS else {})}
-        found[problem] = facts
-        text = _problem_text(problem, entry, mine, facts, printed)
-        texts.append(text)
-        templates = notes[notes["problem"] == problem]
-        for index, row in mine.iterrows():
-            if templates.empty:
-                rows.loc[index, "note"] = text["evidence"]
-                continue
-            rows.loc[index, "note"], used = _row_note(problem, row, facts, templates, ctx,
-                                                      printed)
-            found[f"{problem}/{row['id']}"] = used
+        try:
+            texts.append(_render_problem(problems.loc[problem],
+                                         notes[notes["problem"] == problem], mine, rows, ctx,
+                                         found))
+        except TemplateError as error:
+            if strict:
+                raise
+            rows.loc[mine.index, "note"] = ("The published reproduction's explanation does "
+                                            f"not hold in this run: {error}")
+            rows.loc[mine.index, "problem"] = ""
     table = pd.DataFrame(texts, columns=PROBLEM_TEXT_COLUMNS).sort_values(
         ["mismatch", "order"], ascending=[False, True], kind="stable")
     return Rendered(rows.drop(columns=["measure"]), table.reset_index(drop=True),

@@ -62,10 +62,12 @@ CATEGORIES = (
      "do not reproduce in the reconstruction (not proved for every consistent dataset)"),
     ("unavailable", lambda r: r["status"].eq("not_reproducible"),
      "cannot be recomputed because their inputs are not published"),
+    ("pending", lambda r: r["status"].eq("pending"), "are not yet judged by any notebook"),
 )
 
 
-_SINGULAR = {"agree": "agrees", "depend": "depends", "do": "does", "cannot": "cannot"}
+_SINGULAR = {"agree": "agrees", "depend": "depends", "do": "does", "cannot": "cannot",
+             "are": "is"}
 
 
 def counted(count: int, words: str) -> str:
@@ -242,6 +244,18 @@ def figure_values_markdown(tables_dir: Path | str | None = None) -> str:
     ])
 
 
+def _side_tables(rendered, report: pd.DataFrame, beside: Path | None) -> dict[Path, str]:
+    """The rendered problems, their facts and the assumptions' effects: into
+    ``reports/tables`` and ``reports/``, or ``beside`` a report written elsewhere."""
+    tables = paths.TABLES if beside is None else beside
+    reports = paths.REPORTS if beside is None else beside
+    return {tables / "problem_texts.csv": rendered.problems.to_csv(index=False,
+                                                                   lineterminator="\n"),
+            tables / "problem_facts.csv": rendered.facts.to_csv(index=False, lineterminator="\n"),
+            reports / "assumptions.csv": assumption_effects(report).to_csv(
+                index=False, lineterminator="\n")}
+
+
 def write_report(
     registry: pd.DataFrame | None = None,
     results_dir: Path | str | None = None,
@@ -249,27 +263,29 @@ def write_report(
     out_md: Path | str | None = None,
     provenance: dict | None = None,
 ) -> pd.DataFrame:
-    """Build the report and write ``reports/reproduction.csv`` and ``reproduction.md``.
-    With real data (``provenance["mode"] == "real"``) the notes, written about the synthetic
-    records, are left out, and so are the figure-value tables."""
+    """Build the report and write ``reports/reproduction.csv`` and ``reproduction.md``, with
+    every note and problem rendered from computed facts (:mod:`analysis.report.notes`: in
+    the published run a false claim raises before anything is written) and the tables of the
+    problems and assumptions (beside ``out_csv`` when it is given). With real data
+    (``provenance["mode"] == "real"``) the notes, written about the synthetic records, are
+    left out, and so are the figure-value tables."""
     registry = load_registry() if registry is None else registry
     report = build_report(registry, load_results(results_dir, registry))
     real = bool(provenance) and provenance["mode"] == "real"
+    outputs: dict[Path, str] = {}
     if real:
         report["note"] = ""
-    else:  # every problem and note said from computed facts; a false claim stops here
-        rendered = render_notes(report, registry)
+    else:
+        rendered = render_notes(report, registry, strict=not provenance)
         report = rendered.report[REPORT_COLUMNS]
-        atomic_write_text(paths.TABLES / "problem_texts.csv",
-                          rendered.problems.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths.TABLES / "problem_facts.csv",
-                          rendered.facts.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths.REPORTS / "assumptions.csv", assumption_effects(report).to_csv(
-            index=False, lineterminator="\n"))
+        outputs = _side_tables(rendered, report, None if out_csv is None
+                               else Path(out_csv).parent)
     out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
     out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
-    atomic_write_text(out_csv, report.to_csv(index=False, lineterminator="\n"))
     text = summary_markdown(report, provenance)
     figures = "" if real else figure_values_markdown()
-    atomic_write_text(out_md, text + ("\n" + figures if figures else ""))
+    outputs |= {out_csv: report.to_csv(index=False, lineterminator="\n"),
+                out_md: text + ("\n" + figures if figures else "")}
+    for path, content in outputs.items():
+        atomic_write_text(path, content)
     return report

@@ -38,6 +38,7 @@ from analysis.stages import enrolment_tables as tables
 from analysis.stages.design_counts import community_counts, wave_count
 
 __all__ = [
+    "AGE_TEST",
     "STAGE",
     "bonferroni_readings",
     "bonferroni_sizes",
@@ -60,6 +61,9 @@ __all__ = [
 ]
 
 STAGE = "01_enrolment"
+
+#: fan2018 Table 2's t test of age, peers vs consumers (its statistic, df and p rows).
+AGE_TEST = "fan2018.table2.age.peers_vs_consumers"
 
 
 PEARSON = "Pearson chi-square"
@@ -382,7 +386,7 @@ def age_t_proof(registry: pd.DataFrame) -> Proof | None:
     3-decimal display rounded again, Welch), and the verdict they all give, if one."""
     pairs = age_pairs_fan2018(registry)
     pooled, welch = pairs["t"], pairs["t_welch"]
-    printed = printed_text(registry, "fan2018.table2.age.peers_vs_consumers.statistic")
+    printed = printed_text(registry, f"{AGE_TEST}.statistic")
     places = parse_printed(printed).decimals
     twice = [float(round_half_away(double_rounded(t), places)) for t in (pooled.min(),
                                                                          pooled.max())]
@@ -408,10 +412,10 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     fan2018_table1(claims, tested["table1"], tested["tests1"])
     fan2018_table2(claims, tables.fan2018_table2(people18, registry))
     fan2018_table2_tests(claims, tested["tests2"], parameters)
-    claims.bound("fan2018.table2.age.peers_vs_consumers.p", age_p_bound(registry))
+    claims.bound(f"{AGE_TEST}.p", age_p_bound(registry))
     proof = age_t_proof(registry)
     if proof is not None:
-        claims.bound("fan2018.table2.age.peers_vs_consumers.statistic", proof)
+        claims.bound(f"{AGE_TEST}.statistic", proof)
     fan2018_participants(claims, people18)
     fan2018_evaluation(claims, people18)
     fan2019_timing(claims, people19)

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.evidence.levels import Bound, judged
-from analysis.io.annotations import load_readings, stage_rows
+from analysis.io.annotations import load_readings, measure_value, stage_rows
 from analysis.io.cache import memoised
 from analysis.io.design import (
     COMMUNITIES,
@@ -423,14 +423,12 @@ def _consumers_per_peer(registry: pd.DataFrame) -> pd.Series:
 
 
 def _fan2019_waves(registry: pd.DataFrame) -> dict[str, tuple[int, dict[str, int]]]:
-    """fan2019 Methods: each wave's consumers recruited, and its providers per community."""
-    waves = {}
-    for wave in ("initial", "later"):
-        mine = [c for c in COMMUNITIES if COMMUNITY_WAVE[c] == wave]
-        waves[wave] = (int(value(registry, f"fan2019.methods.recruited.{wave}_consumers.n")),
-                       {c: int(value(registry, f"fan2019.methods.recruited_site_{c}."
-                                               f"{wave}_peers.count")) for c in mine})
-    return waves
+    """fan2019 Methods: each wave's consumers recruited, and its providers per community
+    (measures of ``stages.csv``)."""
+    return {wave: (int(measure_value(registry, f"fan2019_consumers_recruited_{wave}")),
+                   {c: int(measure_value(registry, f"fan2019_peers_recruited_{c}"))
+                    for c in COMMUNITIES if COMMUNITY_WAVE[c] == wave})
+            for wave in ("initial", "later")}
 
 
 def _split_ratio_ranges(waves: dict) -> dict[str, tuple[float, float]]:
