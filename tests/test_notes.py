@@ -243,3 +243,26 @@ def test_the_quasi_independence_that_breaks_the_enrolment_conclusion_is_recomput
                for c in ("tuanjiehu", "maizidian")]
     assert stats.chi2_contingency(later, correction=False)[1] > 0.05
     assert stats.chi2_contingency(initial, correction=False)[1] > 0.05
+
+
+def test_every_quoted_reading_and_assumption_is_in_its_paper(registry):
+    """A reading or an assumption that rests on the paper's words quotes them, verbatim."""
+    from analysis.io.annotations import load_assumptions, load_readings, load_stages
+    from analysis.io.registry import normalise_text, paper_text
+
+    readings = load_readings()
+    for row in readings.itertuples(index=False):
+        assert (row.basis == "words") == bool(row.quote), row.reading
+    stages = load_stages(registry)
+    paper_of = {key: stages.loc[stages["measure"] == key, "id"].iloc[0].split(".")[0]
+                for key in readings["key"].unique()}
+    readings = readings.assign(paper=readings["key"].map(paper_of))
+    assumptions = load_assumptions()
+    assert set(assumptions.loc[assumptions["quote"] != "", "basis"]) <= {"stated", "words",
+                                                                         "inferred"}
+    for frame in (readings, assumptions):
+        for row in frame[frame["quote"] != ""].itertuples(index=False):
+            assert normalise_text(row.quote) in normalise_text(paper_text(row.paper)), row.quote
+    software = assumptions.set_index("id")
+    assert software.loc["fan2019.software", "basis"] == "assumed"
+    assert software.loc["fan2018.software", "basis"] == "stated"

@@ -57,8 +57,10 @@ CATEGORIES = (
      & r["evidence"].isin(["published", "invariant"]),
      "do not reproduce, which is proved from the printed numbers or over every consistent "
      "dataset"),
+    ("mismatch_real", lambda r: r["status"].eq("mismatch") & r["evidence"].eq("real_data"),
+     "do not reproduce when computed from the real records"),
     ("mismatch", lambda r: r["status"].eq("mismatch")
-     & ~r["evidence"].isin(["published", "invariant"]),
+     & ~r["evidence"].isin(["published", "invariant", "real_data"]),
      "do not reproduce in the reconstruction (not proved for every consistent dataset)"),
     ("unavailable", lambda r: r["status"].eq("not_reproducible"),
      "cannot be recomputed because their inputs are not published"),
