@@ -31,6 +31,7 @@
 # %%
 import pandas as pd
 
+from analysis.evidence.rules import rule_by_id
 from analysis.io import context, paths
 from analysis.io.annotations import load_conclusions, load_explanations, load_test_inputs
 from analysis.io.files import atomic_write_text, read_csv_strict
@@ -62,7 +63,7 @@ stage.tallies(summary)
 # For every test a conclusion rests on: each rule whose condition holds, why (computed from the test's inputs), the analyses it adds, and whether they are present (`present`: `yes`, or `not computed` when the test's inputs are not printed at all).
 
 # %%
-fired.groupby(["rule", "present"]).size().unstack(fill_value=0)
+pd.crosstab(fired["rule"].map(lambda r: rule_by_id(r).name), fired["present"])
 
 # %% [markdown]
 # ## Every test under every choice

@@ -129,7 +129,7 @@ def test_readings_must_be_those_declared(rows, explanations):
                              "label": ["reading a", "reading b"], "meaning": ["", ""],
                              "basis": ["words", "inferred"], "quote": ["", ""]})
     claims = Claims(rows, explanations)
-    with pytest.raises(ValueError, match="differ from readings.csv"):
+    with pytest.raises(ValueError, match=r"differ from readings\.csv"):
         claims.readings("duration", "printed", [("a", [("x", 40)])], declared)
     judged = claims.readings("duration", "printed", [("a", [("x", 40)]), ("b", [("y", 41)])],
                              declared)

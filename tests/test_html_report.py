@@ -178,3 +178,41 @@ def test_no_serious_accessibility_violation(browser):
         "    return [v.id, v.impact, v.nodes.length, v.help]; })); });")
     serious = [v for v in found if v[1] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_conclusions_table_fits_a_desktop_screen_in_words(report):
+    """At 1,280 px the conclusions table shows every column without scrolling or hiding one,
+    names the choice that breaks each conclusion in words, and no machine id."""
+    from selenium.webdriver.common.by import By
+
+    conclusions = pd.read_csv(paths.REPORTS / "conclusions.csv", dtype=str,
+                              keep_default_na=False)
+    driver = _driver(1280)
+    try:
+        table = driver.find_element(By.ID, "conclusions-table")
+        box = driver.execute_script(
+            "var t = arguments[0], s = t.parentElement;"
+            "return [t.scrollWidth, s.clientWidth, Array.from(t.rows[0].cells).map("
+            "function (c) { return c.getBoundingClientRect().width; })]", table)
+        assert box[0] <= box[1], f"the table overflows its box: {box[:2]}"
+        assert len(box[2]) == 8, box[2]
+        assert min(box[2]) > 30, box[2]
+        text = table.text
+        for worst in conclusions.loc[conclusions["worst"] != "", "worst"]:
+            assert worst.split(":")[0] in text
+        assert not re.search(r"\b(welch_t|pooled_t|quasi_independence|bonferroni|bh)\b", text)
+    finally:
+        driver.quit()
+
+
+def test_a_headline_category_filters_to_its_rows(browser, report):
+    """The verdict's counts are the headline's disjoint categories; each filters the table."""
+    from selenium.webdriver.common.by import By
+
+    from analysis.report.summary import category_of
+
+    link = browser.find_element(
+        By.CSS_SELECTOR, "a[data-filter-paper='fan2019'][data-filter-category='reading']")
+    link.click()
+    wanted = (category_of(report) == "reading") & (report["paper"] == "fan2019")
+    assert _shown(browser) == int(wanted.sum()) == int(link.text)

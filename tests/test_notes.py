@@ -123,7 +123,7 @@ def test_a_problem_cannot_cover_a_row_whose_status_it_does_not_explain(registry,
         problems.loc[problems["problem"] == "percent_rounding", "statuses"] = "match_other_method"
 
     _planted(tmp_path, monkeypatch, plant)
-    with pytest.raises(TemplateError, match="percent_rounding.*'mismatch'"):
+    with pytest.raises(TemplateError, match=r"percent_rounding.*'mismatch'"):
         render_notes(_committed(registry), registry)
 
 
@@ -131,7 +131,7 @@ def test_a_mismatch_without_a_problem_fails(registry, monkeypatch):
     real = load_explanations()
     monkeypatch.setattr(notes_module, "load_explanations", lambda problems=None: real.drop(
         "fan2019.results.improve_mood.initial_consumers.percent"))
-    with pytest.raises(TemplateError, match="no problem .* explains it"):
+    with pytest.raises(TemplateError, match=r"no problem .* explains it"):
         render_notes(_committed(registry), registry)
 
 
@@ -156,11 +156,13 @@ def test_the_letter_the_page_and_the_csv_say_the_same(report, texts):
     page = html.unescape((paths.REPORTS / "reproduction.html").read_text(encoding="utf-8"))
     for problem in texts[texts["kind"] == "problem"].itertuples():
         for text in (problem.title, problem.evidence, problem.check):
-            assert text in letter and text in page, (problem.problem, text[:60])
+            assert text in letter, (problem.problem, text[:60])
+            assert text in page, (problem.problem, text[:60])
         mine = report[report["problem"] == problem.problem]
         assert set(mine["id"]) == set(problem.rows.split())
         for note in mine["note"]:
-            assert note in page and (note == problem.evidence or note in letter)
+            assert note in page
+            assert note == problem.evidence or note in letter
 
 
 def test_the_headline_categories_are_disjoint_and_add_up(report):
@@ -172,7 +174,8 @@ def test_the_headline_categories_are_disjoint_and_add_up(report):
     assert agree["count"].sum() == len(counted)  # no mismatch among numbers that agree
     text = headline(report)
     assert f"Of the {len(report)} numbers" in text
-    assert "built to give them" in text and "do not reproduce" in text
+    assert "built to give them" in text
+    assert "do not reproduce" in text
     bad = report.assign(status=report["status"].where(report.index != 0, "unknown"))
     with pytest.raises(ValueError, match="headline categories"):
         categories(bad)

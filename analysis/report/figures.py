@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
+from analysis.evidence.words import correction_words
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 from analysis.io.files import FILE_MODE
 
@@ -274,7 +275,8 @@ def _spec_row(ax: plt.Axes, y: float, specs: pd.DataFrame, floor: float) -> None
         if spec.basis.startswith("not computed"):
             continue
         if high > low * 1.0001:
-            ax.plot([low, high], [level, level], color=colour, lw=1.2, alpha=0.7)
+            style = ":" if spec.basis.startswith("sampled") else "-"
+            ax.plot([low, high], [level, level], color=colour, lw=1.2, alpha=0.7, ls=style)
         else:
             ax.plot([low], [level], "o", color=colour, ms=3.2, alpha=0.8)
         if spec.paper_choice:
@@ -297,10 +299,11 @@ def specification_curve(specs: pd.DataFrame, summary: pd.DataFrame, alpha: float
     labels = [f"{r.statement[:70]}{'…' if len(r.statement) > 70 else ''} [{r.all_choices}]"
               for r in rows.itertuples(index=False)]
     ax.set_yticks([-y for y in range(len(rows))], labels, fontsize=6.5)
-    ax.set_xlabel(f"p (log scale; dashed: {alpha}; bars: exact range over consistent datasets;"
-                  " circled: the paper's choice)", fontsize=7)
+    ax.set_xlabel(f"p (log scale; dashed line: {alpha}; bars: the exact range over the "
+                  "consistent datasets, dotted where only sampled; circled: the paper's "
+                  "choice)", fontsize=7)
     for name, colour in CORRECTION_COLOURS.items():
-        ax.plot([], [], "o", color=colour, label=f"correction: {name}")
+        ax.plot([], [], "o", color=colour, label=correction_words(name).capitalize())
     ax.legend(fontsize=6.5, loc="lower left", frameon=False)
     ax.tick_params(axis="x", labelsize=7)
     fig.tight_layout()

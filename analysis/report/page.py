@@ -350,8 +350,10 @@ def build_html(report: pd.DataFrame | None = None, provenance: dict | None = Non
                     "" if real else f"<p class='small'>{e(headline(report))}</p>",
                     _status_counts(report), _evidence_table(report)],
         "conclusions": _conclusion_part(),
-        "problems": ["<p class='small'>Every mismatch and every number reproduced only by "
-                     "another method than the paper names, grouped into distinct problems.</p>",
+        "problems": ["<p class='small'>Every mismatch, every number reproduced only by "
+                     "another method than the paper names and every number whose verdict "
+                     "depends on how the text is read, grouped into distinct problems; each "
+                     "said from computed facts, with how strong its evidence is.</p>",
                      parts.problems_section(problems, rows, conclusions_table())],
         "assumptions": [] if real else _assumption_part(),
         "tables": [parts.paper_tables(rows)],

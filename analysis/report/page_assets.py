@@ -32,9 +32,11 @@ figcaption{font-size:.9em;color:#333}.small{font-size:.85em;color:#444}
 .problem.other{border-left-color:#b8860b}
 details summary{cursor:pointer}#provenance td{overflow-wrap:anywhere}
 .cell-printed{font-weight:600}.cell-reproduced{color:#333}
-table.fit{table-layout:fixed}table.fit td,table.fit th{overflow-wrap:anywhere;hyphens:auto}
-#conclusions-table th:nth-child(1){width:5em}#conclusions-table th:nth-child(2){width:22%}
-#conclusions-table th:nth-child(7){width:24%}#conclusions-table th:nth-child(8){width:14%}
+table.fit{table-layout:fixed}table.fit td,table.fit th{overflow-wrap:break-word}
+#conclusions-table th:nth-child(1){width:5em}#conclusions-table th:nth-child(2){width:21%}
+#conclusions-table th:nth-child(3),#conclusions-table th:nth-child(4),
+#conclusions-table th:nth-child(5),#conclusions-table th:nth-child(6){width:7.5%}
+#conclusions-table th:nth-child(7){width:24%}
 @media (max-width:600px){body{padding:0 .5em}table{font-size:.78em}
 .wide{display:none}}
 """

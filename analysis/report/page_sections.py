@@ -245,9 +245,8 @@ def conclusions_table(table: pd.DataFrame) -> str:
     screen: each verdict, the p range, the choice that breaks it by the most (the others
     under a toggle) and the rules that fired for its tests, in words."""
     head = "".join(f"<th scope='col'>{e(h)}</th>" for h in (
-        "paper", "conclusion", "as printed", "every defensible choice",
-        "every consistent dataset", "p range", "breaks it most (p against the threshold)",
-        "rules that fired"))
+        "paper", "conclusion", "as printed", "every choice", "every dataset", "p range",
+        "breaks it most (p against the threshold)", "rules that fired"))
     body = []
     for row in table.itertuples(index=False):
         p_range = f"{float(row.p_min):.3g} to {float(row.p_max):.3g}" if row.p_min else ""
