@@ -301,7 +301,8 @@ def _conclusion_part() -> list[str]:
             "tests (the rules that fired are named), and over every dataset consistent with "
             "the printed numbers; the choice that breaks it by the most, with its p against "
             "the threshold, and every other under a toggle.</p>",
-            parts.conclusions_table(table), *[_figure(s, t) for s, t in CURVES.items()]]
+            parts.conclusions_table(table), parts.rules_table(),
+            *[_figure(s, t) for s, t in CURVES.items()]]
 
 
 def _assumption_part() -> list[str]:

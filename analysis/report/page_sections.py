@@ -9,10 +9,21 @@ import html
 
 import pandas as pd
 
-__all__ = ["LABELS", "audit_in_words", "conclusions_resting", "conclusions_table", "e",
-           "headline_by_paper",
-           "numbers_table",
-           "paper_tables", "problems_section", "provenance_block", "shown_label", "toc"]
+__all__ = [
+    "LABELS",
+    "audit_in_words",
+    "conclusions_resting",
+    "conclusions_table",
+    "e",
+    "headline_by_paper",
+    "numbers_table",
+    "paper_tables",
+    "problems_section",
+    "provenance_block",
+    "rules_table",
+    "shown_label",
+    "toc",
+]
 
 LABELS = {
     "match": "match",
@@ -260,6 +271,27 @@ def conclusions_table(table: pd.DataFrame) -> str:
     return (f"<div class='scroll' tabindex='0' role='region' aria-label='conclusions'>"
             f"<table id='conclusions-table' class='fit'><tr>{head}</tr>{''.join(body)}"
             "</table></div>")
+
+
+def rules_table() -> str:
+    """Every rule that chooses the defensible analyses, under a toggle: its condition, what
+    it adds (in words), what that does, and its source."""
+    from analysis.evidence.rules import FAMILY_RULE, N_CHOICES, RULES
+    from analysis.evidence.words import correction_words, variant_words
+
+    def adds(rule) -> str:
+        words = [N_CHOICES.get(v) or (correction_words(v) if rule is FAMILY_RULE
+                                      else variant_words(v)) for v in rule.adds]
+        return "; ".join(words)
+
+    rows = "".join(f"<tr><td>{e(r.name)}</td><td>{e(r.condition)}</td><td>{e(adds(r))}</td>"
+                   f"<td>{e(r.effect)}</td><td>{e(r.source)}</td></tr>"
+                   for r in (*RULES, FAMILY_RULE))
+    head = "".join(f"<th scope='col'>{h}</th>" for h in ("rule", "when", "adds", "what it does",
+                                                          "source"))
+    return ("<details><summary>The rules that choose the defensible analyses "
+            "(<code>analysis/evidence/rules.py</code>)</summary><div class='scroll'>"
+            f"<table id='rules' class='fit'><tr>{head}</tr>{rows}</table></div></details>")
 
 
 def provenance_block(provenance: dict) -> str:
