@@ -10,12 +10,16 @@ methods/      general numerics: contingency and two-group tests, p-values, integ
               with a given mean and SD, allocation, bounded tables, granularity (GRIM...)
 checks/       the papers against themselves, from printed numbers alone: internal
               consistency, the audit of every printed test, granularity, sample overlap
+evidence/     how strong each result is (evidence levels, proofs over the consistent
+              datasets), the rules that choose each test's defensible alternatives, and the
+              conclusions tried under them
 reconstruct/  the record-level data rebuilt from the printed numbers (participants,
               sessions, content categories, interviews), written to ``data/reconstructed/``
 stages/       one module (or two) per notebook: the paper's tables computed from records,
               and every registry row of the stage judged
 report/       ``reports/``: the results of each notebook, the report CSV, Markdown and HTML
-              page, the figures
+              page, the letter, the figures; every note and problem rendered from templates
+              and computed facts (``notes``, ``facts*``, ``templates``)
 
 ``python -m analysis.run`` runs every notebook and writes the report (only with every
 parameter at its default into the repository; otherwise into ``build/runs/`` or, with real
