@@ -411,3 +411,20 @@ def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, 
     assert "shares: read off the figure" in content
     results = (output / "reports" / "results" / "03_service_content.csv").read_text()
     assert "share read off Fig. 2" in results
+
+
+def test_a_false_sentence_stops_the_published_run_and_writes_no_report(copy):
+    """Issue 21: plant a false assertion in a problem's template (the typo problem claims its
+    statistics differ in two digits, not one): the reproduce command fails with one line
+    naming it, and the committed report is left as it was."""
+    problems = copy / "data" / "published" / "problems.csv"
+    text = problems.read_text(encoding="utf-8")
+    assert "[[digits == 1]]" in text
+    problems.write_text(text.replace("[[digits == 1]]", "[[digits == 2]]"), encoding="utf-8")
+    before = _hashes(copy, ["reports/reproduction.csv", "reports/review.md",
+                            "reports/reproduction.html"])
+    result = _run(copy, "--only", "00_registry")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "false assertion [[digits == 2]]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _hashes(copy, list(before)) == before
