@@ -37,7 +37,8 @@ from analysis.io import context, paths
 from analysis.io.annotations import load_findings
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
-from analysis.report.prose import fmt, say
+from analysis.report import paragraphs
+from analysis.report.prose import say
 from analysis.stages import registry_checks
 
 pd.set_option("display.max_colwidth", 90)
@@ -108,19 +109,15 @@ findings
 evidence = finding_evidence(registry)
 evidence.round({"statistic": 3, "p": 4})
 
-# %% tags=["remove-input"]
-cases, odd = evidence["finding"].nunique(), registry_checks.evidence_points_to_fisher(evidence)
-say(f"**Reading the evidence.** In {f'all {cases}' if not odd else f'{cases - len(odd)} of the {cases}'} cases the printed "
-    "statistic is the Pearson χ² and the printed p is the two-sided Fisher exact p of the same table. SPSS prints both "
-    "in one *Chi-Square Tests* box; the papers quote the statistic from one line and the p from another. Because "
-    "Fisher's test is the appropriate one for tables with small expected counts ("
-    + "; ".join(evidence["table"].unique()) + "), whether a conclusion at the usual significance level changes is "
-    "read off the table above (both p of each pair are shown).")
-for slip in percents.loc[~percents["consistency"]].itertuples():
-    say(f"The percentage that fails ({slip.count} of {slip.n}, printed as {slip.printed}%) is a rounding slip: "
-        f"{slip.count} / {slip.n} is {fmt(100 * float(slip.count) / float(slip.n), 2)}%, which rounds to {slip.computed}%, "
-        "not to the printed value.")
+# %%
+# the decisions the next paragraphs state, computed and tested in analysis/report/paragraphs.py
+fisher_said = paragraphs.fisher_evidence(evidence, registry_checks.evidence_points_to_fisher(evidence))
+slips_said = paragraphs.percent_slips(percents)
+pd.concat([fisher_said.table(), slips_said.table()])
 
+# %% tags=["remove-input"]
+say(fisher_said.text)
+say(slips_said.text)
 # %%
 checks = consistency.all_checks(registry)
 atomic_write_text(paths.TABLES / "internal_checks.csv",

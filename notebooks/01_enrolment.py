@@ -51,8 +51,9 @@ from analysis.io.participants import read_participants, write_participants
 from analysis.io.registry import load_registry, value
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import participants as reconstruct
+from analysis.report import paragraphs
 from analysis.report.figures import enrolment_flow, save
-from analysis.report.prose import decimals, fmt, printed, say
+from analysis.report.prose import printed, say
 from analysis.report.results import write_results
 from analysis.stages import enrolment
 from analysis.stages import enrolment_tables as tables
@@ -99,15 +100,14 @@ pd.concat({"fan2018": people18["role"].value_counts(), "fan2019": people19["role
 # %% [markdown]
 # ### How the two papers' samples relate
 
-# %% tags=["remove-input"]
+# %%
 n_of = {key: int(value(registry, row)) for key, row in (
     ("peers18", "fan2018.methods.recruited.peers.n"), ("consumers18", "fan2018.methods.recruited.consumers.n"),
     ("peers19", "fan2019.table1.header.peers.n"), ("consumers19", "fan2019.abstract.recruited.consumers.n"))}
-say(f"The 2018 paper describes {n_of['peers18']} peers and {n_of['consumers18']} consumers; the 2019 paper "
-    f"describes {n_of['peers19']} providers and {n_of['consumers19']} consumers. Is the 2019 sample the 2018 "
-    "sample plus newcomers? Merge the 2018 categories into the 2019 ones and subtract. For the 2018 people to be "
-    "a subset, every difference would have to be zero or positive.")
+sizes_said = paragraphs.sample_sizes(n_of)  # the paragraph below, from these printed n
 
+# %% tags=["remove-input"]
+say(sizes_said.text)
 # %%
 overlap = overlap_check(registry)
 overlap[~overlap["possible"]]
@@ -130,15 +130,14 @@ shown
 tests1 = tables.fan2018_table1_tests(table1)
 tests1.round(4)
 
-# %% tags=["remove-input"]
+# %%
 printed1 = {role: printed(registry, f"fan2018.table1.enrolment_by_community_year.{group}.statistic")
             for role, group in (("peer", "peers"), ("consumer", "consumers"))}
-exact1 = all(fmt(tests1.loc[role, "pearson"], decimals(text)) == text for role, text in printed1.items())
-say("Most cells of each table have an expected count below five (`cells_expected_lt5`, `min_expected`), so the χ² "
-    "approximation is poor. The printed statistics ("
-    + " and ".join(printed1.values()) + ") are nonetheless "
-    + ("exactly the Pearson values of the printed table." if exact1 else "not all the Pearson values of this table."))
+table1_said = paragraphs.table1_statistics(printed1, tests1)  # decided and tested in analysis/report/paragraphs.py
+table1_said.table()
 
+# %% tags=["remove-input"]
+say(table1_said.text)
 # %% [markdown]
 # ## 2018 Table 2 · Demographics of peers and consumers
 
@@ -167,24 +166,12 @@ freedom = tables.age_freedom_fan2018(registry)
 atomic_write_text(paths.TABLES / "fan2018_age_freedom.csv", freedom.to_csv(index=False, lineterminator="\n"))
 freedom
 
-# %% tags=["remove-input"]
-age = "fan2018.table2.age"
-t_printed = printed(registry, f"{age}.peers_vs_consumers.statistic")
-t_range = freedom.set_index("quantity")["value"]
-t_low, t_high = float(t_range["pooled t, min"]), float(t_range["pooled t, max"])
-half = 0.5 * 10 ** -decimals(t_printed)  # the printed t stands for [t - half, t + half]
-t_value = float(t_printed.replace("−", "-"))
-reachable = t_value - half <= t_high and t_low <= t_value + half
-say(f"**The age t test {'cannot' if not reachable else 'can'} be reproduced exactly.** Across all integer "
-    f"samples consistent with {printed(registry, f'{age}.peers.mean')} ± {printed(registry, f'{age}.peers.sd')} "
-    f"(peers) and {printed(registry, f'{age}.consumers.mean')} ± {printed(registry, f'{age}.consumers.sd')} (consumers), "
-    f"the pooled t lies between {fmt(t_low, 4)} and {fmt(t_high, 4)}; "
-    + (f"none of it rounds to the printed {t_printed}. " if not reachable else f"the printed {t_printed} is among them. ")
-    + "The reconstruction uses the sample closest to it, and its p matches the printed p; over all those samples the p "
-    "is not fixed (its exact range is the `basis` of the p row in `reports/reproduction.csv`). Ages recorded with "
-    f"decimals (from birth dates) would allow {t_printed}, so the gap is most likely a matter of how age was recorded or "
-    "rounded. It does not affect the conclusion: peers were younger than consumers.")
+# %%
+age_said = paragraphs.age_t(registry)  # from the proof over every integer dataset, and the range over real-valued summaries
+age_said.table()
 
+# %% tags=["remove-input"]
+say(age_said.text)
 # %% [markdown]
 # ## 2019 Table 1 · Demographics at baseline
 
@@ -197,36 +184,28 @@ shown19
 # %% [markdown]
 # ## 2019 · Response rates, and who was lost
 
-# %% tags=["remove-input"]
+# %%
 done, recruited = "fan2019.results.completed_followup.{}.count", "fan2019.methods.recruited.{}.n"
 follow = {group: (int(value(registry, done.format(group))), int(value(registry, recruited.format(group))))
           for group in ("initial_peers", "later_peers", "initial_consumers", "later_consumers")}
-on_leave = int(value(registry, "fan2019.results.temporary_leave.later_peers.count"))
-say("Printed: " + "; ".join(f"{a} of {b} {group.replace('_', ' ').replace('peers', 'providers')}"
-                            for group, (a, b) in follow.items())
-    + f" completed follow-up ({on_leave} later provider{'s' if on_leave != 1 else ''} on temporary leave). "
-    "The paper compares initial with later communities by χ² test.")
+follow_said = paragraphs.follow_up(follow, int(value(registry, "fan2019.results.temporary_leave.later_peers.count")))
 
+# %% tags=["remove-input"]
+say(follow_said.text)
 # %%
 rates = tables.response_rates(people19)
 atomic_write_text(paths.TABLES / "fan2019_response_rates.csv", rates.to_csv(index=False, lineterminator="\n"))
 rates.round(4)
 
-# %% tags=["remove-input"]
+# %%
 rate = "fan2019.results.response_rate.{}_initial_vs_later.{}"
-by_role = rates.drop_duplicates("role").set_index("role")
 said = {role: (printed(registry, rate.format(group, "statistic")), printed(registry, rate.format(group, "p")))
         for role, group in (("peer", "peers"), ("consumer", "consumers"))}
-pearson_statistic = all(fmt(by_role.loc[r, "statistic"], decimals(s)) == s for r, (s, _) in said.items())
-fisher_p = all(fmt(by_role.loc[r, "p_fisher"], decimals(p)) == p for r, (_, p) in said.items())
-say(f"The printed statistics ({', '.join(s for s, _ in said.values())}) "
-    + ("are" if pearson_statistic else "are not all") + " the Pearson χ² values, "
-    + ("but" if fisher_p else "and") + f" the printed p-values ({', '.join(p for _, p in said.values())}) "
-    + ("are" if fisher_p else "are not all") + " Fisher's exact p-values (the finding of notebook 00). "
-    + ("Both agree that completion did not differ between the waves."
-       if (by_role["p"] > 0.05).all() and (by_role["p_fisher"] > 0.05).all() else
-       "Pearson and Fisher do not agree on whether completion differed between the waves."))
+rates_said = paragraphs.response_rates(rates, said)
+rates_said.table()
 
+# %% tags=["remove-input"]
+say(rates_said.text)
 # %% [markdown]
 # **Which rule did the authors follow?** Rerun every contingency test in this notebook with the reporting policy as a parameter (table below).
 
@@ -234,13 +213,12 @@ say(f"The printed statistics ({', '.join(s for s, _ in said.values())}) "
 policies = enrolment.exact_p_policies(registry, people18, people19, explanations, parameters)
 policies
 
-# %% tags=["remove-input"]
-explains = policies.loc[policies["only another test"] == 0, "exact_p"].tolist()
-say(f"Of the policies tried, {', '.join(f'`{e}`' for e in explains) or 'none'} makes every printed p match. "
-    + ("Under `small_expected_2x2` (Fisher's exact p for 2 × 2 tables with an expected count below five, Pearson otherwise), "
-       "that is exactly when SPSS's Crosstabs prints Fisher's test and flags small expected counts."
-       if "small_expected_2x2" in explains else ""))
+# %%
+policies_said = paragraphs.policies_explained(policies)
+policies_said.table()
 
+# %% tags=["remove-input"]
+say(policies_said.text)
 # %% [markdown]
 # ### Initial vs later communities, and completers vs dropouts
 #

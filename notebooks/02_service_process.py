@@ -45,6 +45,7 @@ from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import sessions
 from analysis.reconstruct.contents import choose_counts
 from analysis.reconstruct.participants import reconstruct_fan2018
+from analysis.report import paragraphs
 from analysis.report.figures import save, sessions_by_period
 from analysis.report.prose import say
 from analysis.report.results import write_results
@@ -96,21 +97,16 @@ print(f"'{weekly}' read literally needs at least {int(literal.loc[weekly, 'minim
       f"with the other rules at their loosest, at least {needed} in all, against the printed {total}.")
 literal
 
-# %% tags=["remove-input"]
+# %%
 fit = fig1_readings.reading_fit(registry, tolerance)  # the exact count, and a verified table or a proof
-used = fig1_readings.fitting_tolerance(registry, tolerance)
-if used != tolerance:  # a finding about this reading; the table used comes from the nearest reading that fits
-    bands = sessions.frequency_bands(registry, used)
-    low, high = sessions.band_matrices(bands)
-contradictory = literal.index[literal["maximum"] < literal["minimum"]].tolist()
-say(f"So “once or twice each week” {'cannot' if needed > total else 'could'} be literal: with {total} sessions, "
-    + ("the first two communities met on average less than once a week in some of 2015–2016. " if needed > total else "")
-    + (f"Read at face value, these rules admit no number of sessions at all: {', '.join(contradictory)} "
-       "(a whole number of sessions cannot fill the weeks at exactly the stated interval, hence `maximum` < `minimum`). "
-       if contradictory else "")
-    + f"The reconstruction uses the reading with tolerance {used:g}.")
-say(fig1_readings.fit_sentence(fit, tolerance, used, total))
+used, bands = fig1_readings.bands_used(registry, tolerance, bands)  # the nearest reading that fits, if this one does not
+low, high = sessions.band_matrices(bands)
+literal_said = paragraphs.literal_reading(needed, total, literal, used)
+literal_said.table()
 
+# %% tags=["remove-input"]
+say(literal_said.text)
+say(fig1_readings.fit_sentence(fit, tolerance, used, total))
 # %% [markdown]
 # ## How many tables fit?
 #
@@ -131,12 +127,12 @@ atomic_write_text(paths.TABLES / "fan2018_fig1_feasible.csv", counted.to_csv(ind
 feasible, stand_in = service_process.with_witness(feasible, bands, registry)  # too few draws: the solver's table
 summary.to_frame()
 
-# %% tags=["remove-input"]
-if stand_in:
-    say(f"**The sampler found no table with the printed chi-square in {draws:,} draws** (too few for this reading). "
-        "A table the solver verified stands in as the only witness, so the sampled ranges below are that one table; "
-        "the exact ranges do not depend on the sampler.")
+# %%
+stand_in_said = paragraphs.stand_in(stand_in, draws)
+stand_in_said.table()
 
+# %% tags=["remove-input"]
+say(stand_in_said.text)
 # %% [markdown]
 # The count above is the number of tables that agree with every number the text prints (an estimate with its interval): the text does not determine Fig. 1. The range of every cell follows: the exact minimum and maximum over all consistent tables, proved with a solver (`analysis/methods/exact_tables.py`), beside the range among the sampler's witnesses (an inner bound) and the stated band (an outer bound).
 
@@ -208,18 +204,14 @@ expected = tables.expected_counts(counts)
 display(test.round(6))
 expected.round(1)
 
-# %% tags=["remove-input"]
-rows, columns = counts.shape
-full_df = (rows - 1) * (columns - 1)
+# %%
 statistic = "fan2018.results.sessions_by_community_period.communities_by_period"
-printed_df = printed_text(registry, statistic + ".df")
-say(f"The printed χ²({printed_df}) = {printed_text(registry, statistic + '.statistic')} "
-    + (f"has the degrees of freedom of Pearson's test on the full {rows} × {columns} table, the structural zeros "
-       f"counted as observed zeros: ({rows} − 1)({columns} − 1) = {full_df}."
-       if int(printed_df) == full_df else
-       f"does not have the degrees of freedom of Pearson's test on the full {rows} × {columns} table "
-       f"(({rows} − 1)({columns} − 1) = {full_df})."))
+df_said = paragraphs.df_of_fig1(printed_text(registry, statistic + ".df"), printed_text(registry, statistic + ".statistic"), counts.shape)
+full_df = df_said.facts["df of the full table"]
+df_said.table()
 
+# %% tags=["remove-input"]
+say(df_said.text)
 # %% [markdown]
 # ### What the structural zeros do to the test
 

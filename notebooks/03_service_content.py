@@ -37,8 +37,9 @@ from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
+from analysis.report import paragraphs
 from analysis.report.figures import category_shares, save
-from analysis.report.prose import fmt, say
+from analysis.report.prose import say
 from analysis.report.results import write_results
 from analysis.stages import service_content
 
@@ -70,12 +71,11 @@ number, possible = contents.category_vectors(registry, total)
 print(f"{number:,} category count vectors fit the text")
 possible.round(1)
 
-# %% tags=["remove-input"]
-unprinted = possible[possible["printed"].fillna("").astype(str) == ""]
-say(f"Each unprinted category could hold anything from {unprinted['min_count'].min()} to {unprinted['max_count'].max()} "
-    f"sessions, {fmt(unprinted['min_percent'].min(), 1)}% to {fmt(unprinted['max_percent'].max(), 1)}% of them: "
-    "the text says almost nothing about them.")
+# %%
+unprinted_said = paragraphs.unprinted_categories(possible)
 
+# %% tags=["remove-input"]
+say(unprinted_said.text)
 # %% [markdown]
 # ## Shares
 

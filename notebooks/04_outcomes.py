@@ -55,8 +55,9 @@ from analysis.io.questionnaire import (
 from analysis.io.registry import load_registry
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct.interviews import reconstruct_interviews
+from analysis.report import paragraphs_outcomes as outcome_paragraphs
 from analysis.report.figures import benefit_by_group, save
-from analysis.report.prose import decimals, fmt, printed, say
+from analysis.report.prose import printed, say
 from analysis.report.results import write_results
 from analysis.stages import outcome_tables as tables
 from analysis.stages import outcomes
@@ -101,34 +102,13 @@ tests18 = tables.fan2018_tests(interviews)
 atomic_write_text(paths.TABLES / "fan2018_outcomes.csv", tests18.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 tests18.round(3)
 
-# %% tags=["remove-input"]
+# %%
 readings18 = tables.fan2018_readings(tests18, registry).set_index("question")
-split = readings18[readings18["n_all"] != readings18["n_assessed"]]
-same = readings18[readings18["n_all"] == readings18["n_assessed"]]
-first = readings18.loc["satisfied_with_peers"]
-shown_percent = printed(registry, "fan2018.results.satisfied_with_peers.consumers.percent")
-lines = [f"The consumers' two n's are all {first['n_all']} (the percentages use them: {first['yes']}/{first['n_all']} = "
-         f"{fmt(100 * first['yes'] / first['n_all'], decimals(shown_percent))}%, printed {shown_percent}%) and the "
-         f"{first['n_assessed']} assessed. Read across the rows:",
-         "- **Caregivers and peers** (n the same either way): plain goodness of fit reproduces "
-         + ", ".join(same.loc[same["variants"].map(lambda v: "all" in v), "printed_statistic"]) + " exactly.",
-         f"- **Consumers**: the statistics come from the **{first['n_assessed']} assessed**, although the percentages are on "
-         f"all {first['n_all']} (" + " and ".join(split.loc[split["variants"].map(lambda v: v == ["assessed"]), "printed_statistic"])
-         + f" only on {first['n_assessed']})."]
-for question, row in readings18[readings18["variants"].map(len) == 0].iterrows():
-    label = f"**\"{question.replace('_', ' ')}\"** ({row['yes']} of {row['n_assessed']})"
-    if row["copied_from"]:
-        other = readings18.loc[row["copied_from"]]
-        lines.append(f"- {label}: the table above gives its statistic and p, unlike the printed {row['printed_statistic']} "
-                     f"and {row['printed_p']}. Those are, digit for digit, the values of \"{row['copied_from'].replace('_', ' ')}\" "
-                     f"({other['yes']} of {other['n_assessed']}), most likely copied.")
-    else:
-        lines.append(f"- {label}: the statistic is {row['assessed_statistic']}, which differs from the printed "
-                     f"{row['printed_statistic']} in {row['digits_off']} digit{'s' if row['digits_off'] != 1 else ''}. "
-                     + (f"Most likely a typo: its p fits the printed p {row['printed_p']}." if row["p_fits"] else
-                        "Its p does not fit the printed p either."))
-say("\n".join(lines) + "\n\nThese findings do not depend on the reconstruction: the counts are printed.")
+readings_said = outcome_paragraphs.readings_of_n(readings18, printed(registry, "fan2018.results.satisfied_with_peers.consumers.percent"))
+readings_said.table()
 
+# %% tags=["remove-input"]
+say(readings_said.text)
 # %% [markdown]
 # ## fan2019 Table 2 · Provider satisfaction
 
@@ -161,44 +141,38 @@ percents = granularity.percent_checks(registry, stage_sections(registry, outcome
 print(f"{len(percents)} percentages, {int((~percents['consistency']).sum())} inconsistent")
 percents[~percents["consistency"]]
 
-# %% tags=["remove-input"]
-for slip in percents[~percents["consistency"]].itertuples():
-    say(f"“{slip.count} of {slip.n} ({slip.percent}%)” fails: "
-        + ("no count" if not len(slip.counts_that_fit) else f"only {slip.counts_that_fit}") + f" of {slip.n} gives "
-        f"{slip.percent}%. It is a rounding slip, also found in notebook 00.")
+# %%
+slips_said = outcome_paragraphs.percent_slips(percents)
 
+# %% tags=["remove-input"]
+say(slips_said.text)
 # %% [markdown]
 # ### Back to the means
 #
 # The table of GRIM and GRIMMER checks above shows which printed means and SDs are impossible for their n; they fall in two groups, the providers' confidence and the consumers' ratings.
 
-# %% tags=["remove-input"]
+# %%
 confidence = "fan2019.table2.confidence.peers"
-n_providers = int(checks.set_index("id").loc[f"{confidence}.mean", "n"])
-grim_ok = bool(checks.set_index("id").loc[f"{confidence}.mean", "consistent"])
-say(f"**The providers' confidence, {printed(registry, f'{confidence}.mean')} ± {printed(registry, f'{confidence}.sd')} "
-    f"(n = {n_providers}).** " + (f"No {n_providers} whole numbers average {printed(registry, f'{confidence}.mean')} (GRIM). "
-                                   if not grim_ok else "The mean is possible (GRIM). ")
-    + "Which n, or which grain of answer, would work?")
+confidence_said = outcome_paragraphs.confidence_question(printed(registry, f"{confidence}.mean"), printed(registry, f"{confidence}.sd"),
+                                                         checks.set_index("id").loc[f"{confidence}.mean"])
+n_providers = confidence_said.facts["n"]
+confidence_said.table()
 
+# %% tags=["remove-input"]
+say(confidence_said.text)
 # %%
 alternatives = granularity.confidence_alternatives(registry)
 alternatives
 
-# %% tags=["remove-input"]
-whole, same_n, halves = (alternatives.iloc[k]["works"] for k in range(3))
+# %%
 later = granularity.granularity_checks(registry).set_index("id").loc["fan2019.results.confidence_continue.later_peers.mean"]
-say(("Only half-point answers reproduce" if halves and not same_n else "Whole-number answers can reproduce" if same_n
-     else "No grain of answer tried reproduces") + f" both the mean and the SD with the {n_providers} providers interviewed "
-    f"(whole numbers give the mean alone for n in {whole}). The later providers' {later['printed']} (n = {later['n']}) is "
-    + ("possible" if later["consistent"] else "impossible too") + f". The reconstruction keeps whole numbers (the nearest "
-    f"{n_providers}), so the two confidence rows are reported as mismatches, with this explanation.")
-table4_checks = checks[checks["id"].str.startswith("fan2019.table4.")]
-n_header = int(table4_checks["n"].iloc[0])
-say(f"**The consumers' ratings, n = {n_header}.** For {n_header}, GRIM and GRIMMER rule out "
-    f"{int((~table4_checks['consistent']).sum())} of the {len(table4_checks)} means and SDs "
-    f"of the {table4_checks['id'].str.rsplit('.', n=2).str[0].nunique()} items (the table above). Scan n:")
+alternatives_said = outcome_paragraphs.confidence_alternatives(alternatives, n_providers, later,
+                                                               checks[checks["id"].str.startswith("fan2019.table4.")])
+n_header = alternatives_said.facts["Table 4 header n"]
+alternatives_said.table()
 
+# %% tags=["remove-input"]
+say(alternatives_said.text)
 # %%
 scan = granularity.consumer_rating_n(registry)
 common = set.intersection(*scan["grimmer_ns"].map(set))
@@ -231,21 +205,12 @@ t_range = tables.t_freedom(registry, max(common), later_rated)
 atomic_write_text(paths.TABLES / "fan2019_t_freedom.csv", t_range.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 t_range.round(3)
 
-# %% tags=["remove-input"]
-t_lines = []
-for row in t_range.itertuples():
-    label = row.question.replace("_", " ")
-    extreme = " and it is the most extreme one (every top rating in the later group)" if (
-        row.welch_matching == 1 and fmt(row.welch_min, decimals(row.printed_t)) == fmt(float(row.printed_t), decimals(row.printed_t))) else ""
-    t_lines.append(f"{label}: {row.pooled_matching} of {row.splits} splits give the printed {fmt(float(row.printed_t), decimals(row.printed_t))} "
-                   f"as a pooled t, {row.welch_matching} as Welch's t{extreme}")
-pooled_never, welch_some = (t_range["pooled_matching"] == 0).all(), (t_range["welch_matching"] > 0).all()
-say(("No split gives the printed value as a pooled (Student) t, while some give it as **Welch's** t: SPSS prints both rows, "
-     "and the authors reported \"equal variances not assumed\". " if pooled_never and welch_some else
-     "The pooled and Welch t are both possible for some items (below). ")
-    + "; ".join(t_lines) + f" (the later group: {later_rated} consumers who rated). "
-    "The reconstruction uses a split that reproduces the printed Welch t and p.")
+# %%
+t_said = outcome_paragraphs.rating_t_tests(t_range, later_rated)
+t_said.table()
 
+# %% tags=["remove-input"]
+say(t_said.text)
 # %% [markdown]
 # ## Initial vs later communities, with the correction for multiple tests
 
@@ -254,14 +219,12 @@ waves = tables.wave_ratings(interviews, multiple_testing)
 print(f"consumer ratings, initial vs later (Welch t), correction: {multiple_testing}")
 waves[["question", "mean_initial", "mean_later", "welch", "p_welch", "p_adjusted", "significant"]].round(4)
 
-# %% tags=["remove-input"]
-survivors = {method: tables.wave_ratings(interviews, method).query("significant")["question"].tolist()
-             for method in ("bonferroni", "holm")}
-kept = sorted(set.intersection(*map(set, survivors.values())))
-kept_text = " and ".join(q.replace("_", " ") for q in kept) or "no item"
-say(f"{kept_text[0].upper() + kept_text[1:]} stay significant after correction for {len(waves)} tests "
-    "(Bonferroni and Holm alike); the others depend on the reconstruction and were chosen to differ as little as the data allow.")
+# %%
+survivors_said = outcome_paragraphs.wave_survivors(interviews, len(waves))
+survivors_said.table()
 
+# %% tags=["remove-input"]
+say(survivors_said.text)
 # %% [markdown]
 # ## fan2019 Table 3 · Perceived benefit, providers vs consumers
 
@@ -274,23 +237,14 @@ display(table3)
 print(f"{tables.p_label(exact_p)} p, corrected by {multiple_testing}; significant: {comparisons.loc[comparisons['significant'], 'question'].tolist()}")
 comparisons.round(4)
 
-# %% tags=["remove-input"]
-choices = {(m, e): tuple(tables.benefit_comparisons(interviews, m, e).query("significant")["question"])
-           for m in ("bonferroni", "holm", "none") for e in ("never", "always")}
-corrected = {k: v for k, v in choices.items() if k[0] != "none"}
-differs = sorted(set.intersection(*map(set, corrected.values())))
+# %%
 work = "fan2019.results.improve_work_skill.peers_vs_consumers"
-row = comparisons.set_index("question").loc["daily_life_and_work_improve_work_skill"]
-labels = tables.item_labels(registry)
-say(f"{'Only' if len(set(corrected.values())) == 1 else 'Under every choice,'} "
-    f"{', '.join(labels.get(q, q) for q in differs) or 'no item'} differs "
-    f"{'under each' if len(set(corrected.values())) == 1 else 'but the others vary across the'} of the {len(corrected)} "
-    f"corrected choices for the {len(comparisons)} tests (Bonferroni or Holm, exact or asymptotic p; rerun the notebook "
-    "with `multiple_testing=\"holm\"` or `exact_p=\"always\"`). "
-    f"Work skill: Pearson χ²(1) = {fmt(row['chi2'], decimals(printed(registry, f'{work}.statistic')))} against the printed "
-    f"{printed(registry, f'{work}.statistic')}, p = {fmt(row['p_pearson'], 4)} against the printed p "
-    f"{printed(registry, f'{work}.p')}. These counts are all printed, so this conclusion does not depend on the reconstruction.")
+benefit_said = outcome_paragraphs.benefit_choices(interviews, comparisons, tables.item_labels(registry),
+                                                  {q: printed(registry, f"{work}.{q}") for q in ("statistic", "p")})
+benefit_said.table()
 
+# %% tags=["remove-input"]
+say(benefit_said.text)
 # %%
 save(benefit_by_group(comparisons, providers=tables.respondents(summary, "peer", TABLE3_ITEMS[0]),
                       consumers=tables.respondents(summary, "consumer", TABLE3_ITEMS[0]),
@@ -309,14 +263,16 @@ carers = tables.layout(summary, "fan2019", "caregiver", list(CAREGIVER_QUESTIONS
 atomic_write_text(paths.TABLES / "fan2019_caregivers.csv", carers.to_csv(index=False, lineterminator="\n"))
 carers
 
-# %% tags=["remove-input"]
+# %%
 conservative = "fan2019.results.satisfied_all_recruited.consumers"
-recruited = int((people["fan2019"]["role"] == "consumer").sum())
-answered = tables.respondents(summary, "consumer", "overall_satisfied_with_the_peer_service_providers_and_service")
-count = int(printed(registry, f"{conservative}.count"))
-say(f"The \"conservative\" figure, {count} of {recruited} ({printed(registry, f'{conservative}.percent')}%; "
-    f"{fmt(100 * count / recruited, 1)}% when computed), counts the {recruited - answered} consumers lost to follow-up as not satisfied.")
+conservative_said = outcome_paragraphs.conservative_share(
+    int(printed(registry, f"{conservative}.count")), printed(registry, f"{conservative}.percent"),
+    int((people["fan2019"]["role"] == "consumer").sum()),
+    tables.respondents(summary, "consumer", "overall_satisfied_with_the_peer_service_providers_and_service"))
+conservative_said.table()
 
+# %% tags=["remove-input"]
+say(conservative_said.text)
 # %% [markdown]
 # ## Every number of this stage, judged
 

@@ -38,6 +38,7 @@ from analysis.checks import audit, granularity
 from analysis.io import context, paths
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
+from analysis.report import paragraphs
 from analysis.report.prose import say
 from analysis.report.results import build_report, load_results
 from analysis.stages import audit as audit_stage
@@ -56,15 +57,12 @@ tests = audit.audit_tests(registry)
 print(f"{len(tests)} tests in the texts: " + ", ".join(f"{p} {n}" for p, n in tests["paper"].value_counts().sort_index().items()))
 tests.groupby(["paper", "test"]).agg(tests=("text", "size"), without_df=("df", lambda d: int((d == "").sum())))
 
-# %% tags=["remove-input"]
-without_df = tests[tests["df"] == ""]
-say("statcheck's rules (as implemented in `analysis/checks/statcheck.py`) find most of these once the 2019 text's thin "
-    "spaces are normalised; the count is printed above. They miss two kinds:\n"
-    "- the t tests printed without degrees of freedom (" + "; ".join(f"{paper}: " + ", ".join(group["text"])
-                                                            for paper, group in without_df.groupby("paper"))
-    + "), whose df the audit infers from the group sizes in the text;\n"
-    f"- the first test of the 2018 Abstract, {tests.iloc[0]['text']}, whose p is broken across a line.")
+# %%
+misses_said = paragraphs.statcheck_misses(tests)
+misses_said.table()
 
+# %% tags=["remove-input"]
+say(misses_said.text)
 # %% [markdown]
 # ## Recomputed p-values
 
@@ -78,14 +76,12 @@ flagged = tests[~tests["consistent"]]
 print(f"{len(flagged)} inconsistent, {int(tests['decision_inconsistent'].sum())} decision-inconsistent")
 flagged[["paper", "text", "p_recomputed", "explanation"]].round(4)
 
-# %% tags=["remove-input"]
-fisher = flagged["explanation"].str.startswith("the printed p is the fisher p")
-say(f"{len(flagged)} printed p-values do not follow from their statistics. "
-    + (f"{'Each' if fisher.all() else f'{int(fisher.sum())} of them'} is the two-sided **Fisher exact** p of the printed "
-       "counts, printed beside a Pearson χ²: SPSS prints both for a 2 × 2 table. " if fisher.any() else "")
-    + ("None changes" if not flagged["decision_inconsistent"].any() else
-       f"{int(flagged['decision_inconsistent'].sum())} change") + " a conclusion at the usual significance level.")
+# %%
+flagged_said = paragraphs.p_not_following(flagged)
+flagged_said.table()
 
+# %% tags=["remove-input"]
+say(flagged_said.text)
 # %% [markdown]
 # ## Granularity of every mean, SD and percentage
 
@@ -96,19 +92,12 @@ print(f"{len(checks)} checks: " + ", ".join(f"{c} {n}" for c, n in checks["check
       + f"; {int((~checks['consistent']).sum())} impossible as printed")
 checks[~checks["consistent"]][["id", "check", "printed", "n", "explanation"]]
 
-# %% tags=["remove-input"]
-impossible = checks[~checks["consistent"]]
-confidence = impossible["id"].str.contains("confidence")
-percent = impossible["check"] == "percent"
-ratings = ~confidence & ~percent
-say("The impossible values fall into these groups:\n"
-    + (f"- {int(ratings.sum())} values of the consumer ratings of 2019 Table 4 and the text quoting them, possible with fewer "
-       f"respondents than the {impossible.loc[ratings, 'n'].iloc[0]} printed (notebook 04 finds the only n that fits every item);\n"
-       if ratings.any() else "")
-    + (f"- {int(confidence.sum())} values of the providers' confidence score, possible with half-point answers (notebook 04);\n"
-       if confidence.any() else "")
-    + "".join(f"- the percentage {row.printed}% of {row.n}, which no count gives;\n" for row in impossible[percent].itertuples()))
+# %%
+impossible_said = paragraphs.impossible_groups(checks)
+impossible_said.table()
 
+# %% tags=["remove-input"]
+say(impossible_said.text)
 # %% [markdown]
 # ## Cross-check with the analysis notebooks
 #

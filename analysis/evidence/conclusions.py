@@ -187,6 +187,7 @@ def _joint(specs: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
                      "p_high": float(pick(known["p_high"])) if len(known) else np.nan,
                      "verdict": _combined(set(known["verdict"])),
                      "paper_choice": bool(parts["paper_choice"].all()),
+                     "sampled": bool(sampled.any()),
                      "unknown": bool(unknown.any() or sampled.any())})
     return pd.DataFrame(rows)
 
@@ -228,11 +229,15 @@ def _as_printed(conclusion: pd.Series, printed: dict) -> str:
     return verdicts.pop() if len(verdicts) == 1 else "mixed"
 
 
-def _p_words(low: float, high: float, verdict: str) -> str:
+def _p_words(low: float, high: float, verdict: str, sampled: bool = False) -> str:
+    """A p or its range in words; a range from a sample of the datasets says so (it is not
+    a bound)."""
     if high <= low:
         return f"p {low:.3g}"
-    return f"p from {low:.3g} to {high:.3g}" + ("" if verdict == "fails" else
-                                                " across the consistent datasets")
+    where = ("across a sample of the consistent datasets (not a bound)" if sampled
+             else "across the consistent datasets")
+    return f"p from {low:.3g} to {high:.3g}" + ("" if verdict == "fails" and not sampled
+                                                else f" {where}")
 
 
 def _broken(joint: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
@@ -247,7 +252,7 @@ def _broken(joint: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
 
 def _spec_words(r) -> str:
     return (f"{choice_words(r.variant, r.n_choice, r.correction, r.family_size)}: "
-            f"{_p_words(r.p_low, r.p_high, r.verdict)} against {r.threshold:.3g}")
+            f"{_p_words(r.p_low, r.p_high, r.verdict, r.sampled)} against {r.threshold:.3g}")
 
 
 def _summary_row(conclusion: pd.Series, specs: pd.DataFrame, printed: dict,

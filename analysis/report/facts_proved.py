@@ -28,7 +28,7 @@ from analysis.report.templates import Fact
 # --- the age t ---------------------------------------------------------------------------
 
 
-def _t_box(ctx: Context, test: str) -> tuple[float, float]:
+def t_box(ctx: Context, test: str) -> tuple[float, float]:
     """The exact range of the pooled t over every real mean and SD that round to the printed
     ones (ages not restricted to whole years): t is monotone in each, so the corners of the
     box bound it."""
@@ -54,7 +54,7 @@ def age(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     test = ctx.test_of[row["id"].rsplit(".", 1)[0]]
     proof = age_t_proof(ctx.registry)
     ranges = {name: (low, high) for name, low, high in (proof.ranges if proof else ())}
-    low, high = _t_box(ctx, test)
+    low, high = t_box(ctx, test)
     facts = {f"{q}_{g}": printed(ctx, ctx.input_id(test, g, q))
              for q in ("mean", "sd", "n") for g in ("peers", "consumers")}
     how = proof.method if proof else "no proof"

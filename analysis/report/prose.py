@@ -52,10 +52,12 @@ _INTEGER = re.compile(r"(?<![\w.])\d+(?![\w])")
 
 
 def say(text: str) -> None:
-    """Show ``text`` as a Markdown paragraph of the notebook's narrative."""
+    """Show ``text`` as a Markdown paragraph of the notebook's narrative (nothing for an
+    empty text: a paragraph said only when its finding holds)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    if text:
+        display(Markdown(text))
 
 
 def printed(registry: pd.DataFrame, row_id: str) -> str:

@@ -44,8 +44,8 @@ CATEGORIES = (
      "reconstructed records, with a proof that every consistent dataset gives the same "
      "verdict at the printed decimals)"),
     ("dependent", lambda r: r["evidence"].eq("dependent") & r["status"].isin(AGREE),
-     "agree in the reconstruction but not for every consistent dataset (each row gives its "
-     "range)"),
+     "agree in the reconstruction but are not proved to agree for every consistent dataset "
+     "(each row gives its range, exact or labelled as sampled)"),
     ("by_construction", lambda r: r["evidence"].eq("by_construction") & r["status"].isin(AGREE),
      "agree only because the reconstructed data were built to give them, which shows that "
      "such data can exist, not that an analysis was reproduced"),

@@ -16,8 +16,8 @@ from analysis.methods.tables import count_band_tables
 from analysis.reconstruct.sessions import band_matrices, fig1_targets, frequency_bands
 from analysis.stages.service_process import exact_cells, interval_bounds
 
-__all__ = ["SECOND_YEAR", "TOLERANCES", "fit_sentence", "fitting_tolerance", "reading_fit",
-           "readings"]
+__all__ = ["SECOND_YEAR", "TOLERANCES", "bands_used", "fit_sentence", "fitting_tolerance",
+           "reading_fit", "readings"]
 
 
 #: Readings of "during the second year" (fan2018, Results: Service process): its periods.
@@ -71,6 +71,15 @@ def fitting_tolerance(registry: pd.DataFrame, tolerance: float) -> float:
         if reading_fit(registry, other)["feasible"] == "yes":
             return other
     raise ValueError("no reading of the text admits a Fig. 1 table")
+
+
+def bands_used(registry: pd.DataFrame, tolerance: float, bands: pd.DataFrame
+               ) -> tuple[float, pd.DataFrame]:
+    """The reading the reconstruction uses (:func:`fitting_tolerance`) and its frequency
+    bands: ``bands`` (those of ``tolerance``) if a table fits under it, else the bands of the
+    nearest reading that fits."""
+    used = fitting_tolerance(registry, tolerance)
+    return used, bands if used == tolerance else frequency_bands(registry, used)
 
 
 def fit_sentence(fit: dict, tolerance: float, used: float, total: int) -> str:
