@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.report.prose import decimals, fmt, printed
+from analysis.printed.compare import compare
+from analysis.report.prose import fmt, printed
 
 __all__ = [
     "ALPHA",
@@ -68,8 +69,8 @@ def listed(items: list[str], empty: str = "none") -> str:
 
 
 def _rounds(number: float, text: str) -> bool:
-    """Whether ``number`` shows as the printed ``text`` at its decimals."""
-    return fmt(number, decimals(text)) == text
+    """Whether ``number`` rounds to the printed ``text`` (shown with a printed minus sign)."""
+    return compare(number, text.replace("−", "-"))
 
 
 # --- notebook 00 ---------------------------------------------------------------------------
