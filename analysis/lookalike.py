@@ -3,7 +3,9 @@ mode without the real data (and for the test that scans its outputs for leaks).
 
 ``python -m analysis.lookalike private/example [--seed N]`` writes ``fan2018_participants.csv``,
 ``fan2019_participants.csv``, ``fan2018_sessions.csv`` and ``interviews.csv`` into the
-folder, generated with another seed than the published reconstruction; then
+folder, generated with another seed than the published reconstruction. The folder must be
+new or empty; ``--force`` lets it replace the files of an earlier look-alike (listed, with
+their SHA-256, in ``.peer-support-lookalike``), never a file it did not write; then
 ``python -m analysis.run -p data_dir '"private/example"'`` runs every notebook on it, writing
 its outputs under ``private/output/``.
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.io import paths
 from analysis.io.interviews import write_interviews
 from analysis.io.participants import write_participants
 from analysis.io.registry import load_registry
@@ -58,9 +59,44 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
     return written
 
 
+#: The manifest a look-alike folder holds: the files ``lookalike`` wrote, with their SHA-256.
+MANIFEST = ".peer-support-lookalike"
+#: The files a look-alike dataset consists of.
+FILES = ("fan2018_participants.csv", "fan2019_participants.csv", "fan2018_sessions.csv",
+         "interviews.csv")
+
+
+def check_folder(folder: Path, force: bool) -> str | None:
+    """Why ``lookalike`` may not write into ``folder`` (None: it may). A non-empty folder
+    only with ``force``, and even then only files an earlier ``lookalike`` wrote and nobody
+    changed since are replaced; other files are left as they are."""
+    from analysis.io import ownership, runs
+
+    if folder.exists() and not folder.is_dir():
+        return f"{folder.name} is a file, not a folder"
+    if runs.tracked_place(folder):
+        return ("inside the repository, write under private/ or build/ (git ignores them), "
+                "or outside the repository")
+    present = [p for p in ownership.entries(folder) if p.name != MANIFEST] \
+        if folder.is_dir() else []
+    if present and not force:
+        return (f"{folder.name} is not empty; give --force to replace an earlier look-alike's "
+                "files (files it did not write are never replaced)")
+    theirs = [name for name in FILES if (folder / name).exists()
+              and not ownership.proven_own(folder / name, MANIFEST)]
+    if theirs:
+        return (f"{folder.name} holds {len(theirs)} of the look-alike's file names that "
+                "lookalike did not write (or that changed since): they are never replaced; "
+                "choose an empty or new folder")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.lookalike [--seed N] FOLDER``: write a look-alike dataset."""
+    """``python -m analysis.lookalike [--seed N] [--force] FOLDER``: write a look-alike
+    dataset."""
     import argparse
+
+    from analysis.io import ownership
 
     parser = argparse.ArgumentParser(prog="python -m analysis.lookalike", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -68,17 +104,21 @@ def main(argv: list[str] | None = None) -> int:
                         "not inside the repository's tracked folders)")
     parser.add_argument("--seed", type=int, default=99, help="seed (default 99; the published "
                         "reconstruction uses another)")
+    parser.add_argument("--force", action="store_true", help="write into a folder that is not "
+                        "empty, replacing only files an earlier lookalike wrote")
     args = parser.parse_args(argv)
-    folder = Path(args.folder).resolve()
+    if not args.folder.strip():
+        parser.error("the folder is empty (an unset shell variable?)")
+    folder = Path(args.folder).expanduser().resolve()
     if args.seed < 0:
         parser.error("--seed must be 0 or more")
-    if folder.exists() and not folder.is_dir():
-        parser.error(f"{folder.name} is a file, not a folder")
-    if folder.is_relative_to(paths.ROOT) and folder.relative_to(paths.ROOT).parts[:1] not in (
-            ("private",), ("build",)):
-        parser.error("inside the repository, write under private/ or build/ (git ignores them)")
-    for written_path in write_lookalike(folder, args.seed):
-        print(f"wrote {written_path.name}")
+    problem = check_folder(folder, args.force)
+    if problem:
+        parser.error(problem)
+    written = write_lookalike(folder, args.seed)
+    ownership.remember(folder, written, MANIFEST, made_by="python -m analysis.lookalike")
+    for path in written:
+        print(f"wrote {path.name}")
     return 0
 
 

@@ -47,14 +47,15 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
-from analysis.io import paths, runs
+from analysis.io import faults, kernel, paths, request, runs
 from analysis.io.files import InputError, atomic_write_text
 from analysis.io.parameters import (
     ParameterError,
     defaults,
-    is_default,
     parameter_list,
     parameter_problems,
+    path_parameters,
+    shown_as,
 )
 from analysis.report.templates import TemplateError
 
@@ -176,6 +177,12 @@ def _save(notebook: nbformat.NotebookNode, target: Path) -> None:
     atomic_write_text(target, text)
 
 
+def _kernel_name(temporary: Path | None) -> str:
+    """The run's own kernel when its specification is in ``temporary``, else python3."""
+    own = temporary is not None and (temporary / "kernels" / kernel.KERNEL).is_dir()
+    return kernel.KERNEL if own else "python3"
+
+
 def run_notebook(path: Path, parameters: dict | None = None, target: Path | None = None,
                  run: runs.Plan | None = None, temporary: Path | None = None) -> float:
     """Execute one notebook with papermill into ``temporary`` (a private folder), then
@@ -190,7 +197,7 @@ def run_notebook(path: Path, parameters: dict | None = None, target: Path | None
     try:
         papermill.execute_notebook(
             str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
-            progress_bar=False, kernel_name="python3", log_output=False,
+            progress_bar=False, kernel_name=_kernel_name(temporary), log_output=False,
             extra_arguments=KERNEL_ARGUMENTS,
         )
     except Exception:
@@ -316,13 +323,6 @@ def _describe_failure(path: Path, error: Exception, run: runs.Plan) -> str:
             f"  partial executed copy: {_shown_path(run.failed / path.name)}")
 
 
-def _parse_value(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m analysis.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -339,49 +339,40 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _data_folder(parameters: dict) -> Path | None:
-    """The user's data folder (relative to where the command runs, else the repository)."""
-    given = parameters.get("data_dir")
-    if not given:
-        return None
-    here = Path.cwd() / given
-    return (here if here.is_dir() else paths.ROOT / given).resolve()
-
-
-def _prepare(args: argparse.Namespace) -> tuple[list[Path], dict, runs.Plan, Path | None]:
+def _prepare(args: argparse.Namespace):
     """Everything checked before anything is written: the notebooks, the parameters, the
-    output folder and, with real data, every data file. Raises on the first kind of
-    problem (each message lists all its problems)."""
+    files they name, the output folder and, with real data, every data file. Raises on the
+    first kind of problem (each message lists all its problems)."""
     if args.jobs < 1:
         raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
-    parameters = {name: _parse_value(value) for name, value in args.parameter}
+    parameters = request.given(args.parameter)
     selected = notebooks(args.only)
-    per_notebook = check_parameters(selected, parameters)
-    default = all(is_default(path.stem, values) for path, values in per_notebook.items())
-    run = runs.plan(parameters, default, args.output, args.name)
-    folder = _data_folder(parameters)
-    if run.mode == "real":
-        if args.only:
-            raise ParameterError("a run on your data runs every notebook: leave out --only")
-        from analysis.io.dataset import dataset_problems, problem_listing
-
-        problems = dataset_problems(folder)
-        if problems:
-            raise InputError(problem_listing(problems))
-        for values in per_notebook.values():
-            if "data_dir" in values:
-                values["data_dir"] = paths.YOUR_DATA
-    return selected, per_notebook, run, folder
+    per_notebook = request.without_defaults(check_parameters(selected, parameters))
+    parameters = {n: v for values in per_notebook.values() for n, v in values.items()}
+    locations = request.locations(parameters)
+    folder = locations.get("data_dir")
+    if folder is not None and args.only:
+        raise ParameterError("a run on your data runs every notebook: leave out --only")
+    default = not any(per_notebook.values())
+    run = runs.plan(parameters, default, args.output, args.name, data=folder)
+    request.check_files(locations)
+    if folder is not None:
+        request.data_checks(folder)
+    for values in per_notebook.values():
+        values.update({n: shown_as(n) for n in values if n in locations})
+    return selected, per_notebook, run, locations
 
 
-def _environment(run: runs.Plan, folder: Path | None) -> None:
+def _environment(run: runs.Plan, locations: dict[str, Path]) -> None:
     """Tell the kernels (they inherit the environment) where to read and write."""
     os.environ[paths.MODE_ENV] = run.mode
-    for name, value in ((paths.OUTPUT_ENV, run.output), (paths.DATA_ENV, folder)):
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = str(value)
+    os.environ.pop(paths.OUTPUT_ENV, None)
+    for name in path_parameters():
+        os.environ.pop(paths.location_env(name), None)
+    if run.output is not None:
+        os.environ[paths.OUTPUT_ENV] = str(run.output)
+    for name, place in locations.items():
+        os.environ[paths.location_env(name)] = str(place)
     paths.set_output(run.output)
     if run.output is not None:
         print(f"outputs go to {_shown_path(run.output)} (not the committed reproduction)")
@@ -417,33 +408,52 @@ def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> 
     print(f"report page: {_shown_path(page)}")
 
 
-def _execute(args, selected, per_notebook, run, folder) -> int:
-    """Run the notebooks and write the report, holding the output folder's lock."""
+def _execute(args, selected, per_notebook, run, locations) -> int:
+    """Run the notebooks and write the report, holding the output folder's lock. The output
+    folder's manifest is written whatever happens; a run that did not finish leaves
+    ``INCOMPLETE.txt`` beside its partial outputs."""
+    faults.check_space(run.work)
     with runs.locked(run.work):
         runs.prepare(run)
-        _environment(run, folder)
-        total = time.perf_counter()
-        with runs.private_temp(run.work) as temporary:
-            failures = run_notebooks(selected, per_notebook, run, args.jobs, temporary)
-        for path, error in failures:
-            print(_describe_failure(path, error, run), file=sys.stderr)
-        if failures:
-            return 1
-        _write_reports(run, selected, per_notebook)
-        print(f"total {time.perf_counter() - total:.1f} s")
+        complete = False
+        try:
+            _environment(run, locations)
+            total = time.perf_counter()
+            with runs.private_temp(run.work) as temporary, kernel.own_kernel(temporary):
+                failures = run_notebooks(selected, per_notebook, run, args.jobs, temporary)
+            for path, error in failures:
+                print(_describe_failure(path, error, run), file=sys.stderr)
+            if failures:
+                return 1
+            _write_reports(run, selected, per_notebook)
+            complete = True
+            print(f"total {time.perf_counter() - total:.1f} s")
+        finally:
+            runs.finish(run, complete)
     return 0
 
 
+def _roles(run: runs.Plan | None, locations: dict[str, Path]) -> dict[str, Path]:
+    """The places a fault is named by: the user's files by their roles, the output folder."""
+    named = {shown_as(name): place for name, place in locations.items()}
+    if run is not None and run.output is not None:
+        named["the output folder"] = run.output
+    return named
+
+
 def main(argv: list[str] | None = None) -> int:
+    sys.stdout = faults.PipeSafe(sys.stdout)
     args = _arguments(argv)
     if args.list:
         print(parameter_list())
         return 0
+    run, locations = None, {}
     try:
-        selected, per_notebook, run, folder = _prepare(args)
-        return _execute(args, selected, per_notebook, run, folder)
-    except (ParameterError, InputError, runs.RunRefused) as error:
-        print(f"refused: {error}", file=sys.stderr)
+        selected, per_notebook, run, locations = _prepare(args)
+        return _execute(args, selected, per_notebook, run, locations)
+    except (ParameterError, InputError, runs.RunRefused, faults.SpaceRefused) as error:
+        print(f"refused: {error.strerror if isinstance(error, OSError) else error}",
+              file=sys.stderr)
         return 2
     except TemplateError as error:
         print(f"failed: a sentence of the report would say something false, so nothing was "
@@ -453,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: temporary files removed; outputs written so far are kept "
               "only where a notebook finished", file=sys.stderr)
         return 130
+    except OSError as error:
+        print(faults.describe(error, _roles(run, locations)), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ findings_path = ""
 
 # %%
 context.begin("00_registry", registry_path=registry_path, findings_path=findings_path)  # checks the parameters; routes the outputs
-registry = load_registry(registry_path or None)
+registry = load_registry(context.located("registry_path", registry_path))
 pd.crosstab(registry["quantity"], registry["paper"], margins=True, margins_name="total")
 
 # %%
@@ -102,7 +102,7 @@ pvalues[["id", "test", "statistic", "df", "df_source", "printed", "p_min", "p_ma
 # A failed check is either a transcription error (which we fix) or an inconsistency in the paper. The latter are listed in `data/published/findings.csv` with the reason. For the p-values, the evidence is computed here: we rebuild each two-by-two table from the printed counts and run every test SPSS prints for it (Pearson, continuity-corrected, likelihood ratio, Fisher's exact), then ask which one gives the printed statistic and which the printed p.
 
 # %%
-findings = load_findings(findings_path or None)
+findings = load_findings(context.located("findings_path", findings_path))
 findings
 
 # %%

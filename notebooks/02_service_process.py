@@ -138,7 +138,7 @@ say(stand_in_said.text)
 
 # %%
 if fig1_values:
-    table = read_fig1_values(paths.ROOT / fig1_values)
+    table = read_fig1_values(context.located("fig1_values", fig1_values))
     source = f"read off the figure ({fig1_values})"
 elif real:  # the bars are your counts
     table = sessions.sessions_table(read_sessions(context.data_folder(data_dir) / "fan2018_sessions.csv")).to_numpy()

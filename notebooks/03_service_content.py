@@ -81,7 +81,7 @@ say(unprinted_said.text)
 
 # %%
 if fig2_values:
-    percent = read_fig2_values(paths.ROOT / fig2_values)
+    percent = read_fig2_values(context.located("fig2_values", fig2_values))
     shares = contents.share_table(records["category"]).drop(columns="sessions")
     shares["percent"] = shares["category"].map(percent).fillna(0.0)
     shares = shares.sort_values("percent", ascending=False, kind="stable").reset_index(drop=True)

@@ -48,10 +48,14 @@ def test_every_problem_is_listed_at_once():
     ({"seed": 7}, False, None, "mine", "scratch", paths.RUNS / "mine"),
     ({}, True, "build/elsewhere", None, "scratch", paths.BUILD / "elsewhere"),
     ({"data_dir": "x"}, False, None, None, "real", paths.PRIVATE_OUTPUT),
+    ({"data_dir": "x"}, False, None, "mine", "real", paths.PRIVATE_RUNS / "mine"),
+    ({"fig2_values": "private/f.csv"}, False, None, None, "scratch", paths.RUNS / "fig2_values"),
 ])
-def test_plan_truth_table(monkeypatch, parameters, default, output, name, mode, where):
+def test_plan_truth_table(monkeypatch, tmp_path, parameters, default, output, name, mode,
+                          where):
     monkeypatch.chdir(paths.ROOT)
-    planned = runs.plan(parameters, default, output, name)
+    data = tmp_path / "data" if "data_dir" in parameters else None
+    planned = runs.plan(parameters, default, output, name, data=data)
     assert (planned.mode, planned.output) == (mode, where)
 
 

@@ -10,10 +10,11 @@ routes its outputs:
 - any other kernel (JupyterLab, nbval, a script) never writes a tracked file: its outputs go
   to ``build/scratch/``, or ``private/output/`` with real data.
 
-:func:`data_folder` finds the user's data without the path ever being a parameter value
-(``analysis.run`` passes ``data_dir = "your data"`` and the folder in an environment
-variable), and :func:`existing` lets a scratch run read an earlier notebook's output from the
-committed reproduction when it has not made its own (never with real data).
+:func:`located` finds the file or folder a path parameter names without the path ever
+being a parameter value (``analysis.run`` passes the parameter's role, such as
+``data_dir = "your data"``, and the path in an environment variable), and
+:func:`existing` lets a scratch run read an earlier notebook's output from the committed
+reproduction when it has not made its own (never with real data).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import os
 from pathlib import Path
 
 from analysis.io import paths
-from analysis.io.parameters import ParameterError, parameter_problems
+from analysis.io.parameters import ParameterError, parameter_problems, shown_as
 
-__all__ = ["begin", "data_folder", "existing", "mode", "real_data"]
+__all__ = ["begin", "data_folder", "existing", "located", "mode", "real_data"]
 
 
 def mode() -> str:
@@ -37,12 +38,21 @@ def real_data() -> bool:
     return mode() == "real"
 
 
+def located(name: str, value: str) -> Path | None:
+    """The file or folder path parameter ``name`` points at: the one ``analysis.run`` was
+    given (the parameter then holds only its role, such as "your data", and the path is in
+    the environment), else ``value`` relative to the repository; None when empty."""
+    if not value:
+        return None
+    given = os.environ.get(paths.location_env(name))
+    if value == shown_as(name) and given:
+        return Path(given)
+    return paths.ROOT / value
+
+
 def data_folder(data_dir: str) -> Path:
-    """The folder of the user's data: the one ``analysis.run`` was given (``data_dir`` is
-    then ``"your data"``), or ``data_dir`` itself, relative to the repository."""
-    if data_dir == paths.YOUR_DATA and os.environ.get(paths.DATA_ENV):
-        return Path(os.environ[paths.DATA_ENV])
-    return paths.ROOT / data_dir
+    """The folder of the user's data (:func:`located` for ``data_dir``)."""
+    return located("data_dir", data_dir) or paths.ROOT
 
 
 def existing(path: Path) -> Path:
@@ -74,9 +84,7 @@ def begin(notebook: str, **values: object) -> bool:
     :class:`analysis.io.parameters.ParameterError` naming each bad one), route its outputs,
     and return whether it reads real data."""
     data_dir = values.get("data_dir", "")
-    checked = {name: value for name, value in values.items()
-               if not (name == "data_dir" and value == paths.YOUR_DATA)}
-    parameter_problems([notebook], checked)
+    parameter_problems([notebook], values)
     real = bool(data_dir)
     if real and mode() == "repository":
         raise ParameterError("real data cannot be written into the repository")

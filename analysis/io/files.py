@@ -11,15 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FILE_MODE", "InputError", "atomic_write_text", "read_csv_strict"]
+__all__ = ["FILE_MODE", "MAX_INPUT_BYTES", "InputError", "atomic_write_text", "read_csv_strict"]
 
 #: The mode of every file the package writes (what git checks files out with).
 FILE_MODE = 0o644
+#: The largest input file read (checked before reading): the papers' four record files take
+#: about 100 KB, so this allows datasets about 1,000 times their size.
+MAX_INPUT_BYTES = 64 * 2**20
 
 
 class InputError(ValueError):
@@ -28,28 +32,76 @@ class InputError(ValueError):
     id where there is one."""
 
 
-def _rows(path: Path) -> list[list[str]]:
-    """The fields of every line of a CSV file (UTF-8, with or without a byte-order mark, LF
-    or CRLF line ends), or :class:`InputError` naming the file and the line."""
-    if path.is_dir():
-        raise InputError(f"{path.name}: is a folder, not a file")
-    if not path.is_file():
-        raise InputError(f"{path.name}: file not found")
+def _checked_bytes(path: Path) -> bytes:
+    """The bytes of a regular file no larger than :data:`MAX_INPUT_BYTES`; checked with
+    ``stat`` before anything is read (a pipe would block, a huge file fill the memory)."""
     try:
-        raw = path.read_bytes()
+        status = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path.name}: file not found") from None
     except OSError as error:
         raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"{path.name}: is a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"{path.name}: is not a regular file (a pipe, a device or a socket); "
+                         "give a CSV file")
+    if status.st_size > MAX_INPUT_BYTES:
+        raise InputError(f"{path.name}: {status.st_size / 2**20:.0f} MB, over the limit of "
+                         f"{MAX_INPUT_BYTES // 2**20} MB for one input file (about 1,000 times "
+                         "the papers' data); nothing was read")
     try:
-        text = raw.decode("utf-8-sig")
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+
+
+def _text(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         offset = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line = raw[:offset].count(b"\n") + 1
         raise InputError(f"{path.name}, line {line}: not UTF-8 text (byte {raw[offset]:#04x}); "
                          "save the file as UTF-8") from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as error:
-        raise InputError(f"{path.name}: malformed CSV: {error}") from None
+
+
+def _rows(path: Path) -> tuple[list[list[str]], list[int]]:
+    """The fields of every line of a CSV file (UTF-8, with or without a byte-order mark, LF
+    or CRLF line ends) and the line each starts on, or :class:`InputError` naming the file
+    and the line. Blank lines at the end are dropped; a blank line between rows is a
+    problem."""
+    text = _text(path, _checked_bytes(path))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, starts = [], []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise InputError(f"{path.name}, line {start}: malformed CSV ({_csv_problem(error)})"
+                             ) from None
+        rows.append(row)
+        starts.append(start)
+    while rows and rows[-1] == []:
+        rows.pop()
+        starts.pop()
+    blank = [line for line, row in zip(starts, rows, strict=True) if row == []]
+    if blank:
+        raise InputError(f"{path.name}, line {blank[0]}: a blank line between rows; remove it")
+    return rows, starts
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What a ``csv.Error`` means, in the user's words."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    if "unexpected end of data" in text or "EOF" in text:
+        return "a quote opened on this line is never closed"
+    return text
 
 
 def _header_problems(name: str, header: list[str], columns: list[str], exact: bool) -> list[str]:
@@ -85,7 +137,7 @@ def read_csv_strict(path: Path | str, columns: list[str], exact: bool = False,
     A byte-order mark (what Excel writes) and CRLF line ends are accepted.
     """
     path = Path(path)
-    rows = _rows(path)
+    rows, starts = _rows(path)
     if not rows:
         raise InputError(f"{path.name}: empty file, expected a header row")
     header = rows[0]
@@ -94,14 +146,14 @@ def read_csv_strict(path: Path | str, columns: list[str], exact: bool = False,
         raise InputError("\n".join(problems))
     if rows_required and len(rows) == 1:
         raise InputError(f"{path.name}, line 2: no rows after the header")
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in zip(starts[1:], rows[1:], strict=True):
         if len(row) != len(header):
             raise InputError(
                 f"{path.name}, line {number}: {len(row)} fields, expected {len(header)} "
                 f"(an unquoted comma or a missing quote?)"
             )
     frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
-    frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
+    frame.index = pd.Index(starts[1:], name="line")
     return frame
 
 

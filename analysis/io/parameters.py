@@ -21,10 +21,11 @@ from analysis.io import paths
 from analysis.io.files import InputError, read_csv_strict
 
 __all__ = ["ParameterError", "declared", "defaults", "is_default", "parameter_list",
-           "parameter_problems"]
+           "parameter_problems", "path_parameters", "shown_as"]
 
 PARAMETERS = paths.NOTEBOOKS / "parameters.csv"
-COLUMNS = ["notebook", "name", "type", "default", "allowed", "minimum", "maximum", "help"]
+COLUMNS = ["notebook", "name", "type", "default", "allowed", "minimum", "maximum", "shown_as",
+           "help"]
 TYPES = ("str", "int", "float", "bool", "path", "data")
 
 
@@ -41,6 +42,9 @@ def declared() -> pd.DataFrame:
         if row["type"] not in TYPES:
             problems.append(f"{PARAMETERS.name}, line {line}, column 'type': "
                             f"{row['type']!r} is not one of {TYPES}")
+        if (row["type"] in ("path", "data")) != row["shown_as"].startswith("your "):
+            problems.append(f"{PARAMETERS.name}, line {line}, column 'shown_as': a path "
+                            "parameter, and only one, is shown as a role ('your ...')")
         try:
             json.loads(row["default"])
         except json.JSONDecodeError:
@@ -50,6 +54,19 @@ def declared() -> pd.DataFrame:
         raise InputError("\n".join(problems))
     frame["default"] = frame["default"].map(json.loads)
     return frame
+
+
+def shown_as(name: str) -> str | None:
+    """How the value of path parameter ``name`` appears in every output: a role such as
+    "your data", never the path (None: not a path parameter)."""
+    rows = declared()[declared()["name"] == name]
+    return rows["shown_as"].iloc[0] or None if not rows.empty else None
+
+
+def path_parameters() -> dict[str, str]:
+    """Every path parameter and the role it is shown as."""
+    rows = declared()[declared()["shown_as"] != ""]
+    return dict(zip(rows["name"], rows["shown_as"], strict=False))
 
 
 def defaults(notebook: str) -> dict[str, object]:
@@ -81,6 +98,8 @@ def _value_problem(row: pd.Series, value: object, base: Path) -> str | None:
     problem = _type_problem(row["type"], value)
     if problem:
         return problem
+    if row["shown_as"] and value == row["shown_as"]:  # a run's stand-in for the path
+        return None
     if row["allowed"] and value not in row["allowed"].split("|"):
         return f"must be one of {row['allowed'].split('|')}, got {value!r}"
     low = float(row["minimum"]) if row["minimum"] else -math.inf

@@ -24,7 +24,9 @@ IMPLIED = PUBLISHED / "implied.csv"
 SECOND_TRANSCRIPTION = PUBLISHED / "second_transcription"
 RECONSTRUCTED = DATA / "reconstructed"
 NOTEBOOKS = ROOT / "notebooks"
-PRIVATE_OUTPUT = ROOT / "private" / "output"
+PRIVATE = ROOT / "private"
+PRIVATE_OUTPUT = PRIVATE / "output"
+PRIVATE_RUNS = PRIVATE / "runs"
 BUILD = ROOT / "build"
 FAILED = BUILD / "failed"
 RUNS = BUILD / "runs"
@@ -35,9 +37,17 @@ OUTPUT_ENV = "PEER_SUPPORT_OUTPUT"
 #: Environment variable saying what kind of run a kernel belongs to: ``repository`` (the
 #: published reproduction), ``scratch`` (other parameters) or ``real`` (the user's data).
 MODE_ENV = "PEER_SUPPORT_MODE"
-#: Environment variable holding the folder of the user's data: never a notebook parameter,
-#: so that its path never reaches an executed notebook.
-DATA_ENV = "PEER_SUPPORT_DATA"
+
+
+def location_env(name: str) -> str:
+    """The environment variable that holds the path given to path parameter ``name``: the
+    notebook parameter itself holds only its role ("your data"), so that no path reaches an
+    executed notebook or any other output."""
+    return f"PEER_SUPPORT_PATH_{name.upper()}"
+
+
+#: Environment variable holding the folder of the user's data.
+DATA_ENV = location_env("data_dir")
 #: What ``data_dir`` is called in every output of a run on real data.
 YOUR_DATA = "your data"
 

@@ -30,14 +30,16 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from analysis.io import paths
+from analysis.io import ownership, paths
 from analysis.io.files import atomic_write_text
+from analysis.io.parameters import path_parameters
 
 __all__ = ["MARKER", "Plan", "RunRefused", "check_output", "locked", "plan", "private_temp",
            "provenance", "seed_scratch", "write_provenance"]
 
-#: A file every run leaves in its output folder, so that a later run may replace it.
-MARKER = ".peer-support-run"
+MARKER, LOCK, INCOMPLETE = ownership.MARKER, ownership.LOCK, ownership.INCOMPLETE
+#: What ``--name`` may be: a name, never a path.
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 #: The committed outputs a scratch run starts from.
 SEEDED = ("data/reconstructed", "reports", "figures")
 #: Packages whose versions a run records.
@@ -69,20 +71,40 @@ class Plan:
 
 
 def _name(parameters: dict) -> str:
-    """A folder name for a scratch run, from its parameters (``multiple_testing-holm``)."""
-    text = "_".join(f"{k}-{v}" for k, v in sorted(parameters.items())) or "defaults"
-    return re.sub(r"[^A-Za-z0-9._-]+", "", text)[:80] or "run"
+    """A folder name for a scratch run, from its parameters (``multiple_testing-holm``); a
+    path parameter gives only its name, never its value."""
+    from analysis.io.parameters import path_parameters
+
+    roles = path_parameters()
+    text = "_".join(k if k in roles else f"{k}-{v}" for k, v in sorted(parameters.items()))
+    return re.sub(r"[^A-Za-z0-9._-]+", "", text or "defaults")[:80].lstrip(".-_") or "run"
 
 
-def plan(parameters: dict, default: bool, output: str | None, name: str | None) -> Plan:
-    """The kind of run and its folder. ``default``: every parameter is at its default."""
-    real = bool(parameters.get("data_dir"))
-    if real:
-        folder = Path(output).expanduser() if output else paths.PRIVATE_OUTPUT
-        return Plan("real", check_output(folder), parameters)
+def check_name(name: str | None) -> str | None:
+    """``--name``, if it is a plain name (letters, digits, ``.``, ``_``, ``-``; not a path);
+    else :class:`RunRefused`."""
+    if name is not None and not NAME.fullmatch(name):
+        raise RunRefused("--name must be a plain name (letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit, at most 80 characters), not a path "
+                         "or an empty string; use --output to choose a folder")
+    return name
+
+
+def plan(parameters: dict, default: bool, output: str | None, name: str | None,
+         data: Path | None = None) -> Plan:
+    """The kind of run and its folder. ``default``: every parameter is at its default;
+    ``data``: the user's data folder (the output folder may not hold it, nor sit in it)."""
+    if output is not None and not output.strip():
+        raise RunRefused("--output is empty (an unset shell variable?); leave it out for the "
+                         "default folder")
+    check_name(name)
+    chosen = Path(output).expanduser() if output else None
+    if data is not None:
+        folder = chosen or (paths.PRIVATE_RUNS / name if name else paths.PRIVATE_OUTPUT)
+        return Plan("real", check_output(folder, data), parameters)
     if default and not output and not name:
         return Plan("repository", None, parameters)
-    folder = Path(output).expanduser() if output else paths.RUNS / (name or _name(parameters))
+    folder = chosen or paths.RUNS / (name or _name(parameters))
     return Plan("scratch", check_output(folder), parameters)
 
 
@@ -99,43 +121,76 @@ def _ignored(folder: Path) -> bool:
     return found.returncode == 0
 
 
-def check_output(folder: Path) -> Path:
-    """``folder``, resolved, if a run may write there; else :class:`RunRefused`."""
+def tracked_place(folder: Path) -> bool:
+    """Whether ``folder`` is inside the repository where git would track its files."""
+    folder = folder.resolve()
+    return folder.is_relative_to(paths.ROOT) and not _ignored(folder)
+
+
+def _overlap(folder: Path, data: Path | None) -> None:
+    """Refuse an output folder that holds the user's data or sits inside it."""
+    if data is None:
+        return
+    data = data.resolve()
+    if data.is_relative_to(folder):
+        raise RunRefused("your data folder is inside the output folder, where a run replaces "
+                         "files; choose an output folder that does not hold your data")
+    if folder.is_relative_to(data):
+        raise RunRefused("the output folder is inside your data folder; a run never writes "
+                         "there: choose an output folder outside it")
+
+
+def check_output(folder: Path, data: Path | None = None) -> Path:
+    """``folder``, resolved, if a run may write there; else :class:`RunRefused`: a file; the
+    repository itself or a place where git tracks files; a folder that holds the user's
+    data or sits inside it; a folder another run is writing; a folder that holds any file
+    this package did not write (or that changed since it wrote it)."""
     folder = folder.resolve()
     if folder.exists() and not folder.is_dir():
         raise RunRefused(f"--output names a file, not a folder: {folder.name}")
     if paths.ROOT.is_relative_to(folder):
         raise RunRefused("--output would hold the repository itself; choose a folder under "
                          "build/ or private/, or outside the repository")
-    if folder.is_relative_to(paths.ROOT) and not _ignored(folder):
+    if tracked_place(folder):
         raise RunRefused(f"--output {folder.relative_to(paths.ROOT)} is inside the repository "
                          "where git tracks files; choose a folder under build/ or private/, "
                          "or outside the repository")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file():
-        raise RunRefused(f"--output {folder.name} is a folder that holds other files and was "
-                         "not made by an earlier run; choose an empty or new folder")
+    _overlap(folder, data)
+    if ownership.held(folder):
+        raise RunRefused("another run is writing to the same folder; wait for it to finish")
+    check_contents(folder)
     return folder
 
 
-def _clear(folder: Path) -> None:
-    """Empty an earlier run's output folder (only the folders a run writes)."""
-    for name in ("notebooks", "reports", "figures", "data", "failed"):
-        shutil.rmtree(folder / name, ignore_errors=True)
-    (folder / "run.json").unlink(missing_ok=True)
-    for stale in folder.glob(".tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+def check_contents(folder: Path) -> None:
+    """Refuse a folder holding anything a run did not write (see :func:`foreign`)."""
+    if not folder.is_dir() or not ownership.entries(folder):
+        return
+    if ownership.read_manifest(folder) is None:
+        raise RunRefused(f"--output {folder.name} is a folder that holds other files and was "
+                         "not made by an earlier run; choose an empty or new folder")
+    stranger = ownership.foreign(folder)
+    if stranger:
+        raise RunRefused(f"--output {folder.name} holds {len(stranger)} file(s) that no run "
+                         "wrote, or that changed since a run wrote them; a run replaces only "
+                         "its own files: move them, or choose an empty or new folder")
 
 
 def prepare(run: Plan) -> None:
-    """Create (or empty) the output folder, mark it, and seed a scratch run."""
+    """Under the run's lock: check the folder again, remove the earlier run's own files and
+    stale temporary folders, mark the run as incomplete, and seed a scratch run."""
     if run.output is None:
+        ownership.sweep_temporaries(paths.BUILD)
         return
-    run.output.mkdir(parents=True, exist_ok=True)
+    check_contents(run.output)
     run.output.chmod(0o700 if run.mode == "real" else 0o755)
-    _clear(run.output)
-    (run.output / MARKER).write_text("made by python -m analysis.run\n", encoding="utf-8")
-    (run.output / MARKER).chmod(0o644)
-    (run.output / "notebooks").mkdir()
+    ownership.sweep_temporaries(run.output)
+    ownership.remove_own(run.output)
+    (run.output / INCOMPLETE).write_text(
+        "This run did not finish: the files here are partial and are not results.\n",
+        encoding="utf-8")
+    ownership.record(run.output, complete=False)
+    (run.output / "notebooks").mkdir(exist_ok=True)
     if run.mode == "scratch":
         seed_scratch(run.output)
 
@@ -147,11 +202,21 @@ def seed_scratch(folder: Path) -> None:
                         ignore=shutil.ignore_patterns("README.md", "benchmark.md"))
 
 
+def finish(run: Plan, complete: bool) -> None:
+    """Record the files a run wrote in its folder's manifest (nothing for the published
+    reproduction, whose outputs git tracks); a fault meanwhile (a full disk) leaves the
+    manifest of the start, so the next run refuses the files it cannot prove are its own."""
+    if run.output is None:
+        return
+    with contextlib.suppress(OSError):
+        ownership.record(run.output, complete)
+
+
 @contextlib.contextmanager
 def locked(folder: Path):
     """Hold ``folder/.run.lock`` for the run; a second run on the same folder is refused."""
     folder.mkdir(parents=True, exist_ok=True)
-    handle = (folder / ".run.lock").open("a")
+    handle = (folder / LOCK).open("a")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -169,17 +234,24 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 
+#: Signals that end a run like Ctrl-C: the kernels are stopped, temporary files removed.
+STOPPING = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
 @contextlib.contextmanager
 def private_temp(folder: Path):
-    """A 0700 temporary folder inside ``folder``, removed on exit, Ctrl-C and SIGTERM."""
+    """A 0700 temporary folder inside ``folder``, marked as a run's, removed on exit, Ctrl-C,
+    SIGTERM, SIGHUP and SIGQUIT."""
     folder.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    (temporary / ownership.TEMP_MARK).write_text("a run's temporary folder\n", encoding="utf-8")
+    previous = {number: signal.signal(number, _terminate) for number in STOPPING}
     try:
         yield temporary
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _commit() -> str:
@@ -203,7 +275,8 @@ def _version(package: str) -> str:
 
 def provenance(run: Plan, notebooks: list[str], effective: dict[str, dict]) -> dict:
     """How a scratch or real-data run was made: what to cite beside its numbers."""
-    shown = {k: (paths.YOUR_DATA if k == "data_dir" else v) for k, v in run.parameters.items()}
+    roles = path_parameters()
+    shown = {k: roles.get(k, v) for k, v in run.parameters.items()}
     seeds = {notebook: values["seed"] for notebook, values in effective.items() if "seed" in values}
     return {
         "seeds": seeds,
