@@ -257,17 +257,39 @@ def _launch(pool, waiting, running, done, context) -> None:
         running[pool.submit(run_notebook, path, per_notebook[path], target, **extra)] = path
 
 
-def _report(future: Future, path: Path, counter: str, failures: list) -> None:
+def _report(future: Future, path: Path, counter: str, failures: list,
+            keep_going: bool = False) -> None:
     """Print how a notebook ended. The first failure stops the notebooks still running (the
-    run has failed: their results would not be used); those are reported as stopped."""
+    run has failed: their results would not be used), unless ``keep_going`` (a run on real
+    data, which reports what the other notebooks computed); those are reported as
+    stopped."""
     if future.exception() is None:
         print(f"{counter} {path.name} {future.result():.1f} s", flush=True)
-    elif failures:
+    elif failures and not keep_going:
         print(f"{counter} {path.name} stopped (another notebook failed)", flush=True)
     else:
         failures.append((path, future.exception()))
         print(f"{counter} {path.name} FAILED", flush=True)
-        _stop_kernels()
+        if not keep_going:
+            _stop_kernels()
+
+
+def _skip_dependents(waiting: list[Path], lost: set[str], done: set[str],
+                     total: int) -> None:
+    """Drop from ``waiting`` every notebook that needs one in ``lost`` (failed or skipped),
+    saying so; a skipped notebook is lost too."""
+    changed = True
+    while changed:
+        changed = False
+        for path in list(waiting):
+            needed = set(requirements(path)) & lost
+            if needed:
+                waiting.remove(path)
+                lost.add(path.stem)
+                done.add(path.stem)
+                changed = True
+                print(f"[{len(done)}/{total}] {path.name} skipped (needs "
+                      f"{', '.join(sorted(needed))}, which did not finish)", flush=True)
 
 
 def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
@@ -275,17 +297,21 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
                   temporary: Path | None = None) -> list[tuple[Path, Exception]]:
     """Run ``selected`` notebooks, at most ``jobs`` at a time, each once the notebooks it
     requires (among those selected) have finished; print a line as each finishes. A failure
-    stops the run: no new notebook starts, and the running ones are stopped. On Ctrl-C or
-    SIGTERM the kernels are stopped and ``KeyboardInterrupt`` raised. Returns the failure
-    (notebook, error), if any."""
+    stops the run: no new notebook starts, and the running ones are stopped; on real data
+    the others go on and only the notebooks that need the failed one are skipped. On
+    Ctrl-C or SIGTERM the kernels are stopped and ``KeyboardInterrupt`` raised. Returns the
+    failures (notebook, error)."""
     names, priority = {p.stem for p in selected}, _dependents(selected)
     context = (selected, per_notebook, run, temporary, jobs, names, priority)
+    keep_going = run is not None and run.mode == "real"
     waiting, done, failures = list(selected), set(), []
     running: dict[Future, Path] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         while waiting or running:
-            if not failures:
+            if keep_going:
+                _skip_dependents(waiting, {p.stem for p, _ in failures}, done, len(selected))
+            if not failures or keep_going:
                 _launch(pool, waiting, running, done, context)
             if not running:
                 if waiting and not failures:
@@ -295,7 +321,7 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
             for future in sorted(finished, key=lambda f: running[f].name):
                 path = running.pop(future)
                 done.add(path.stem)
-                _report(future, path, f"[{len(done)}/{len(selected)}]", failures)
+                _report(future, path, f"[{len(done)}/{len(selected)}]", failures, keep_going)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_kernels()
@@ -308,17 +334,30 @@ def _shown_path(path: Path) -> str:
     return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
 
 
+#: What a notebook's error means for the user, by the error's type (real data: the type is
+#: all that is shown).
+ERROR_MEANINGS = {
+    "NotComputable": "a method is not defined on these data (a group too small, or a "
+                     "variable with a single category); the numbers that need it are missing",
+    "DeadKernelError": "the notebook's Python process died (out of memory?)",
+}
+
+
 def _describe_failure(path: Path, error: Exception, run: runs.Plan) -> str:
     """Which notebook and cell failed, and why (with real data: not the error's text,
-    which could quote a record; only its type)."""
+    which could quote a record; only its type and what that means)."""
     cell = getattr(error, "cell_index", None)
+    name = getattr(error, "ename", "") or type(error).__name__
+    detail = getattr(error, "evalue", "") if cell is not None else str(error)
+    message = name if run.mode == "real" else f"{name}: {detail}"
+    if name in ERROR_MEANINGS:
+        message += f" ({ERROR_MEANINGS[name]})"
+    if faults.disk_full(run.work):
+        message += " (the disk is full: free some space and run again)"
     if cell is None:
-        return f"{path.name} failed: {type(error).__name__}: {error}"
+        return f"{path.name} failed: {message}"
     count = getattr(error, "exec_count", None)
     where = f"cell {cell}" + (f" (execution count {count})" if count else "")
-    message = getattr(error, "ename", "")
-    if run.mode != "real":
-        message += f": {getattr(error, 'evalue', '')}"
     return (f"{path.name} failed in {where}: {message}\n"
             f"  partial executed copy: {_shown_path(run.failed / path.name)}")
 
@@ -423,11 +462,15 @@ def _execute(args, selected, per_notebook, run, locations) -> int:
                 failures = run_notebooks(selected, per_notebook, run, args.jobs, temporary)
             for path, error in failures:
                 print(_describe_failure(path, error, run), file=sys.stderr)
-            if failures:
+            if failures and run.mode != "real":
                 return 1
             _write_reports(run, selected, per_notebook)
-            complete = True
+            complete = not failures
             print(f"total {time.perf_counter() - total:.1f} s")
+            if failures:
+                print("the report was written without the numbers of the notebooks that did "
+                      "not finish (status pending)", file=sys.stderr)
+                return 1
         finally:
             runs.finish(run, complete)
     return 0

@@ -35,6 +35,7 @@ from analysis.io.figure_values import read_fig2_values
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions
+from analysis.reconstruct.sessions import fig1_targets
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
 from analysis.report import paragraphs
@@ -67,7 +68,8 @@ print(f"{total} session records from {'your data' if real else 'the synthetic se
 # Exact enumeration: each printed share fixes its count to those that round to it; each unprinted category gets at least one session and fewer than the smallest printed count; all sum to the printed total.
 
 # %%
-number, possible = contents.category_vectors(registry, total)
+printed_total = fig1_targets(registry)[0]  # the text's total, whatever the records hold
+number, possible = contents.category_vectors(registry, printed_total)
 print(f"{number:,} category count vectors fit the text")
 possible.round(1)
 

@@ -296,8 +296,9 @@ assert "pending" not in set(results["status"])
 assert len(common) == 1  # one n fits every item,
 assert max(common) < n_header  # below the header's n
 assert set(percents.loc[~percents["consistency"], "id"]) <= set(explanations.index[explanations["statuses"].str.split().map(lambda s: "mismatch" in s)])
-assert (t_range["pooled_matching"] == 0).all()
-assert (t_range["welch_matching"] > 0).all()
+if not real:  # with your data, the later group's size is your data's, and the splits differ
+    assert (t_range["pooled_matching"] == 0).all()
+    assert (t_range["welch_matching"] > 0).all()
 if defaults:
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()

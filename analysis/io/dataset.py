@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.io.contract import contract_problems
 from analysis.io.files import InputError, read_csv_strict
 from analysis.io.interviews import INTERVIEW_COLUMNS, allowed_codes, validate_interviews
 from analysis.io.participants import read_participants
@@ -68,6 +69,8 @@ def dataset_problems(folder: Path) -> list[str]:
         read_sessions(folder / "fan2018_sessions.csv")
     except InputError as error:
         problems += _problems(error)
+    if len(people) == 2:
+        problems += contract_problems(people)
     problems += _interview_problems(folder / "interviews.csv", people, len(people) == 2)
     return problems
 

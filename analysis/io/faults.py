@@ -19,7 +19,8 @@ from pathlib import Path
 
 from analysis.io import paths
 
-__all__ = ["NEEDED_MB", "PipeSafe", "SpaceRefused", "check_space", "describe", "place_of"]
+__all__ = ["NEEDED_MB", "PipeSafe", "SpaceRefused", "check_space", "describe", "disk_full",
+           "place_of"]
 
 #: Free space a run needs where it writes (its outputs take about a tenth of this).
 NEEDED_MB = 200
@@ -75,6 +76,15 @@ def check_space(folder: Path, needed_mb: int = NEEDED_MB) -> None:
     if free < needed_mb:
         raise SpaceRefused(errno.ENOSPC, f"only {free} MB free where the run writes; it needs "
                            f"{needed_mb} MB: free some space or choose another --output")
+
+
+def disk_full(folder: Path, below_mb: int = 8) -> bool:
+    """Whether less than ``below_mb`` is free where ``folder`` is (the likely cause of a
+    notebook that failed while writing)."""
+    try:
+        return shutil.disk_usage(folder).free < below_mb * 2**20
+    except OSError:
+        return False
 
 
 class PipeSafe:

@@ -9,6 +9,7 @@ name the file, line and column of any problem.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,9 @@ def _number(frame: pd.DataFrame, path: Path, column: str, kind: type) -> pd.Seri
         except ValueError:
             raise InputError(f"{path.name}, line {line}, column {column!r}: {text!r} is not "
                                 f"{'a whole number' if kind is int else 'a number'}") from None
+        if not math.isfinite(number):
+            raise InputError(f"{path.name}, line {line}, column {column!r}: {text!r} is not "
+                             "a finite number")
         if number < 0:
             raise InputError(f"{path.name}, line {line}, column {column!r}: {text!r} is "
                                 f"negative")
@@ -56,6 +60,9 @@ def read_fig1_values(path: Path | str) -> np.ndarray:
             raise InputError(f"{path.name}, line {line}: {key} listed twice")
         seen.add(key)
         table[COMMUNITIES.index(key[0]), PERIODS.index(key[1])] = counts[line]
+    if table.sum() == 0:
+        raise InputError(f"{path.name}, column 'sessions': every count is 0; Fig. 1 shows "
+                         "sessions in every period")
     return table
 
 
@@ -76,4 +83,10 @@ def read_fig2_values(path: Path | str) -> pd.Series:
     if not repeated.empty:
         raise InputError(f"{path.name}, line {repeated.index[0]}: category "
                             f"{repeated.iloc[0]['category']!r} listed twice")
+    slack = 0.5 * len(frame)  # each share rounded to a whole percent
+    whole = set(frame["category"]) == set(CATEGORIES)
+    if percent.sum() > 100 + slack or (whole and percent.sum() < 100 - slack):
+        raise InputError(f"{path.name}, column 'percent': the shares sum to "
+                         f"{percent.sum():g}, not 100 (within {slack:g}, the rounding of "
+                         f"{len(frame)} whole percents)")
     return pd.Series(percent.to_numpy(), index=frame["category"].to_numpy(), name="percent")

@@ -88,6 +88,19 @@ def _place_problems(row: pd.Series, patients: set[str]) -> list[tuple[str, str]]
     return found
 
 
+def _history_problems(row: pd.Series) -> list[tuple[str, str]]:
+    """(column, problem) of a row whose dates or evaluation contradict each other."""
+    found = []
+    if _whole(row["year_enrolled"]) and _whole(row["year_left"]) and \
+            int(row["year_left"]) < int(row["year_enrolled"]):
+        found.append(("year_left", f"{row['year_left']!r} is before the year enrolled, "
+                                   f"{row['year_enrolled']}"))
+    if row["evaluated"] == "yes" and row["dropout_reason"]:
+        found.append(("dropout_reason", f"{row['dropout_reason']!r} for someone evaluated "
+                                        "(evaluated = yes); a reason is for those who were not"))
+    return found
+
+
 def outside_inclusion(age: int, ages: tuple[int, int]) -> str | None:
     """What is wrong with a peer's or consumer's ``age`` given the inclusion ``ages``, or
     None: the one rule validation applies to ages."""
@@ -147,6 +160,7 @@ def _row_problems(frame: pd.DataFrame, paper: str, registry: pd.DataFrame) -> li
             found.append((line, "person_id", "repeats an earlier row's person_id"))
         seen.add(row["person_id"])
         found += [(line, column, text) for column, text in _place_problems(row, patients)]
+        found += [(line, column, text) for column, text in _history_problems(row)]
         if row["role"] in ("peer", "consumer"):
             found += [(line, column, text) for column, text in
                       _patient_problems(row, list(VARIABLES[paper]), ages)]

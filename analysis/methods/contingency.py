@@ -137,6 +137,13 @@ def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
     )
 
 
+#: The largest total an r x c table's exact Fisher p is enumerated for; above it the p is a
+#: seeded Monte Carlo estimate, labelled as such in ``method`` (the network algorithm's work
+#: grows steeply with n: about a second per table at 250; SPSS Exact Tests offers Monte
+#: Carlo for the same reason). Every table of the papers' own data is far below.
+EXACT_MAX_N = 250
+
+
 def fisher_exact(
     table: Any,
     alternative: str = "two-sided",
@@ -156,7 +163,8 @@ def fisher_exact(
         For r x c tables only: "exact" enumerates all tables (:func:`fisher_exact_rxc`);
         "monte-carlo" uses :func:`scipy.stats.fisher_exact` with
         :class:`scipy.stats.MonteCarloMethod`, for tables too large to enumerate (fan2018
-        Table 1's consumers).  2 x 2 tables are always exact.
+        Table 1's consumers; any table whose total exceeds :data:`EXACT_MAX_N`, whatever
+        ``method`` says).  2 x 2 tables are always exact.
     n_resamples, seed : int, default 100_000 and 20130701
         Monte Carlo resamples and the seed of their generator (``method="monte-carlo"``).
 
@@ -213,6 +221,10 @@ def _fisher_2x2(counts: np.ndarray, alternative: str) -> pd.DataFrame:
 def _fisher_rxc(counts: np.ndarray, method: str, n_resamples: int, seed: int) -> pd.DataFrame:
     """:func:`fisher_exact` of an r x c table: exact enumeration or a seeded Monte Carlo."""
     n, shape = int(counts.sum()), f"{counts.shape[0]}x{counts.shape[1]}"
+    reason = ""
+    if method == "exact" and n > EXACT_MAX_N:
+        method = "monte-carlo"
+        reason = f"n = {n} is above {EXACT_MAX_N}, too many tables to enumerate; "
     if method == "exact":
         p, p_obs = fisher_exact_rxc(counts)
         desc = f"Fisher-Freeman-Halton exact test, {shape}, two-sided, exact enumeration"
@@ -220,7 +232,7 @@ def _fisher_rxc(counts: np.ndarray, method: str, n_resamples: int, seed: int) ->
     mc = sps.MonteCarloMethod(n_resamples=n_resamples, rng=np.random.default_rng(seed))
     res = sps.fisher_exact(counts, method=mc)
     desc = (f"Fisher-Freeman-Halton test, {shape}, two-sided, "
-            f"Monte Carlo ({n_resamples} resamples, seed {seed})")
+            f"Monte Carlo ({reason}{n_resamples} resamples, seed {seed})")
     return one_row("fisher", res.statistic, np.nan, res.pvalue, desc, odds_ratio=np.nan, n=n)
 
 

@@ -48,8 +48,10 @@ def p_adjust(
     Notes
     -----
     Uses :func:`statsmodels.stats.multitest.multipletests`; equals R's
-    ``p.adjust``.  SPSS 19 has no general p-adjust procedure (papers apply
-    Bonferroni by hand; see :func:`bonferroni_threshold`).
+    ``p.adjust``, including its handling of a p that could not be computed (NaN, R's NA):
+    it stays NaN, is not rejected, and does not count in the family's size. SPSS 19 has no
+    general p-adjust procedure (papers apply Bonferroni by hand; see
+    :func:`bonferroni_threshold`).
     """
     if method not in ("bonferroni", "holm", "bh"):
         raise ValueError(f"method must be 'bonferroni', 'holm' or 'bh', got {method!r}")
@@ -58,13 +60,14 @@ def p_adjust(
     p = np.asarray(pvalues, dtype=float).ravel()
     if p.size == 0:
         raise ValueError("pvalues is empty")
-    if np.any(np.isnan(p)) or np.any((p < 0) | (p > 1)):
-        raise ValueError("pvalues must be in [0, 1] and not NaN")
-    name = "fdr_bh" if method == "bh" else method
-    reject, p_adj, _, _ = multipletests(p, alpha=alpha, method=name)
-    return pd.DataFrame(
-        {"p": p, "p_adjusted": p_adj, "reject": reject.astype(bool), "method": method}
-    )
+    known = ~np.isnan(p)
+    if np.any((p[known] < 0) | (p[known] > 1)):
+        raise ValueError("pvalues must be in [0, 1] (NaN: not computable)")
+    p_adj, reject = np.full(p.size, np.nan), np.zeros(p.size, dtype=bool)
+    if known.any():
+        name = "fdr_bh" if method == "bh" else method
+        reject[known], p_adj[known], _, _ = multipletests(p[known], alpha=alpha, method=name)
+    return pd.DataFrame({"p": p, "p_adjusted": p_adj, "reject": reject, "method": method})
 
 
 def adjusted(pvalues: np.ndarray, method: str) -> np.ndarray:

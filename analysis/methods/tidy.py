@@ -9,6 +9,7 @@ import pandas as pd
 
 __all__ = [
     "ALTERNATIVES",
+    "NotComputable",
     "check_alternative",
     "count_table",
     "one_row",
@@ -42,6 +43,12 @@ def one_row(
     return pd.DataFrame([row])
 
 
+class NotComputable(ValueError):
+    """Well-formed data on which a method is not defined: too few values, a table with one
+    row or column, an empty category. A run on real data reports the numbers that need it
+    as not computed, and says so."""
+
+
 def sample_values(x: Any, name: str, min_n: int) -> np.ndarray:
     """1-D float array with NaNs dropped (SPSS: exclude cases analysis by analysis)."""
     arr = np.asarray(x, dtype=float).ravel()
@@ -49,7 +56,7 @@ def sample_values(x: Any, name: str, min_n: int) -> np.ndarray:
     if np.any(np.isinf(arr)):
         raise ValueError(f"{name} contains infinite values")
     if arr.size < min_n:
-        raise ValueError(f"{name} needs at least {min_n} non-missing values, got {arr.size}")
+        raise NotComputable(f"{name} needs at least {min_n} non-missing values, got {arr.size}")
     return arr
 
 
@@ -74,7 +81,8 @@ def count_table(table: Any) -> np.ndarray:
     if arr.ndim != 2:
         raise ValueError(f"table must be two-dimensional, got {arr.ndim} dimension(s)")
     if arr.shape[0] < 2 or arr.shape[1] < 2:
-        raise ValueError(f"table must have at least 2 rows and 2 columns, got shape {arr.shape}")
+        raise NotComputable(f"table must have at least 2 rows and 2 columns, got shape "
+                            f"{arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("table contains non-finite values (NaN or inf)")
     if np.any(arr < 0):
@@ -85,7 +93,7 @@ def count_table(table: Any) -> np.ndarray:
     zero_rows = np.flatnonzero(counts.sum(axis=1) == 0)
     zero_cols = np.flatnonzero(counts.sum(axis=0) == 0)
     if zero_rows.size or zero_cols.size:
-        raise ValueError(
+        raise NotComputable(
             "table has a zero margin (row sum or column sum is 0): "
             f"zero rows at index {zero_rows.tolist()}, zero columns at index "
             f"{zero_cols.tolist()}; drop empty categories first"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.printed.compare import compare
@@ -69,8 +70,9 @@ def listed(items: list[str], empty: str = "none") -> str:
 
 
 def _rounds(number: float, text: str) -> bool:
-    """Whether ``number`` rounds to the printed ``text`` (shown with a printed minus sign)."""
-    return compare(number, text.replace("−", "-"))
+    """Whether ``number`` rounds to the printed ``text`` (shown with a printed minus sign);
+    a number not computable on the data (NaN) does not."""
+    return bool(np.isfinite(number)) and compare(number, text.replace("−", "-"))
 
 
 # --- notebook 00 ---------------------------------------------------------------------------

@@ -91,12 +91,21 @@ def fan2018_table1(people: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(blocks)
 
 
+#: The columns of :func:`fan2018_table1_tests` that are undefined when a role's table has
+#: one row or one column after its empty ones are dropped.
+UNDEFINED_TABLE1 = ("pearson", "p_pearson", "lr", "p_lr", "min_expected", "cells_expected_lt5")
+
+
 def fan2018_table1_tests(table1: pd.DataFrame) -> pd.DataFrame:
     """The chi-square tests of fan2018 Table 1 (community x year, per role; a dash is 0):
     Pearson, likelihood ratio, and Fisher's exact test where feasible."""
     rows = []
     for role in ("peer", "consumer"):
         counts = table1.loc[role].drop(index="total").to_numpy()
+        counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+        if min(counts.shape) < 2:  # one community or one year: no test is defined
+            rows.append({"role": role, "df": 0, **dict.fromkeys(UNDEFINED_TABLE1, np.nan)})
+            continue
         pearson = chi2_independence(counts).iloc[0]
         ratio = likelihood_ratio_independence(counts).iloc[0]
         rows.append(

@@ -262,6 +262,9 @@ def layout(summary: pd.DataFrame, paper: str, role: str, items: list[str],
                    & (summary["wave"] == wave)].set_index("question")
     rows = []
     for item in items:
+        if item not in data.index:  # nobody answered it: n = 0, nothing to show
+            rows.append({"item": item, "n": 0, "N (%)": "", "Mean (SD)": ""})
+            continue
         row = data.loc[item]
         shown = {"item": item, "n": int(row["n"]), "N (%)": "", "Mean (SD)": ""}
         if row["kind"] == "yes_no":

@@ -70,7 +70,9 @@ class _Answers:
         self.table = tables.summarise(interviews).set_index(["paper", "question", "role", "wave"])
 
     def get(self, question: str, role: str, column: str, wave: str = "all") -> float:
-        return self.table.loc[("fan2019", question, role, wave), column]
+        """One value; NaN when nobody of ``role`` answered ``question`` (real data)."""
+        key = ("fan2019", question, role, wave)
+        return self.table.loc[key, column] if key in self.table.index else float("nan")
 
 
 def answers(claims: Claims, summary: _Answers) -> None:
