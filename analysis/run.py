@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
-from analysis.io import faults, kernel, paths, request, runs
+from analysis.io import executed, faults, kernel, paths, request, runs
 from analysis.io.files import InputError, atomic_write_text
 from analysis.io.parameters import (
     ParameterError,
@@ -120,41 +120,6 @@ def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def without_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A failed notebook of a real-data run as it may be kept: the code, and for the cell
-    that failed only the error's type (outputs and tracebacks could hold record values)."""
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        cell.outputs = [nbformat.v4.new_output("stream", name="stderr",
-                                               text=f"{errors[0]['ename']} (details withheld: "
-                                                    "real data)\n")] if errors else []
-    return notebook
-
-
-YOUR_DATA_NOTE = (
-    "Run on your data by `python -m analysis.run`. The narrative of the published "
-    "reproduction, which describes the package's synthetic records, is left out here (read it "
-    "in the repository's notebooks); every output below was computed from your data or from "
-    "the papers' printed numbers.")
-
-
-def for_your_data(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """An executed notebook of a run on real data as it is saved: its title, a note saying
-    what it was run on, and its code cells with their outputs (the narrative, markdown cells
-    and paragraphs said from computed values, tagged ``remove-input``, is about the synthetic
-    records)."""
-    first = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
-    title = first.source.splitlines()[0] if first is not None and first.source else "# Notebook"
-    cells = [c for c in notebook.cells if c.cell_type != "markdown"
-             and "remove-input" not in c.metadata.get("tags", [])]
-    header = nbformat.v4.new_markdown_cell(f"{title}\n\n{YOUR_DATA_NOTE}")
-    header.id = "your-data"  # fixed, so that two runs give the same file
-    notebook.cells = [header, *cells]
-    return notebook
-
-
 def declared_parameters(path: Path) -> dict[str, object]:
     """The parameters a notebook declares in its ``parameters`` cell, with their defaults
     (``papermill.inspect_notebook``, defaults read as Python literals)."""
@@ -203,14 +168,14 @@ def run_notebook(path: Path, parameters: dict | None = None, target: Path | None
     except Exception:
         if output.is_file():
             partial = nbformat.read(output, as_version=4)
-            _save(without_outputs(partial) if run.mode == "real" else partial,
+            _save(executed.without_outputs(partial) if run.mode == "real" else partial,
                   run.failed / path.name)
         raise
     finally:
         if output.is_file():
             notebook = clean_notebook(nbformat.read(output, as_version=4))
             output.unlink()
-    _save(for_your_data(notebook) if run.mode == "real" else notebook,
+    _save(executed.for_your_data(notebook) if run.mode == "real" else notebook,
           path if target is None else target)
     return time.perf_counter() - start
 
@@ -330,38 +295,6 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
     return failures
 
 
-def _shown_path(path: Path) -> str:
-    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
-
-
-#: What a notebook's error means for the user, by the error's type (real data: the type is
-#: all that is shown).
-ERROR_MEANINGS = {
-    "NotComputable": "a method is not defined on these data (a group too small, or a "
-                     "variable with a single category); the numbers that need it are missing",
-    "DeadKernelError": "the notebook's Python process died (out of memory?)",
-}
-
-
-def _describe_failure(path: Path, error: Exception, run: runs.Plan) -> str:
-    """Which notebook and cell failed, and why (with real data: not the error's text,
-    which could quote a record; only its type and what that means)."""
-    cell = getattr(error, "cell_index", None)
-    name = getattr(error, "ename", "") or type(error).__name__
-    detail = getattr(error, "evalue", "") if cell is not None else str(error)
-    message = name if run.mode == "real" else f"{name}: {detail}"
-    if name in ERROR_MEANINGS:
-        message += f" ({ERROR_MEANINGS[name]})"
-    if faults.disk_full(run.work):
-        message += " (the disk is full: free some space and run again)"
-    if cell is None:
-        return f"{path.name} failed: {message}"
-    count = getattr(error, "exec_count", None)
-    where = f"cell {cell}" + (f" (execution count {count})" if count else "")
-    return (f"{path.name} failed in {where}: {message}\n"
-            f"  partial executed copy: {_shown_path(run.failed / path.name)}")
-
-
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m analysis.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -414,7 +347,7 @@ def _environment(run: runs.Plan, locations: dict[str, Path]) -> None:
         os.environ[paths.location_env(name)] = str(place)
     paths.set_output(run.output)
     if run.output is not None:
-        print(f"outputs go to {_shown_path(run.output)} (not the committed reproduction)")
+        print(f"outputs go to {executed.shown_path(run.output)} (not the committed reproduction)")
 
 
 def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> None:
@@ -430,21 +363,21 @@ def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> 
                                  {p.stem: defaults(p.stem) | v for p, v in per_notebook.items()})
         runs.write_provenance(run, record)
     report = write_report(provenance=record)
-    executed = run.output / "notebooks" if run.output else paths.NOTEBOOKS
-    write_notebook_pages(sorted(executed.glob("[0-9][0-9]_*.ipynb")))
+    ran = run.output / "notebooks" if run.output else paths.NOTEBOOKS
+    write_notebook_pages(sorted(ran.glob("[0-9][0-9]_*.ipynb")))
     write_review(report, provenance=record)
     page = write_html(report=report, provenance=record)
     if run.mode == "repository" and len(selected) == len(notebooks()):
         from analysis.report.documents import update_documents
 
         for path in update_documents():
-            print(f"updated the computed parts of {_shown_path(path)}")
+            print(f"updated the computed parts of {executed.shown_path(path)}")
     counts = report["status"].value_counts().to_dict()
     levels = report["evidence"].value_counts().to_dict()
-    print(f"report: {_shown_path(paths.REPRODUCTION_CSV)} "
+    print(f"report: {executed.shown_path(paths.REPRODUCTION_CSV)} "
           f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}; "
           f"evidence: {', '.join(f'{k} {v}' for k, v in sorted(levels.items()))})")
-    print(f"report page: {_shown_path(page)}")
+    print(f"report page: {executed.shown_path(page)}")
 
 
 def _execute(args, selected, per_notebook, run, locations) -> int:
@@ -461,7 +394,7 @@ def _execute(args, selected, per_notebook, run, locations) -> int:
             with runs.private_temp(run.work) as temporary, kernel.own_kernel(temporary):
                 failures = run_notebooks(selected, per_notebook, run, args.jobs, temporary)
             for path, error in failures:
-                print(_describe_failure(path, error, run), file=sys.stderr)
+                print(executed.describe_failure(path, error, run), file=sys.stderr)
             if failures and run.mode != "real":
                 return 1
             _write_reports(run, selected, per_notebook)
@@ -484,7 +417,24 @@ def _roles(run: runs.Plan | None, locations: dict[str, Path]) -> dict[str, Path]
     return named
 
 
+def _checked(args: argparse.Namespace):
+    """:func:`_prepare`, with a fault while reading the inputs (an unreadable folder) turned
+    into a refusal: bad input, exit status 2, nothing written."""
+    try:
+        return _prepare(args)
+    except OSError as error:
+        if isinstance(error, faults.SpaceRefused):
+            raise
+        try:
+            named = _roles(None, request.locations(request.given(args.parameter)))
+        except (ParameterError, OSError, ValueError):
+            named = {}
+        raise runs.RunRefused(faults.describe(error, named).removeprefix("failed: ")) from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.run``: 0 done, 1 failed (a notebook, a fault, a false sentence),
+    2 refused before anything was written, 130 interrupted."""
     sys.stdout = faults.PipeSafe(sys.stdout)
     args = _arguments(argv)
     if args.list:
@@ -492,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     run, locations = None, {}
     try:
-        selected, per_notebook, run, locations = _prepare(args)
+        selected, per_notebook, run, locations = _checked(args)
         return _execute(args, selected, per_notebook, run, locations)
     except (ParameterError, InputError, runs.RunRefused, faults.SpaceRefused) as error:
         print(f"refused: {error.strerror if isinstance(error, OSError) else error}",

@@ -248,20 +248,9 @@ def planted(tmp_path_factory) -> Path:
     return folder
 
 
-def _planted(source: Path, folder: Path, drop_caregivers: bool = False) -> Path:
-    """A copy of the ``planted`` dataset in ``folder`` (whose name holds :data:`PLANT`);
-    ``drop_caregivers``: valid data that notebook 01 cannot analyse."""
+def _planted(source: Path, folder: Path) -> Path:
+    """A copy of the ``planted`` dataset in ``folder`` (whose name holds :data:`PLANT`)."""
     shutil.copytree(source, folder)
-    if drop_caregivers:
-        people = folder / "fan2019_participants.csv"
-        rows = [r for r in csv.reader(people.open(encoding="utf-8")) if r[2] != "caregiver"]
-        kept = {r[1] for r in rows}
-        with people.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
-        answers = [r for r in csv.reader((folder / "interviews.csv").open(encoding="utf-8"))
-                   if r[0] != "fan2019" or r[1] in kept]
-        with (folder / "interviews.csv").open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(answers)
     return folder
 
 
@@ -336,18 +325,34 @@ def _prose(path: Path) -> bytes:
     return "\n".join(parts).encode()
 
 
-def test_real_data_that_fail_leave_nothing_behind(copy, tmp_path, planted):
-    """Valid data that a notebook cannot analyse (no caregivers): the run stops with status 1,
-    its partial copy stays in the private folder and holds no record value, the temporary
-    folder is gone, and the repository is unchanged."""
-    folder = _planted(planted, tmp_path / f"{PLANT}-failing", drop_caregivers=True)
+def test_real_data_a_notebook_cannot_analyse_still_give_a_report(copy, tmp_path, planted):
+    """Valid data at the edge of the contract on which a method is not defined (a variable
+    with one category in a group): the failing notebook is named with what that means, the
+    others run, the report is written with its rows pending, the folder is marked
+    incomplete, its partial copy holds no record value, and the repository is unchanged."""
+    from datasets import edge_dataset
+
+    folder = edge_dataset(planted, tmp_path / f"{PLANT}-edge", seed=0)
     result = _run(copy, "-p", "data_dir", str(folder))
     assert result.returncode == 1, result.stderr[-2000:]
     assert "01_enrolment.ipynb failed in cell" in result.stderr
+    assert "not defined on these data" in result.stderr
     output = copy / "private" / "output"
+    report = (output / "reports" / "reproduction.csv").read_text(encoding="utf-8")
+    assert ",pending," in report
+    assert ",match," in report
+    assert (output / "INCOMPLETE.txt").is_file()
     assert (output / "failed" / "01_enrolment.ipynb").is_file()
     assert not list(output.glob(".tmp-*"))
     assert _files_holding([copy], PLANT) == []
+    assert _git_clean(copy)
+
+
+def test_a_default_typed_out_is_the_published_run(copy):
+    """``-p n_spread 12`` (the default, typed): the published run, and papermill injects no
+    parameters cell, so every committed file stays byte-identical."""
+    result = _run(copy, "--only", "06_audit", "-p", "n_spread", "12")
+    assert result.returncode == 0, result.stderr[-2000:]
     assert _git_clean(copy)
 
 
@@ -380,29 +385,39 @@ def test_bad_real_data_are_refused_before_anything_runs(copy, tmp_path, planted)
 def test_values_read_off_the_figures_replace_the_reconstruction(copy, tmp_path, registry):
     """Notebooks 02 and 03 with digitised Fig. 1 and Fig. 2 values (here: another feasible
     table and shares that round as printed), outputs redirected: the values are used and
-    checked against the text, and the repository is untouched."""
+    checked against the text, and the repository is untouched. Every path parameter points
+    into a folder whose name carries a planted string: it reaches no output (each is shown
+    as its role, "your Fig. 1 values")."""
     from analysis.io.design import COMMUNITIES, PERIODS
     from analysis.methods.tables import feasible_tables
 
     low, high = band_matrices(frequency_bands(registry))
     table = feasible_tables(low, high, 214, (48.745, 48.755), seed=3, draws=20_000).witnesses[-1]
-    fig1 = tmp_path / "fig1.csv"
+    given = tmp_path / f"{PLANT}-given"  # every path parameter points into it
+    given.mkdir()
+    fig1 = given / "fig1.csv"
     lines = ["community,period,sessions"] + [
         f"{c},{p},{int(table[i, j])}" for i, c in enumerate(COMMUNITIES)
         for j, p in enumerate(PERIODS) if table[i, j]]
     fig1.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    fig2 = tmp_path / "fig2.csv"
+    fig2 = given / "fig2.csv"
     fig2.write_text("category,percent\nfine_motor_exercise,19.2\ndaily_life_skills,16.1\n"
                     "emotional_support,14.9\nsocial_skills,12\nentertainment,11\n"
                     "mental_disorder_knowledge,10\nhealthy_lifestyle,9\n"
                     "personal_perceptions,7.8\n", encoding="utf-8")
     before = _hashes(copy, _tracked())
     output = tmp_path / "out"
-    result = _run(copy, "--only", "02_service_process", "03_service_content",
+    for name in ("registry.csv", "findings.csv"):
+        shutil.copy(paths.PUBLISHED / name, given / name)
+    result = _run(copy, "--only", "00_registry", "02_service_process", "03_service_content",
                   "-p", "fig1_values", f'"{fig1}"', "-p", "fig2_values", f'"{fig2}"',
+                  "-p", "registry_path", f'"{given / "registry.csv"}"',
+                  "-p", "findings_path", f'"{given / "findings.csv"}"',
                   "-p", "draws", "20000", "--output", str(output))
     assert result.returncode == 0, result.stderr[-2000:]
     assert _hashes(copy, _tracked()) == before
+    assert _files_holding([copy, output], PLANT) == [], "a path reached an output"
+    assert PLANT not in result.stdout + result.stderr
     executed = (output / "notebooks" / "02_service_process.ipynb").read_text(encoding="utf-8")
     assert "Fig. 1 values: read off the figure" in executed
     records = read_sessions(output / "data" / "reconstructed" / "fan2018_sessions.csv")

@@ -24,7 +24,7 @@ def test_requirements_name_earlier_notebooks():
 def _fake(monkeypatch, fail: str | None = None, slow: str | None = None) -> list:
     events, lock = [], threading.Lock()
 
-    def fake_run(path, parameters=None, target=None):
+    def fake_run(path, parameters=None, target=None, **kwargs):
         with lock:
             events.append(("start", path.stem, time.perf_counter()))
         time.sleep(0.5 if path.stem == slow else 0.05)
@@ -71,16 +71,37 @@ def test_notebooks_stopped_after_a_failure_are_not_failures(monkeypatch, capsys)
     _fake(monkeypatch, fail="01_enrolment", slow="02_service_process")
     original = run._report
 
-    def stopped_too(future, path, counter, failures):  # 02 was killed meanwhile
+    def stopped_too(future, path, counter, failures, keep_going=False):  # 02 was killed
         if path.stem == "02_service_process" and failures:
             future = type("F", (), {"exception": lambda self: RuntimeError("killed")})()
-        original(future, path, counter, failures)
+        original(future, path, counter, failures, keep_going)
 
     monkeypatch.setattr(run, "_report", stopped_too)
     selected = run.notebooks(["01_enrolment", "02_service_process"])
     failures = run.run_notebooks(selected, {p: {} for p in selected}, jobs=2)
     assert [path.stem for path, _ in failures] == ["01_enrolment"]
     assert "02_service_process.ipynb stopped" in capsys.readouterr().out
+
+
+def test_on_real_data_a_failure_skips_only_the_notebooks_that_need_it(monkeypatch, capsys):
+    """Real data that pass validation run to a report: when a notebook stops (a method not
+    defined on the data), the others still run, and only its dependents are skipped."""
+    events = _fake(monkeypatch, fail="01_enrolment")
+    selected = run.notebooks()
+    plan = run.runs.Plan("real", paths.PRIVATE_OUTPUT)
+    failures = run.run_notebooks(selected, {p: {} for p in selected}, plan, jobs=1)
+    assert [path.stem for path, _ in failures] == ["01_enrolment"]
+    needs = {p.stem: set(run.requirements(p)) for p in selected}
+    lost = {"01_enrolment"}
+    for _ in needs:  # the transitive dependents, computed independently
+        for other in sorted(needs):
+            if needs[other] & lost:
+                lost.add(other)
+    started = {name for kind, name, _ in events if kind == "start"}
+    assert started == {p.stem for p in selected} - (lost - {"01_enrolment"})
+    shown = capsys.readouterr().out
+    assert all(f"{name}.ipynb skipped" in shown for name in lost - {"01_enrolment"})
+    assert ("stop", "", 0.0) not in events
 
 
 def test_notebooks_many_others_wait_for_start_first():

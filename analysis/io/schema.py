@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.io.facts import read_facts
 
-__all__ = ["RECORD_FILES", "column_problems", "columns_of", "record_schema"]
+__all__ = ["RECORD_FILES", "column_problems", "columns_of", "foreign", "record_schema"]
 
 RECORD_FILES = ("participants", "sessions", "interviews")
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
@@ -93,6 +93,19 @@ def record_schema(file: str, allowed: dict[str, set[str]]):
     return pa.DataFrameSchema(columns, strict=True, name=file)
 
 
+def foreign(value: object) -> str:
+    """Which characters of ``value`` are not plain ASCII, named (a Cyrillic о looks like a
+    Latin o: the message must say which character is foreign), or ""."""
+    import unicodedata
+
+    odd = sorted({c for c in str(value) if ord(c) > 127}, key=str(value).index)
+    if not odd:
+        return ""
+    named = ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})"
+                      for c in odd[:3])
+    return f"; it holds {named}, not a plain ASCII letter or digit"
+
+
 def column_problems(frame: pd.DataFrame, file: str, name: str,
                     allowed: dict[str, set[str]] | None = None) -> list[str]:
     """Every cell of ``frame`` that breaks its column's declaration, one message each."""
@@ -106,6 +119,6 @@ def column_problems(frame: pd.DataFrame, file: str, name: str,
         cases = cases[cases["index"].notna()].sort_values(["index", "column"], kind="stable")
         return [f"{name}, line {int(case.index)}, column {case.column!r}: "
                 + (case.check if case.check == REQUIRED else
-                   f"{case.failure_case!r} is not {case.check}")
+                   f"{case.failure_case!r} is not {case.check}{foreign(case.failure_case)}")
                 for case in cases.itertuples()]
     return []

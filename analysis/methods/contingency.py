@@ -162,9 +162,8 @@ def fisher_exact(
     method : {"exact", "monte-carlo"}, default "exact"
         For r x c tables only: "exact" enumerates all tables (:func:`fisher_exact_rxc`);
         "monte-carlo" uses :func:`scipy.stats.fisher_exact` with
-        :class:`scipy.stats.MonteCarloMethod`, for tables too large to enumerate (fan2018
-        Table 1's consumers; any table whose total exceeds :data:`EXACT_MAX_N`, whatever
-        ``method`` says).  2 x 2 tables are always exact.
+        :class:`scipy.stats.MonteCarloMethod` (used too above :data:`EXACT_MAX_N`).
+        2 x 2 tables are always exact.
     n_resamples, seed : int, default 100_000 and 20130701
         Monte Carlo resamples and the seed of their generator (``method="monte-carlo"``).
 
