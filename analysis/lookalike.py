@@ -29,7 +29,7 @@ from analysis.reconstruct.sessions import (
     reconstruct_sessions,
 )
 
-__all__ = ["write_lookalike"]
+__all__ = ["check_folder", "scale_lookalike", "write_lookalike"]
 
 
 def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
@@ -57,6 +57,31 @@ def write_lookalike(folder: Path | str, seed: int = 99) -> list[Path]:
     write_interviews(interviews, path, {"fan2018": people18, "fan2019": people19})
     written.append(path)
     return written
+
+
+def _copy_id(value: str, k: int) -> str:
+    return f"{value}x{k}" if value and k else value
+
+
+def scale_lookalike(folder: Path, factor: int) -> list[Path]:
+    """Repeat the four files of the look-alike in ``folder`` ``factor`` times, in place, with
+    new ids for each copy (caregivers point at their copy's family member): a dataset the
+    size of a larger study, for the scale benchmark (``reports/benchmark.md``)."""
+    import csv
+
+    ids = {"fan2018_participants.csv": ("person_id", "cares_for"),
+           "fan2019_participants.csv": ("person_id", "cares_for"),
+           "interviews.csv": ("person_id",), "fan2018_sessions.csv": ("session_id",)}
+    for name, columns in ids.items():
+        with (folder / name).open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header, rows = list(reader.fieldnames), list(reader)
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**row, **{c: _copy_id(row[c], k) for c in columns}}
+                             for k in range(factor) for row in rows)
+    return [folder / name for name in ids]
 
 
 #: The manifest a look-alike folder holds: the files ``lookalike`` wrote, with their SHA-256.
@@ -104,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
                         "not inside the repository's tracked folders)")
     parser.add_argument("--seed", type=int, default=99, help="seed (default 99; the published "
                         "reconstruction uses another)")
+    parser.add_argument("--scale", type=int, default=1, help="repeat the dataset this many "
+                        "times, with new ids (default 1; 100 gives a study 100 times the "
+                        "papers' size)")
     parser.add_argument("--force", action="store_true", help="write into a folder that is not "
                         "empty, replacing only files an earlier lookalike wrote")
     args = parser.parse_args(argv)
@@ -115,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     problem = check_folder(folder, args.force)
     if problem:
         parser.error(problem)
+    if not 1 <= args.scale <= 1000:
+        parser.error("--scale must be from 1 to 1000")
     written = write_lookalike(folder, args.seed)
+    if args.scale > 1:
+        scale_lookalike(folder, args.scale)
     ownership.remember(folder, written, MANIFEST, made_by="python -m analysis.lookalike")
     for path in written:
         print(f"wrote {path.name}")

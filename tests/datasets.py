@@ -76,22 +76,3 @@ def edge_dataset(source: Path, target: Path, seed: int, extra: int = 0,
     _write(target / "fan2018_sessions.csv", header, sorted(chosen, key=lambda r: r["session_id"]))
     return target
 
-
-def _copy_id(value: str, k: int) -> str:
-    return f"{value}x{k}" if value and k else value
-
-
-def scaled_dataset(source: Path, target: Path, factor: int) -> Path:
-    """Write into ``target`` the look-alike in ``source`` repeated ``factor`` times (new ids
-    for each copy; caregivers point at their copy's family member): a dataset the size a
-    larger study could have, for the scale benchmark."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name, ids in (("fan2018_participants.csv", ("person_id", "cares_for")),
-                      ("fan2019_participants.csv", ("person_id", "cares_for")),
-                      ("interviews.csv", ("person_id",)),
-                      ("fan2018_sessions.csv", ("session_id",))):
-        header, rows = _rows(source / name)
-        copies = [{**row, **{c: _copy_id(row[c], k) for c in ids}}
-                  for k in range(factor) for row in rows]
-        _write(target / name, header, copies)
-    return target

@@ -575,3 +575,27 @@ def test_every_edge_dataset_the_contract_allows_passes_validation(dataset, tmp_p
 
     for seed in range(3):
         assert dataset_problems(edge_dataset(dataset, tmp_path / str(seed), seed)) == []
+
+
+# --- 7. scale ---------------------------------------------------------------------------------
+
+def test_a_scaled_lookalike_is_valid_and_scaled(tmp_path, capsys):
+    """``--scale`` (the benchmark's 100-times dataset, here twice): every row repeated with
+    new ids, and still valid, caregivers included."""
+    single, double = tmp_path / "one", tmp_path / "two"
+    assert lookalike.main([str(single)]) == 0
+    assert lookalike.main(["--scale", "2", str(double)]) == 0
+    for name in lookalike.FILES:
+        rows = (single / name).read_text(encoding="utf-8").splitlines()
+        doubled = (double / name).read_text(encoding="utf-8").splitlines()
+        assert len(doubled) - 1 == 2 * (len(rows) - 1)
+    assert dataset_problems(double) == []
+
+
+@pytest.mark.parametrize("factor", ["0", "1001", "-3"])
+def test_lookalike_refuses_a_scale_out_of_range(tmp_path, capsys, factor):
+    with pytest.raises(SystemExit) as stopped:
+        lookalike.main(["--scale", factor, str(tmp_path / "x")])
+    assert stopped.value.code == 2
+    assert "--scale must be from 1 to 1000" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
