@@ -435,7 +435,8 @@ def _checked(args: argparse.Namespace):
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.run``: 0 done, 1 failed (a notebook, a fault, a false sentence),
     2 refused before anything was written, 130 interrupted."""
-    sys.stdout = faults.PipeSafe(sys.stdout)
+    if not isinstance(sys.stdout, faults.PipeSafe):
+        sys.stdout = faults.PipeSafe(sys.stdout)
     args = _arguments(argv)
     if args.list:
         print(parameter_list())
