@@ -35,9 +35,9 @@ from analysis.io.figure_values import read_fig2_values
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions
-from analysis.reconstruct.sessions import fig1_targets
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
+from analysis.reconstruct.sessions import fig1_targets
 from analysis.report import paragraphs
 from analysis.report.figures import category_shares, save
 from analysis.report.prose import say
