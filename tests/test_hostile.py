@@ -595,3 +595,58 @@ def test_lookalike_refuses_a_scale_out_of_range(tmp_path, capsys, factor):
     assert stopped.value.code == 2
     assert "--scale must be from 1 to 1000" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+# --- 4. every dataset that passes validation runs: generated cases ----------------------------
+
+#: Columns a generated dataset may make constant (a single category or value).
+FLATTENED = [(P18, "sex"), (P18, "education"), (P18, "diagnosis"), (P18, "year_enrolled"),
+             (P19, "sex"), (P19, "marital_status"), (P19, "employed"), (P19, "lives_alone"),
+             (P19, "diagnosis"), (P19, "followup_month"), (SESSIONS, "category"),
+             (SESSIONS, "mode"), (INTERVIEWS, "answer")]
+
+
+def _hypothesis_profile():
+    """Few examples in ``make test`` (each runs four notebooks); ``HYPOTHESIS_PROFILE=
+    thorough`` for many."""
+    from hypothesis import HealthCheck, settings
+
+    common = {"deadline": None, "derandomize": True,
+              "suppress_health_check": [HealthCheck.function_scoped_fixture,
+                                        HealthCheck.too_slow]}
+    settings.register_profile("suite", max_examples=2, **common)
+    settings.register_profile("thorough", max_examples=40, **common)
+    return settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+@pytest.mark.slow
+def test_generated_datasets_either_are_refused_or_run(dataset, tmp_path_factory):
+    """Datasets generated from the look-alike at the edge of the contract (each group at
+    its minimum or a little above, a few sessions per cell) with some variables made
+    constant, all valid by the column schemas: validation refuses each with messages naming
+    the file, or notebooks 01 to 04 run on it without an error (the code of the notebooks,
+    run in one process). A sample of the space (Hypothesis, derandomized), not a proof."""
+    from datasets import IN_PROCESS, edge_dataset, flatten
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @_hypothesis_profile()
+    @given(seed=st.integers(0, 2**16), extra=st.integers(0, 2), per_cell=st.integers(1, 3),
+           flat=st.lists(st.sampled_from(FLATTENED), max_size=4, unique=True))
+    def check(seed, extra, per_cell, flat):
+        folder = edge_dataset(dataset, tmp_path_factory.mktemp("generated") / "data", seed,
+                              extra, per_cell)
+        for name, column in flat:
+            flatten(folder, name, column)
+        problems = dataset_problems(folder)
+        if problems:
+            assert all(p.split(",")[0].split(":")[0] in (P18, P19, SESSIONS, INTERVIEWS)
+                       for p in problems), problems[:3]
+            return
+        output = tmp_path_factory.mktemp("output")
+        ran = subprocess.run([sys.executable, "-c", IN_PROCESS, str(folder), str(output),
+                              str(paths.ROOT)], capture_output=True, text=True, timeout=600,
+                             check=False)
+        assert ran.returncode == 0, (flat, ran.stdout[-3000:], ran.stderr[-2000:])
+
+    check()

@@ -421,12 +421,8 @@ def test_p_interval_from_statistic() -> None:
     [
         (chi2_independence, [[3, -1], [2, 4]], "negative"),
         (chi2_independence, [[3, 1.5], [2, 4]], "non-integer"),
-        (chi2_independence, [[3, 0], [2, 0]], "zero margin"),
-        (chi2_independence, [[0, 0], [2, 4]], "zero margin"),
-        (chi2_independence, [[1, 2, 3]], "at least 2 rows"),
         (chi2_independence, [1, 2, 3], "two-dimensional"),
         (likelihood_ratio_independence, [[3, -1], [2, 4]], "negative"),
-        (fisher_exact, [[0, 0, 0], [2, 4, 1]], "zero margin"),
         (fisher_exact, [[3, np.nan], [2, 4]], "non-finite"),
         (fisher_exact_rxc, [[1, 0, 2], [2, 0, 1]], "zero margin"),
     ],
@@ -434,6 +430,29 @@ def test_p_interval_from_statistic() -> None:
 def test_table_errors(func, table, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         func(table)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: chi2_independence([[3, 0], [2, 0]]), "zero margin"),
+        (lambda: chi2_independence([[0, 0], [2, 4]]), "zero margin"),
+        (lambda: chi2_independence([[1, 2, 3]]), "at least 2 rows"),
+        (lambda: likelihood_ratio_independence([[5, 0], [2, 0]]), "zero margin"),
+        (lambda: fisher_exact([[0, 0, 0], [2, 4, 1]]), "zero margin"),
+        (lambda: ttest_ind([1.0], [2.0, 3.0]), "at least 2"),
+        (lambda: ttest_ind([1.0, 2.0], [np.nan, 3.0], equal_var=False), "at least 2"),
+        (lambda: mann_whitney_u([], [3, 4]), "at least 1"),
+    ],
+)
+def test_data_a_test_is_not_defined_on_give_nan_and_say_why(call, match: str) -> None:
+    """As SPSS prints no statistic for a constant variable: every number NaN, the reason in
+    ``method``, the row's other columns present (so a table of results keeps its shape)."""
+    row = call().iloc[0]
+    assert np.isnan(row["statistic"])
+    assert np.isnan(row["p"])
+    assert row["method"].startswith("not computable")
+    assert match in row["method"]
 
 
 @pytest.mark.parametrize(
@@ -450,7 +469,6 @@ def test_table_errors(func, table, match: str) -> None:
         (lambda: fisher_exact([[1, 2], [3, 2]], method="network"), "method must be"),
         (lambda: chi2_goodness_of_fit([19, 5], [0.5, 0.5]), "not proportions"),
         (lambda: chi2_goodness_of_fit([19, -5]), "non-negative"),
-        (lambda: ttest_ind([1.0], [2.0, 3.0]), "at least 2"),
         (lambda: ttest_ind_from_stats(1, 1, 1, 2, 1, 5), "n1"),
         (lambda: mann_whitney_u([1, 2], [3, 4], alternative="both"), "alternative"),
         (lambda: shapiro_wilk([1.0, 2.0]), "at least 3"),

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis.methods.fisher_network import fisher_exact_rxc
-from analysis.methods.tidy import check_alternative, count_table, one_row
+from analysis.methods.tidy import check_alternative, count_table, one_row, undefined_as_nan
 
 __all__ = [
     "EXACT_P",
@@ -40,6 +40,8 @@ __all__ = [
 
 
 
+@undefined_as_nan("chi2", ("n", "min_expected", "cells_expected_lt5", "pct_expected_lt5",
+                           "correction_applied"))
 def chi2_independence(table: Any, correction: bool = False) -> pd.DataFrame:
     """Pearson chi-square test of independence for an r x c table of counts.
 
@@ -101,6 +103,7 @@ def _chi2_method(asked: bool, applied: bool) -> str:
     return "Pearson chi-square, no continuity correction"
 
 
+@undefined_as_nan("G", ("n", "min_expected"))
 def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
     """Likelihood-ratio (G) test of independence for an r x c table.
 
@@ -144,6 +147,7 @@ def likelihood_ratio_independence(table: Any) -> pd.DataFrame:
 EXACT_MAX_N = 250
 
 
+@undefined_as_nan("fisher", ("odds_ratio", "n"))
 def fisher_exact(
     table: Any,
     alternative: str = "two-sided",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ __all__ = [
     "count_table",
     "one_row",
     "sample_values",
+    "undefined_as_nan",
 ]
 
 
@@ -47,6 +49,24 @@ class NotComputable(ValueError):
     """Well-formed data on which a method is not defined: too few values, a table with one
     row or column, an empty category. A run on real data reports the numbers that need it
     as not computed, and says so."""
+
+
+def undefined_as_nan(test: str, extras: tuple[str, ...]):
+    """Decorate a test so that data on which it is not defined (:class:`NotComputable`: a
+    group with too few values, a table with one non-empty row or column) give its one row
+    with every number NaN and the reason in ``method``, as SPSS prints no statistic there
+    ("No statistics are computed because ... is a constant"), instead of stopping. Malformed
+    input (negative counts, infinities, a wrong argument) still raises."""
+    def wrap(function):
+        @functools.wraps(function)
+        def tested(*args: Any, **kwargs: Any) -> pd.DataFrame:
+            try:
+                return function(*args, **kwargs)
+            except NotComputable as error:
+                return one_row(test, np.nan, np.nan, np.nan, f"not computable: {error}",
+                               **dict.fromkeys(extras, np.nan))
+        return tested
+    return wrap
 
 
 def sample_values(x: Any, name: str, min_n: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.methods.tidy import check_alternative, one_row, sample_values
+from analysis.methods.tidy import check_alternative, one_row, sample_values, undefined_as_nan
 
 __all__ = ["mann_whitney_u", "shapiro_wilk", "ttest_ind", "ttest_ind_from_stats"]
 
@@ -35,6 +35,7 @@ def _ttest_method(equal_var: bool) -> str:
     return "Welch two-sample t-test, Welch-Satterthwaite df (equal variances not assumed)"
 
 
+@undefined_as_nan("t", ("mean_x", "mean_y", "sd_x", "sd_y", "n_x", "n_y", "mean_diff"))
 def ttest_ind(x: Any, y: Any, equal_var: bool = True) -> pd.DataFrame:
     """Independent two-sample t-test from raw data (two-sided).
 
@@ -137,6 +138,7 @@ def ttest_ind_from_stats(
     )
 
 
+@undefined_as_nan("U", ("u", "z", "n_x", "n_y"))
 def mann_whitney_u(
     x: Any,
     y: Any,

@@ -27,6 +27,7 @@ reason (a problem of kind ``unavailable``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -43,9 +44,11 @@ __all__ = [
     "judge",
     "judge_readings",
     "lazily",
+    "not_computable",
     "not_reproducible",
     "reading_verdict",
     "unexpected_statuses",
+    "whole",
 ]
 
 
@@ -56,8 +59,34 @@ Attempt = tuple[str, object]
 
 
 def _value(attempt: Attempt) -> object:
+    """The attempt's value; a number not computable on the data (NaN, infinite) as the
+    marker :data:`UNDEFINED`."""
     _method, value = attempt
-    return value() if callable(value) else value
+    value = value() if callable(value) else value
+    try:
+        return value if value is None or math.isfinite(float(value)) else UNDEFINED
+    except (TypeError, ValueError):
+        return value
+
+
+def whole(value: object) -> float | int:
+    """A count (a df, a number of answers) as an int, or NaN when the data do not define it
+    (an undefined test's df, a question nobody answered)."""
+    number = float(value)
+    return int(number) if math.isfinite(number) else float("nan")
+
+
+#: The value of an attempt whose method is not defined on the data given (a NaN from a test
+#: on a group too small, a variable with one category): it can never match.
+UNDEFINED = "not computable on these data"
+
+
+def not_computable(row_id: str, attempts: list[tuple[str, object]], role: str) -> dict:
+    """A row whose every attempt is undefined on the data given (real data only: the
+    published run's drift check refuses this status)."""
+    return {"id": row_id, "reproduced": "", "status": "not_computable",
+            "method": "; ".join(m for m, v in attempts if v is UNDEFINED), "role": role,
+            "discrepancy": "", "note": UNDEFINED, "tried": []}
 
 
 def _distance(value: object, printed: str) -> Decimal:
@@ -77,7 +106,10 @@ def _text(value: object) -> str:
 def double_rounded(value: object, first: int = 3) -> Decimal:
     """``value`` as SPSS displays it (``first`` decimals, half away from zero), to be rounded
     again to the printed decimals: the value a paper prints when its authors rounded SPSS's
-    3-decimal output (1.3146 -> 1.315 -> 1.32)."""
+    3-decimal output (1.3146 -> 1.315 -> 1.32); a value not computable on the data (NaN)
+    stays NaN."""
+    if value is not None and not math.isfinite(float(value)):
+        return float("nan")
     return round_half_away(value, first)
 
 
@@ -100,10 +132,12 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
     for position, attempt in enumerate(attempts):
         value = _value(attempt)
         tried.append((attempt[0], value))
-        if value is not None and compare(value, printed):
+        if value is not None and value is not UNDEFINED and compare(value, printed):
             status = "match" if position == 0 else "match_other_method"
             break
-    computed = [(m, v) for m, v in tried if v is not None]
+    computed = [(m, v) for m, v in tried if v is not None and v is not UNDEFINED]
+    if not computed and any(v is UNDEFINED for _m, v in tried):
+        return not_computable(row_id, tried, role)
     if not computed:
         raise ValueError(f"{row_id}: no attempt with a value")
     if status is None:
@@ -114,7 +148,8 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
     note = ""
     discrepancy = classify(printed, computed[0][1], row_id.rsplit(".", 1)[-1])
     if status == "match_other_method" and not note:
-        tried_text = "; ".join(f"{m}: {_text(v)}" for m, v in tried[:-1] if v is not None)
+        tried_text = "; ".join(f"{m}: {_text(v)}" for m, v in tried[:-1]
+                               if v is not None and v is not UNDEFINED)
         note = f"the paper's method gives {tried_text}"
     return {
         "id": row_id,
@@ -124,7 +159,7 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
         "role": role,
         "discrepancy": discrepancy,
         "note": note,
-        "tried": [v for _m, v in tried if v is not None],
+        "tried": [v for _m, v in tried if v is not None and v is not UNDEFINED],
     }
 
 
@@ -142,7 +177,9 @@ def reading_verdict(printed: str, judged: object) -> tuple[str, object]:
     if isinstance(judged, tuple):
         verdict = range_verdict(judged[0], judged[1], printed)
         return verdict or "undetermined", judged
-    values = [_value(a) for a in judged]
+    values = [v for v in (_value(a) for a in judged) if v is not UNDEFINED]
+    if all(v is None for v in values):
+        return "unjudged", None
     if any(v is not None and compare(v, printed) for v in values):
         return "match", next(v for v in values if v is not None and compare(v, printed))
     return "mismatch", min((v for v in values if v is not None),
@@ -157,7 +194,7 @@ def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], role:
     outcomes = [(name, *reading_verdict(printed, judged)) for name, judged in readings]
     judged = [o for o in outcomes if o[1] != "unjudged"]
     if not judged:
-        raise ValueError(f"{row_id}: no reading can be judged")
+        return not_computable(row_id, [(name, UNDEFINED) for name, _j in readings], role)
     verdicts = {verdict for _n, verdict, _v in judged}
     status = ("match" if verdicts == {"match"} else "mismatch" if verdicts == {"mismatch"}
               else "depends_on_reading")

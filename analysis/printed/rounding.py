@@ -233,5 +233,8 @@ def round_with(value: object, decimals: int, rule: str = "half_away") -> Decimal
 
 
 def format_half_away(value: object, decimals: int) -> str:
-    """:func:`round_half_away` as a string (``"0.50"``), for tables laid out like the papers."""
+    """:func:`round_half_away` as a string (``"0.50"``), for tables laid out like the papers;
+    a value the data do not define (the SD of one person, NaN) is shown as ``n/a``."""
+    if isinstance(value, float | int) and not math.isfinite(value):
+        return "n/a"
     return str(round_half_away(value, decimals))

@@ -31,6 +31,7 @@ LABELS = {
     "mismatch": "mismatch",
     "depends_on_reading": "depends on the reading",
     "not_reproducible": "not reproducible",
+    "not_computable": "not computable on these data",
     "pending": "pending",
 }
 FILTERS = ("paper", "status", "evidence", "category", "location")

@@ -20,6 +20,9 @@ depends_on_reading
     which family): some readings reproduce it and some do not; ``method`` gives each.
 not_reproducible
     The inputs are not published (e.g. values only drawn in a figure).
+not_computable
+    Real data only: the method is not defined on the data given (a group too small, a
+    variable with a single category), so no value can be compared.
 pending
     Not yet handled by any notebook.
 """
@@ -51,7 +54,7 @@ __all__ = [
 
 
 STATUSES = ("match", "match_other_method", "mismatch", "depends_on_reading", "not_reproducible",
-            "pending")
+            "not_computable", "pending")
 
 
 ROLES = ("constraint", "derived", "printed")

@@ -64,6 +64,8 @@ CATEGORIES = (
      "do not reproduce in the reconstruction (not proved for every consistent dataset)"),
     ("unavailable", lambda r: r["status"].eq("not_reproducible"),
      "cannot be recomputed because their inputs are not published"),
+    ("not_computable", lambda r: r["status"].eq("not_computable"),
+     "cannot be computed on the data given (the method is not defined on them)"),
     ("pending", lambda r: r["status"].eq("pending"), "are not yet judged by any notebook"),
 )
 

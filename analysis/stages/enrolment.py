@@ -31,7 +31,7 @@ from analysis.io.registry import printed_text
 from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
-from analysis.printed.judge import double_rounded, lazily
+from analysis.printed.judge import double_rounded, lazily, whole
 from analysis.printed.rounding import parse_printed, round_half_away
 from analysis.reconstruct.ages import age_pairs_fan2018
 from analysis.stages import enrolment_tables as tables
@@ -120,7 +120,7 @@ def fan2018_table1(claims: Claims, table1: pd.DataFrame, tests1: pd.DataFrame) -
         stem = f"fan2018.table1.enrolment_by_community_year.{GROUP[role]}"
         claims.add(f"{stem}.statistic", "derived", *statistic_attempts(
             test["pearson"], ("likelihood-ratio chi-square", test["lr"])))
-        claims.add(f"{stem}.df", "derived", (DF, int(test["df"])))
+        claims.add(f"{stem}.df", "derived", (DF, whole(test["df"])))
         claims.add(f"{stem}.p", "derived", (PEARSON, test["p_pearson"]),
                    ("likelihood-ratio chi-square", test["p_lr"]))
 
@@ -162,7 +162,7 @@ def fan2018_table2_tests(claims: Claims, tests2: pd.DataFrame, parameters: dict)
         claims.add(f"{stem}.statistic", "derived", *statistic_attempts(
             test["statistic"], ("continuity-corrected chi-square", test["yates_statistic"]),
             ("likelihood-ratio chi-square", test["lr_statistic"])))
-        claims.add(f"{stem}.df", "derived", (DF, int(test["df"])))
+        claims.add(f"{stem}.df", "derived", (DF, whole(test["df"])))
         claims.add(f"{stem}.p", "derived",
                    *p_attempts(test, parameters, bool(test["two_by_two"])))
 
@@ -307,7 +307,7 @@ def fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict
         rate = initial.loc[role]
         stem = f"fan2019.results.response_rate.{GROUP[role]}_initial_vs_later"
         claims.add(f"{stem}.statistic", "derived", (PEARSON, rate["statistic"]))
-        claims.add(f"{stem}.df", "derived", (DF, int(rate["df"])))
+        claims.add(f"{stem}.df", "derived", (DF, whole(rate["df"])))
         claims.add(f"{stem}.p", "derived", *p_attempts(rate, parameters))
 
 

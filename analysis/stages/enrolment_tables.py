@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.io.design import VARIABLES
+from analysis.io.design import COMMUNITIES, VARIABLES
 from analysis.io.registry import categories, value
 from analysis.methods.contingency import (
     chi2_independence,
@@ -56,6 +56,17 @@ def described_patients(people: pd.DataFrame) -> pd.DataFrame:
     return patients[patients["age"] != ""]
 
 
+def study_years() -> range:
+    """The years of fan2018 Table 1: from the first community's start to the last year a
+    person may enrol (``data/design/communities.csv``, ``record_columns.csv``), whatever
+    years the records hold (a year nobody enrolled in still counts those enrolled before)."""
+    from analysis.io.facts import read_facts
+
+    starts = read_facts("communities")["start"].str[:4].astype(int)
+    columns = read_facts("record_columns").set_index("column")
+    return range(int(starts.min()), int(columns.loc["year_enrolled", "maximum"]) + 1)
+
+
 def fan2018_table1(people: pd.DataFrame) -> pd.DataFrame:
     """fan2018 Table 1: peers and consumers enrolled in each community by year.
 
@@ -65,7 +76,7 @@ def fan2018_table1(people: pd.DataFrame) -> pd.DataFrame:
     patients = peers_and_consumers(people)
     enrolled = patients["year_enrolled"].astype(int)
     left = pd.to_numeric(patients["year_left"].replace("", np.nan))
-    years = range(int(enrolled.min()), int(enrolled.max()) + 1)
+    years = study_years()
     blocks = []
     for role in ("peer", "consumer"):
         mine = patients["role"] == role
@@ -81,10 +92,7 @@ def fan2018_table1(people: pd.DataFrame) -> pd.DataFrame:
             .fillna(0)
             .astype(int)
         )
-        order = [
-            c for c in ("tuanjiehu", "maizidian", "xiangheyuan", "jingsong") if c in table.index
-        ]
-        table = table.loc[order]
+        table = table.reindex(index=list(COMMUNITIES), columns=list(years), fill_value=0)
         table.loc["total"] = table.sum()
         table.index = pd.MultiIndex.from_product([[role], table.index], names=["role", "community"])
         blocks.append(table)

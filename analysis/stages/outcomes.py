@@ -36,7 +36,7 @@ from analysis.methods.granularity import grim
 from analysis.methods.integer_samples import sds_of_sum
 from analysis.printed.claims import Claims
 from analysis.printed.compare import compare
-from analysis.printed.judge import Attempt
+from analysis.printed.judge import Attempt, whole
 from analysis.stages import outcome_tables as tables
 from analysis.stages.design_counts import listed_counts, wave_count
 
@@ -87,9 +87,10 @@ def answers(claims: Claims, summary: _Answers) -> None:
             claims.add(row_id, "constraint",
                        (quantity, float(summary.get(question, role, quantity, wave))))
             continue
-        yes, n = (int(summary.get(question, role, column, wave)) for column in ("yes", "n"))
+        yes, n = (whole(summary.get(question, role, column, wave)) for column in ("yes", "n"))
+        percent = 100 * yes / n if n else float("nan")  # nobody answered: not computable
         attempt = {"count": ("yes answers", yes), "n": ("respondents", n),
-                   "percent": ("yes / respondents x 100", 100 * yes / n)}[quantity]
+                   "percent": ("yes / respondents x 100", percent)}[quantity]
         claims.add(row_id, "constraint", attempt)
 
 
