@@ -6,7 +6,10 @@ project = "Peer support in Beijing: a reproduction course"
 author = "the reproduction's maintainers"
 copyright = "the maintainers (code: MIT); the papers: their authors, CC BY 4.0"
 extensions = ["myst_nb"]
-myst_enable_extensions = ["colon_fence", "deflist"]
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "amsmath"]
+# MathJax from _static (scripts/book.py copies it from the npm registry), never a CDN
+html_static_path = ["_static"]
+mathjax_path = "mathjax/tex-svg.js"
 nb_execution_mode = "off"
 html_theme = "sphinx_book_theme"
 html_title = "Peer support in Beijing: a reproduction course"

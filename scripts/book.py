@@ -3,7 +3,8 @@ rendered offline by Sphinx with myst-nb and sphinx-book-theme into
 ``build/book/html/index.html``.
 
 The sources are assembled in ``build/book/src``: ``book/*.md`` and ``book/conf.py`` as they
-are, and each executed notebook with a first cell saying what you will learn and what to take
+are, MathJax (from the npm registry, into ``_static``: maths renders offline), and each
+executed notebook with a first cell saying what you will learn and what to take
 away (``book/chapters.csv``). Notebooks are not executed again (``make reproduce`` ran them).
 Sphinx warnings are errors, so a broken link or a missing page fails the build.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -56,12 +58,46 @@ def with_notes(notebook: Path, notes: dict[str, str]):
     return node
 
 
+#: MathJax, from the npm registry at build time (never a CDN): its SVG output needs no font
+#: files, so the pages render maths offline.
+MATHJAX = "mathjax@3.2.2"
+NPM = ROOT / "build" / "npm"
+#: What the pages load: the TeX-to-SVG component, and the parts it loads on demand (the
+#: menu, the assistive MathML, TeX packages such as ``ams``).
+MATHJAX_PARTS = ("tex-svg.js", "ui", "a11y", "input/tex/extensions")
+
+
+def mathjax() -> Path:
+    """MathJax's ``es5`` folder, installed into ``build/npm`` if it is not there yet."""
+    folder = NPM / "node_modules" / "mathjax" / "es5"
+    if not (folder / "tex-svg.js").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("make book needs npm (Node.js) to fetch MathJax from the npm "
+                             "registry; install Node.js and run it again")
+        subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                        str(NPM), MATHJAX], check=True)
+    return folder
+
+
+def copy_mathjax(target: Path) -> None:
+    """The parts of MathJax the pages need, into the book's ``_static/mathjax``."""
+    source = mathjax()
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / part, target / part)
+
+
 def assemble() -> None:
-    """Copy the chapters and the notebooks into ``build/book/src``."""
+    """Copy the chapters, the notebooks and MathJax into ``build/book/src``."""
     import nbformat
 
     shutil.rmtree(SOURCE, ignore_errors=True)
     (SOURCE / "notebooks").mkdir(parents=True)
+    copy_mathjax(SOURCE / "_static" / "mathjax")
     for path in [*BOOK.glob("*.md"), BOOK / "conf.py"]:
         shutil.copy2(path, SOURCE / path.name)
     from analysis.exercises import exercises_markdown

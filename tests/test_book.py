@@ -94,6 +94,7 @@ def test_every_page_renders_with_its_images(book):
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    driver.set_script_timeout(30)
     try:
         for page in book:
             driver.get(page.as_uri())
@@ -103,8 +104,31 @@ def test_every_page_renders_with_its_images(book):
                 " imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length];")
             assert title, page.name
             assert loaded == images, f"{page.name}: {loaded} of {images} images loaded"
+            raw, rendered = driver.execute_async_script(MATHS_SHOWN)
+            assert not RAW_TEX.search(raw), f"{page.name}: raw maths shown: {RAW_TEX.search(raw)}"
+            source = page.read_text(encoding="utf-8")
+            assert rendered >= source.count('class="math'), f"{page.name}: maths not rendered"
     finally:
         driver.quit()
+
+
+#: Once MathJax has typeset the page (offline, from the book's _static), the text a reader
+#: sees outside code, and how many formulas MathJax rendered.
+MATHS_SHOWN = """
+var done = arguments[arguments.length - 1];
+function report() {
+  var copy = document.body.cloneNode(true);
+  copy.querySelectorAll("pre, code, .highlight, script, style, mjx-container, .cell_input")
+      .forEach(function (e) { e.remove(); });
+  done([copy.innerText, document.querySelectorAll("mjx-container").length]);
+}
+if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  MathJax.startup.promise.then(report, report);
+} else { report(); }
+"""
+#: TeX a reader should never see: a command (``\frac``) or a formula still between dollars.
+RAW_TEX = re.compile(r"\\(?:frac|sum|chi|sqrt|bar|mathrm|le|ge|times|cdot|[a-z]+\{)|"
+                     r"\$\$|\$[^$\n]{1,200}\$")
 
 
 def test_every_exercise_shows_its_computed_answer_behind_a_toggle(book):
