@@ -101,14 +101,15 @@ def yates_on_working_status(stem: str) -> str:
 
 
 def literal_reading() -> str:
-    from analysis.reconstruct.sessions import fig1_targets, literal_minimum
+    from analysis.reconstruct.sessions import WEEKLY_RULE, fig1_targets, literal_bound
 
-    literal = literal_minimum(_registry().reset_index())
-    total, _ = fig1_targets(_registry().reset_index())
-    weekly = literal.set_index("rule")["minimum"]
-    first = weekly.index[weekly.astype(float).argmax()]
-    return (f"Read literally, '{first}' alone needs at least {int(float(weekly.max()))} "
-            f"sessions, against {total} printed in all: the words cannot be literal.")
+    registry = _registry().reset_index()
+    weekly, needed = literal_bound(registry)
+    total, _ = fig1_targets(registry)
+    return (f"Read literally, '{WEEKLY_RULE}' alone needs at least {weekly} sessions. Adding "
+            f"the fewest the other rules allow, even read loosely, gives at least {needed}, "
+            f"{'above' if needed > total else 'not above'} the {total} printed: the words "
+            f"{'cannot' if needed > total else 'could'} be literal.")
 
 
 def tables_that_fit() -> str:
@@ -159,8 +160,13 @@ def _verdicts(correction: str) -> pd.Series:
 def holm_changes() -> str:
     bonferroni, holm = _verdicts("bonferroni"), _verdicts("holm")
     changed = [c for c in bonferroni.index if c in holm.index and bonferroni[c] != holm[c]]
-    return ("Holm instead of Bonferroni changes: " + ", ".join(changed) + "."
-            if changed else "No conclusion changes between Bonferroni and Holm (as printed n).")
+    reason = ("Holm (1979) compares the smallest p with alpha/m, exactly as Bonferroni does, "
+              "and the later ones with larger thresholds, so it keeps every rejection "
+              "Bonferroni makes and can only add some; it changes a conclusion only where a "
+              "second or later p of a family falls between its Bonferroni and Holm thresholds.")
+    found = ("Here it changes: " + ", ".join(changed) + "." if changed else
+             "Here no conclusion changes (as printed n).")
+    return f"{reason} {found}"
 
 
 def fragile_conclusions() -> str:

@@ -90,10 +90,8 @@ shown.pivot_table(index="community", columns="period", values="allowed", aggfunc
 
 # %%
 literal = sessions.literal_minimum(registry).set_index("rule")
-loose = bands[~bands["structural_zero"]].groupby("rule")["low"].sum()
-weekly = "2015-2016, first two communities"
-needed = int(literal.loc[weekly, "minimum"] + loose.drop(weekly).sum())
-print(f"'{weekly}' read literally needs at least {int(literal.loc[weekly, 'minimum'])} sessions; "
+weekly, needed = sessions.literal_bound(registry, tolerance)
+print(f"'{sessions.WEEKLY_RULE}' read literally needs at least {weekly} sessions; "
       f"with the other rules at their loosest, at least {needed} in all, against the printed {total}.")
 literal
 

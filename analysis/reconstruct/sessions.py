@@ -153,6 +153,22 @@ def literal_minimum(registry: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: The rule whose literal reading ("once or twice each week") needs the most sessions.
+WEEKLY_RULE = "2015-2016, first two communities"
+
+
+def literal_bound(registry: pd.DataFrame, tolerance: float = 0.5) -> tuple[int, int]:
+    """fan2018 Results, "once or twice each week": the fewest sessions that rule needs read
+    literally, and a lower bound on the total: that minimum plus the fewest the other rules
+    allow when read with ``tolerance``. A bound above the printed total proves the words
+    cannot be literal."""
+    literal = literal_minimum(registry).set_index("rule")
+    bands = frequency_bands(registry, tolerance=tolerance)
+    loose = bands[~bands["structural_zero"]].groupby("rule")["low"].sum()
+    weekly = int(literal.loc[WEEKLY_RULE, "minimum"])
+    return weekly, int(weekly + loose.drop(WEEKLY_RULE).sum())
+
+
 def band_matrices(bands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``low`` and ``high`` as 4 x 6 integer arrays (communities x periods)."""
     low = bands.pivot_table(index="community", columns="period", values="low", aggfunc="sum")
