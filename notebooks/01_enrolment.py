@@ -229,8 +229,8 @@ threshold = 0.05 / tables.bonferroni_m("categorical")
 comparisons = tables.demographic_comparisons(people19, categorical_test, continuous_test)
 print(f"Bonferroni threshold 0.05 / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
       + printed(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
-print("printed, completers vs dropouts: ps > " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p")
-      + " (initial), ps > " + printed(registry, "fan2019.results.dropout_demographics.later_consumers.p") + " (later)")
+print("printed, completers vs dropouts: ps " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p").replace(">", "> ")
+      + " (initial), ps " + printed(registry, "fan2019.results.dropout_demographics.later_consumers.p").replace(">", "> ") + " (later)")
 comparisons.pivot_table(index="variable", columns=["comparison", "role"], values="p").round(3)
 
 # %% [markdown]

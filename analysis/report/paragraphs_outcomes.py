@@ -120,7 +120,11 @@ def rating_t_tests(t_range: pd.DataFrame, later_rated: int) -> Said:
     text = (pick(pooled_never and welch_some, "No split gives the printed value as a pooled "
                  "(Student) t, while some give it as **Welch's** t, the row SPSS labels "
                  "\"equal variances not assumed\" (fan2019 names no software, so that it was "
-                 "SPSS is an assumption). ",
+                 "SPSS is an assumption). The case for Welch rests on the first fact, which "
+                 "holds for every split (whole-number ratings, the n below); the second only "
+                 "shows that Welch's t is possible. The counts of splits say what the data "
+                 "could be, not how likely each is: one fitting split of many is enough to "
+                 "make a value possible, and no evidence that it happened. ",
                  "The pooled and Welch t are both possible for some items (below). ")
             + "; ".join(_t_line(r) for r in t_range.itertuples())
             + f" (the later group: {later_rated} consumers who rated). The reconstruction uses "
