@@ -52,7 +52,7 @@ from analysis.io.registry import load_registry, value
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import participants as reconstruct
 from analysis.report import paragraphs
-from analysis.report.figures import enrolment_flow, save
+from analysis.report.figures import enrolment_flow, inline, save
 from analysis.report.prose import printed, say
 from analysis.report.results import write_results
 from analysis.stages import enrolment
@@ -245,7 +245,9 @@ pd.Series(tables.caregiver_summary(people19)).to_frame("value")
 # Every number in the boxes is counted from the participant table. Two splits are reconstructed, not published: the consumers' communities within each wave (the 2018 paper's 2016 counts, used as lower bounds) and the caregivers' split by wave.
 
 # %%
-save(enrolment_flow(people19, real=real), paths.FIGURES / "fan2019_fig1")
+display(inline(save(enrolment_flow(people19, real=real), paths.FIGURES / "fan2019_fig1"),
+             "Flow chart of fan2019 Fig. 1, redrawn from " + ("your data" if real else "the synthetic records")
+             + ": the providers and consumers recruited in each wave, those evaluated, and those lost with their reasons"))
 print("wrote figures/fan2019_fig1.png and .svg" + (" (private output)" if real else ""))
 
 # %% [markdown]

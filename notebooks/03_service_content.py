@@ -39,7 +39,7 @@ from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
 from analysis.reconstruct.sessions import fig1_targets
 from analysis.report import paragraphs
-from analysis.report.figures import category_shares, save
+from analysis.report.figures import category_shares, inline, save
 from analysis.report.prose import say
 from analysis.report.results import write_results
 from analysis.stages import service_content
@@ -117,7 +117,8 @@ by_year.round(1)
 figure_table = shares.merge(possible[["category", "printed", "min_percent", "max_percent"]], on="category")
 figure_table = figure_table[["category", "label", "percent", "printed", "min_percent", "max_percent"]]
 atomic_write_text(paths.TABLES / "fan2018_fig2_ranges.csv", figure_table.to_csv(index=False, lineterminator="\n", float_format="%.4f"))
-save(category_shares(figure_table, source), paths.FIGURES / "fan2018_fig2")
+display(inline(save(category_shares(figure_table, source), paths.FIGURES / "fan2018_fig2"),
+             f"Bar chart of fan2018 Fig. 2, redrawn: the share of sessions in each content category ({source})"))
 print("wrote figures/fan2018_fig2.png and .svg" + (" (private output)" if real else ""))
 
 # %% [markdown]

@@ -56,7 +56,7 @@ from analysis.io.registry import load_registry
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct.interviews import reconstruct_interviews
 from analysis.report import paragraphs_outcomes as outcome_paragraphs
-from analysis.report.figures import benefit_by_group, save
+from analysis.report.figures import benefit_by_group, inline, save
 from analysis.report.prose import printed, say
 from analysis.report.results import write_results
 from analysis.stages import outcome_tables as tables
@@ -246,9 +246,11 @@ benefit_said.table()
 # %% tags=["remove-input"]
 say(benefit_said.text)
 # %%
-save(benefit_by_group(comparisons, providers=tables.respondents(summary, "peer", TABLE3_ITEMS[0]),
-                      consumers=tables.respondents(summary, "consumer", TABLE3_ITEMS[0]),
-                      labels=tables.item_labels(registry)), paths.FIGURES / "fan2019_fig_benefit")
+display(inline(save(benefit_by_group(comparisons, providers=tables.respondents(summary, "peer", TABLE3_ITEMS[0]),
+                                   consumers=tables.respondents(summary, "consumer", TABLE3_ITEMS[0]),
+                                   labels=tables.item_labels(registry)), paths.FIGURES / "fan2019_fig_benefit"),
+             "Bar chart of fan2019 Table 3 drawn: the share of providers and of consumers who answered yes to each "
+             "perceived benefit, items whose corrected difference is significant marked"))
 print("wrote figures/fan2019_fig_benefit.png and .svg")
 
 # %% [markdown]

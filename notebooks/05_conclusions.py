@@ -37,7 +37,7 @@ from analysis.io.annotations import load_conclusions, load_explanations, load_te
 from analysis.io.files import atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
 from analysis.printed.compare import compare
-from analysis.report.figures import save, specification_curve
+from analysis.report.figures import inline, save, specification_curve
 from analysis.stages import conclusions as stage
 
 pd.set_option("display.max_colwidth", 80)
@@ -92,8 +92,11 @@ for row in fragile.itertuples(index=False):
 # %%
 figures = {}
 for paper in ("fan2018", "fan2019"):
-    figures[paper] = specification_curve(specs[specs["paper"] == paper], summary, alpha)
-    save(figures[paper], paths.FIGURES / f"{paper}_specification_curve.png")
+    figures[paper] = inline(save(specification_curve(specs[specs["paper"] == paper], summary, alpha),
+                                paths.FIGURES / f"{paper}_specification_curve.png"),
+                           f"Specification curve of {paper}'s conclusions: for each conclusion, the p of every "
+                           "defensible analysis (or its range over the consistent datasets) on a log scale against the "
+                           "threshold, the paper's own choice circled")
 figures["fan2018"]
 
 # %%

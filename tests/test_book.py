@@ -223,3 +223,29 @@ def test_each_takeaway_says_the_computed_verdict(book):
             assert re.sub(r"\s+", " ", said) in re.sub(r"\s+", " ", page), (row.notebook, name)
             checked += 1
     assert checked
+
+
+def _figures_shown(pages: list[Path]) -> dict[str, list[str]]:
+    """For each PNG in ``figures/``, the alt texts of the images in ``pages`` that show it."""
+    import base64
+
+    tags = [tag for page in pages for tag in re.findall(r"<img\b[^>]*>",
+                                                         page.read_text(encoding="utf-8"))]
+    found = {}
+    for figure in sorted((paths.ROOT / "figures").glob("*.png")):
+        data = "data:image/png;base64," + base64.b64encode(figure.read_bytes()).decode("ascii")
+        found[figure.name] = [alt for tag in tags if f'"{data}"' in tag
+                              for alt in re.findall(r'\balt="([^"]*)"', tag)]
+    return found
+
+
+def test_every_figure_a_notebook_draws_is_shown_with_alt_text(book):
+    """Each figure the notebooks write is shown in the course and in the rendered notebooks
+    beside the report, with alt text that says what it shows."""
+    rendered = sorted((paths.REPORTS / "notebooks").glob("*.html"))
+    for pages in (book, rendered):
+        shown = _figures_shown(pages)
+        assert shown, "no figures"
+        missing = [name for name, alts in shown.items() if not alts]
+        assert missing == [], missing
+        assert all(len(alt) > 40 for alts in shown.values() for alt in alts), shown

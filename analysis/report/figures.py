@@ -7,8 +7,11 @@ without timestamps, with a fixed SVG hash salt, so that rerunning gives identica
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
@@ -22,8 +25,8 @@ from analysis.evidence.words import correction_words
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 from analysis.io.files import FILE_MODE
 
-__all__ = ["benefit_by_group", "category_shares", "enrolment_flow", "save", "sessions_by_period",
-           "specification_curve"]
+__all__ = ["Shown", "benefit_by_group", "category_shares", "enrolment_flow", "inline", "save",
+           "sessions_by_period", "specification_curve"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
 mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, and scanned for leaks
@@ -144,6 +147,29 @@ def save(figure: plt.Figure, path: Path, formats: tuple[str, ...] = ("png", "svg
         written.append(target)
     plt.close(figure)
     return written
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A saved figure as a notebook shows it: its PNG inline, with alt text that says what it
+    shows, so that the executed notebooks, their rendered pages and the course show every
+    figure a notebook draws (WCAG 2.1, 1.1.1: non-text content has a text alternative)."""
+
+    png: Path
+    alt: str
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png.read_bytes()).decode("ascii")
+        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+                'style="max-width: 100%">')
+
+    def __repr__(self) -> str:
+        return f"figure: {self.alt}"
+
+
+def inline(written: list[Path], alt: str) -> Shown:
+    """The PNG among the files :func:`save` wrote, to show with ``alt``."""
+    return Shown(next(p for p in written if p.suffix == ".png"), alt)
 
 
 def sessions_by_period(ranges: pd.DataFrame, source: str) -> plt.Figure:
