@@ -12,10 +12,10 @@ LAB    := $(VENV)/.installed-lab
 BOOK   := $(VENV)/.installed-book
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test lint lab book benchmark setup clean
+.PHONY: help reproduce test lint lab book book-student benchmark setup clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 reproduce: $(STAMP) ## set up .venv, run every notebook, write figures/, data/reconstructed/, reports/
 	$(BIN)/python -m analysis.run
@@ -31,6 +31,9 @@ lab: $(LAB) ## open the notebooks in JupyterLab
 
 book: $(BOOK) ## build the course (chapters and executed notebooks) into build/book/html/
 	$(BIN)/python scripts/book.py
+
+book-student: $(BOOK) ## the course without the exercises' answers, into build/book-student/html/
+	$(BIN)/python scripts/book.py --edition student
 
 benchmark: $(TESTS) ## time reproduce, test and a fresh clone against bare kernels (writes reports/benchmark.md)
 	$(BIN)/python scripts/benchmark.py

@@ -21,7 +21,8 @@ from analysis.methods.contingency import chi2_goodness_of_fit, chi2_independence
 from analysis.methods.granularity import consistent_ns, consistent_scales, grim
 from analysis.printed.rounding import format_half_away, parse_printed
 
-__all__ = ["Exercise", "answers", "chapter_exercises", "exercises", "exercises_markdown"]
+__all__ = ["NO_ANSWER", "Exercise", "answers", "chapter_exercises", "exercises",
+           "exercises_markdown"]
 
 
 @dataclass(frozen=True)
@@ -211,24 +212,40 @@ def answers() -> list[tuple[Exercise, str]]:
     return [(exercise, exercise.solve()) for exercise in _exercises()]
 
 
-def _block(number: int, exercise: Exercise, answer: str) -> list[str]:
-    """One exercise: its question, and its answer behind a toggle."""
+#: What an exercise says in the students' edition instead of its answer.
+NO_ANSWER = "*The answer is in the teachers' edition of the course (`make book`).*"
+
+
+def _block(number: int, exercise: Exercise, answer: str | None) -> list[str]:
+    """One exercise: its question, and its answer behind a toggle (``None``: the students'
+    edition, which has no answers)."""
     import html
 
+    if answer is None:
+        return [f"**Exercise {number}.** {exercise.question}", "", NO_ANSWER, ""]
     return [f"**Exercise {number}.** {exercise.question}", "",
             f'<details class="answer" id="answer-{number}"><summary>Answer</summary>',
             f"<p>{html.escape(answer)}</p>", "</details>", ""]
 
 
-def exercises_markdown() -> str:
-    """The course's exercise page: per notebook, each question, its answer behind a toggle."""
+def _numbered(with_answers: bool) -> list[tuple[int, Exercise, str | None]]:
+    if with_answers:
+        return [(n, e, a) for n, (e, a) in enumerate(answers(), start=1)]
+    return [(n, e, None) for n, e in enumerate(exercises(), start=1)]
+
+
+def exercises_markdown(with_answers: bool = True) -> str:
+    """The course's exercise page: per notebook, each question, its answer behind a toggle
+    (``with_answers=False``: the students' edition, questions only)."""
+    how = ("then open the answer. Every answer is computed by `analysis/exercises.py` when the "
+           "course is built." if with_answers else "then compare with your neighbour; the "
+           "answers, computed from the code, are in the teachers' edition.")
     lines = ["# Exercises", "",
              "Two or more per notebook. Predict first, then work it out (in the notebook, or "
              "by rerunning it with another parameter: `python -m analysis.run --only NOTEBOOK "
-             "-p NAME VALUE`, which writes to `build/runs/`), then open the answer. Every "
-             "answer is computed by `analysis/exercises.py` when the course is built.", ""]
+             f"-p NAME VALUE`, which writes to `build/runs/`), {how}", ""]
     notebook = None
-    for number, (exercise, answer) in enumerate(answers(), start=1):
+    for number, exercise, answer in _numbered(with_answers):
         if exercise.notebook != notebook:
             notebook = exercise.notebook
             lines += [f"## Notebook {notebook}", ""]
@@ -236,11 +253,11 @@ def exercises_markdown() -> str:
     return "\n".join(lines)
 
 
-def chapter_exercises(notebook: str) -> str:
+def chapter_exercises(notebook: str, with_answers: bool = True) -> str:
     """The exercises of ``notebook``, numbered as on the exercise page, for the end of its
     chapter in the course (empty if it has none)."""
     lines = []
-    for number, (exercise, answer) in enumerate(answers(), start=1):
+    for number, exercise, answer in _numbered(with_answers):
         if exercise.notebook == notebook:
             lines += _block(number, exercise, answer)
     return "\n".join(["## Exercises", "", *lines]) if lines else ""

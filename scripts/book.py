@@ -7,6 +7,8 @@ are, MathJax (from the npm registry, into ``_static``: maths renders offline), a
 executed notebook with a first cell saying what you will learn and what to take
 away (``book/chapters.csv``). Notebooks are not executed again (``make reproduce`` ran them).
 Sphinx warnings are errors, so a broken link or a missing page fails the build.
+``--edition student`` (``make book-student``) builds the students' edition into
+``build/book-student/html/``: the same course, each exercise without its answer.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ def chapter_notes() -> dict[str, dict[str, str]]:
                 for row in csv.DictReader(handle)}
 
 
-def with_notes(notebook: Path, notes: dict[str, str]):
+def with_notes(notebook: Path, notes: dict[str, str], with_answers: bool = True):
     """The executed notebook with the chapter's notes after its title cell, and its
-    exercises (answers computed, behind toggles) at the end."""
+    exercises (answers computed, behind toggles; none in the students' edition) at the
+    end."""
     import nbformat
 
     node = nbformat.read(notebook, as_version=4)
@@ -51,7 +54,7 @@ def with_notes(notebook: Path, notes: dict[str, str]):
     node.cells.insert(1, cell)
     from analysis.exercises import chapter_exercises
 
-    practice = chapter_exercises(notebook.stem)
+    practice = chapter_exercises(notebook.stem, with_answers)
     if practice:
         node.cells.append(nbformat.v4.new_markdown_cell(practice))
         node.cells[-1].id = "chapter-exercises"
@@ -91,24 +94,24 @@ def copy_mathjax(target: Path) -> None:
             shutil.copy2(source / part, target / part)
 
 
-def assemble() -> None:
-    """Copy the chapters, the notebooks and MathJax into ``build/book/src``."""
+def assemble(source: Path = SOURCE, with_answers: bool = True) -> None:
+    """Copy the chapters, the notebooks and MathJax into ``source``."""
     import nbformat
 
-    shutil.rmtree(SOURCE, ignore_errors=True)
-    (SOURCE / "notebooks").mkdir(parents=True)
-    copy_mathjax(SOURCE / "_static" / "mathjax")
+    shutil.rmtree(source, ignore_errors=True)
+    (source / "notebooks").mkdir(parents=True)
+    copy_mathjax(source / "_static" / "mathjax")
     for path in [*BOOK.glob("*.md"), BOOK / "conf.py"]:
-        shutil.copy2(path, SOURCE / path.name)
+        shutil.copy2(path, source / path.name)
     from analysis.exercises import exercises_markdown
 
-    (SOURCE / "exercises.md").write_text(exercises_markdown(), encoding="utf-8")
+    (source / "exercises.md").write_text(exercises_markdown(with_answers), encoding="utf-8")
     notes = chapter_notes()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         if notebook.stem not in notes:
             raise SystemExit(f"book/chapters.csv has no row for {notebook.stem}")
-        nbformat.write(with_notes(notebook, notes[notebook.stem]),
-                       SOURCE / "notebooks" / notebook.name)
+        nbformat.write(with_notes(notebook, notes[notebook.stem], with_answers),
+                       source / "notebooks" / notebook.name)
 
 
 def quiet_kernels() -> None:
@@ -124,16 +127,28 @@ def quiet_kernels() -> None:
     os.environ["IPYTHONDIR"] = str(profile.parent)
 
 
+#: Where each edition is built: the teachers' (answers behind toggles) and the students'
+#: (questions only).
+EDITIONS = {"teacher": (SOURCE, HTML, True),
+            "student": (ROOT / "build" / "book-student" / "src",
+                        ROOT / "build" / "book-student" / "html", False)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(prog="python scripts/book.py", description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python scripts/book.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--edition", choices=sorted(EDITIONS), default="teacher",
+                        help="teacher (default: answers behind toggles) or student (no answers; "
+                        "make book-student)")
+    edition = parser.parse_args(argv).edition
     from sphinx.cmd.build import build_main
 
-    assemble()
+    source, html, with_answers = EDITIONS[edition]
+    assemble(source, with_answers)
     quiet_kernels()
-    status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(SOURCE), str(HTML)])
+    status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(source), str(html)])
     if status == 0:
-        print(f"course: {(HTML / 'index.html').relative_to(ROOT)}")
+        print(f"course ({edition}s' edition): {(html / 'index.html').relative_to(ROOT)}")
     return status
 
 

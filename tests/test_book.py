@@ -249,3 +249,33 @@ def test_every_figure_a_notebook_draws_is_shown_with_alt_text(book):
         missing = [name for name, alts in shown.items() if not alts]
         assert missing == [], missing
         assert all(len(alt) > 40 for alts in shown.values() for alt in alts), shown
+
+
+@pytest.fixture(scope="module")
+def student() -> list[Path]:
+    """The students' edition (``make book-student``), built once per module."""
+    pytest.importorskip("myst_nb", reason="make book installs requirements-book.txt")
+    built = subprocess.run([sys.executable, "scripts/book.py", "--edition", "student"],
+                           cwd=paths.ROOT, capture_output=True, text=True, timeout=600,
+                           check=False)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    html = paths.BUILD / "book-student" / "html"
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_the_students_edition_asks_every_question_and_answers_none(student):
+    """Every exercise is in the students' edition; no computed answer is, not even hidden."""
+    import html
+
+    from analysis.exercises import NO_ANSWER, answers
+
+    raw = "\n".join(page.read_text(encoding="utf-8") for page in student)
+    assert 'class="answer"' not in raw
+    text = html.unescape(raw)
+    for curly, plain in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(curly, plain)
+    for exercise, answer in answers():
+        assert exercise.question[:60] in text, exercise.question
+        assert answer[:80] not in text, answer
+    assert text.count("teachers' edition") >= len(answers())
+    assert NO_ANSWER.strip("*").split(" (")[0] in text
