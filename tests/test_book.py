@@ -47,7 +47,7 @@ def book() -> list[Path]:
 
 def test_every_chapter_is_in_the_book(book):
     names = {p.relative_to(HTML).as_posix() for p in book}
-    expected = {"index.html", "context.html", "glossary.html", "teachers.html",
+    expected = {"index.html", "context.html", "feasibility.html", "glossary.html", "teachers.html",
                 "exercises.html"}
     expected |= {f"{p.stem}.html" for p in (paths.ROOT / "book").glob("primer_*.md")}
     expected |= {f"notebooks/{p.stem}.html" for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
