@@ -184,10 +184,20 @@ def tests_without_df() -> str:
             ". The audit infers their df from the group sizes in the text.")
 
 
+def _described(row_id: str) -> str:
+    """A registry row in words: where it is printed, its item, group and quantity, and the
+    number printed (``fan2019 Table 2, Confidence, peers: mean 7.13``)."""
+    row = _registry().loc[row_id]
+    quantity = {"sd": "SD"}.get(row["quantity"], row["quantity"])
+    return (f"{row['paper']} {row['location']}, {row['item']}, {row['group'].lower()}: "
+            f"{quantity} {row['printed']}")
+
+
 def impossible_values() -> str:
     checks = _table("audit_granularity.csv")
     failing = checks[checks["consistent"] == "False"]
-    return f"{len(failing)} of {len(checks)}: " + ", ".join(failing["id"]) + "."
+    return (f"{len(failing)} of {len(checks)}: "
+            + "; ".join(_described(row_id) for row_id in failing["id"]) + ".")
 
 
 @cache
