@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,20 @@ def copy_mathjax(target: Path) -> None:
             shutil.copy2(source / part, target / part)
 
 
+#: "notebook 04" in a text chapter, outside code and links.
+NOTEBOOK_MENTION = re.compile(r"(?<![\[/`])\b([Nn]otebook) (0[0-9])\b(?![^\[]*\])")
+
+
+def linked(text: str) -> str:
+    """A text chapter with each mention of a notebook ("notebook 04") a link to its chapter,
+    outside fenced code (a code cell's strings stay as they are)."""
+    names = {p.stem[:2]: p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    parts = re.split(r"(^```.*?^```)", text, flags=re.MULTILINE | re.DOTALL)
+    return "".join(part if part.startswith("```") else NOTEBOOK_MENTION.sub(
+        lambda m: f"[{m.group(1)} {m.group(2)}](notebooks/{names[m.group(2)]}.ipynb)"
+        if m.group(2) in names else m.group(0), part) for part in parts)
+
+
 def assemble(source: Path = SOURCE, with_answers: bool = True) -> None:
     """Copy the chapters, the notebooks and MathJax into ``source``."""
     import nbformat
@@ -101,11 +116,14 @@ def assemble(source: Path = SOURCE, with_answers: bool = True) -> None:
     shutil.rmtree(source, ignore_errors=True)
     (source / "notebooks").mkdir(parents=True)
     copy_mathjax(source / "_static" / "mathjax")
-    for path in [*BOOK.glob("*.md"), BOOK / "conf.py"]:
-        shutil.copy2(path, source / path.name)
+    for path in BOOK.glob("*.md"):
+        (source / path.name).write_text(linked(path.read_text(encoding="utf-8")),
+                                        encoding="utf-8")
+    shutil.copy2(BOOK / "conf.py", source / "conf.py")
     from analysis.exercises import exercises_markdown
 
-    (source / "exercises.md").write_text(exercises_markdown(with_answers), encoding="utf-8")
+    (source / "exercises.md").write_text(linked(exercises_markdown(with_answers)),
+                                         encoding="utf-8")
     notes = chapter_notes()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         if notebook.stem not in notes:

@@ -279,3 +279,36 @@ def test_the_students_edition_asks_every_question_and_answers_none(student):
         assert answer[:80] not in text, answer
     assert text.count("teachers' edition") >= len(answers())
     assert NO_ANSWER.strip("*").split(" (")[0] in text
+
+
+def _book_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("book_script", paths.ROOT / "scripts" / "book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("as notebook 04 shows", "as [notebook 04](notebooks/04_outcomes.ipynb) shows"),
+    ("Notebook 01 goes further", "[Notebook 01](notebooks/01_enrolment.ipynb) goes further"),
+    ("```{code-cell} python\nprint('notebook 04')\n```\n", "```{code-cell} python\n"
+     "print('notebook 04')\n```\n"),
+    ("[notebook 04](notebooks/04_outcomes.ipynb)", "[notebook 04](notebooks/04_outcomes.ipynb)"),
+    ("`notebook 04`", "`notebook 04`"),
+    ("notebook 09 does not exist", "notebook 09 does not exist"),
+    ("## Notebook 04_outcomes", "## Notebook 04_outcomes"),
+])
+def test_mentions_of_a_notebook_link_to_its_chapter(text, expected):
+    assert _book_script().linked(text) == expected
+
+
+def test_every_mention_of_a_notebook_in_the_text_chapters_is_a_link(book):
+    """In the built text chapters, each "notebook NN" outside code is a link to it."""
+    chapters = [p for p in book if p.parent == HTML and p.name != "genindex.html"]
+    for page in chapters:
+        text = re.sub(r"<(pre|code)\b.*?</\1>", "", page.read_text(encoding="utf-8"),
+                      flags=re.DOTALL)
+        text = re.sub(r"<a\b.*?</a>", "", text, flags=re.DOTALL)
+        assert not re.search(r"\b[Nn]otebook 0[0-6]\b", text), page.name
