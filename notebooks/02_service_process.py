@@ -46,7 +46,7 @@ from analysis.reconstruct import sessions
 from analysis.reconstruct.contents import choose_counts
 from analysis.reconstruct.participants import reconstruct_fan2018
 from analysis.report import paragraphs
-from analysis.report.figures import inline, save, sessions_by_period
+from analysis.report.figures import inline, save, sessions_by_period, whisker_span
 from analysis.report.prose import say
 from analysis.report.results import write_results
 from analysis.stages import fig1_readings, service_process
@@ -255,7 +255,7 @@ records["mode"].value_counts().to_frame("sessions")
 # %%
 display(inline(save(sessions_by_period(ranges, source), paths.FIGURES / "fan2018_fig1"),
              f"Bar chart of fan2018 Fig. 1, redrawn: sessions per community in each six-month period ({source}), "
-             "with whiskers for the range over the tables consistent with the text"))
+             f"with whiskers for the {whisker_span(ranges)} consistent with the text"))
 print("wrote figures/fan2018_fig1.png and .svg" + (" (private output)" if real else ""))
 
 # %% [markdown]
