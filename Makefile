@@ -12,7 +12,7 @@ LAB    := $(VENV)/.installed-lab
 BOOK   := $(VENV)/.installed-book
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test lint lab book book-student benchmark setup clean
+.PHONY: help reproduce test lint lab book book-student primers benchmark setup clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -34,6 +34,10 @@ book: $(BOOK) ## build the course (chapters and executed notebooks) into build/b
 
 book-student: $(BOOK) ## the course without the exercises' answers, into build/book-student/html/
 	$(BIN)/python scripts/book.py --edition student
+
+primers: $(LAB) ## the primers and the exercises (no answers) as notebooks in build/primers/, opened in JupyterLab
+	$(BIN)/python scripts/primers.py
+	$(BIN)/jupyter lab build/primers/
 
 benchmark: $(TESTS) ## time reproduce, test and a fresh clone against bare kernels (writes reports/benchmark.md)
 	$(BIN)/python scripts/benchmark.py

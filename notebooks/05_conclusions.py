@@ -96,7 +96,8 @@ for paper in ("fan2018", "fan2019"):
                                 paths.FIGURES / f"{paper}_specification_curve.png"),
                            f"Specification curve of {paper}'s conclusions: for each conclusion, the p of every "
                            "defensible analysis (or its range over the consistent datasets) on a log scale against the "
-                           "threshold, the paper's own choice circled")
+                           "threshold, each marked by its correction (colour), test (marker) and reading of n (fill), "
+                           "the paper's own choice ringed")
 figures["fan2018"]
 
 # %%

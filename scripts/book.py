@@ -109,6 +109,62 @@ def linked(text: str) -> str:
         if m.group(2) in names else m.group(0), part) for part in parts)
 
 
+def glossary_terms(glossary: Path = BOOK / "glossary.md") -> list[tuple[str, str]]:
+    """(phrase, term) for every term of ``book/glossary.md``, longest phrase first: the phrase
+    is the term without a closing parenthesis ("continuity correction (Yates)" is found as
+    "continuity correction"). Synonyms are the glossary's own extra term lines."""
+    block = glossary.read_text(encoding="utf-8").split("```{glossary}")[1].split("```")[0]
+    terms = [line.strip() for line in block.splitlines() if line and not line[0].isspace()]
+    pairs = [(re.sub(r"\s*\([^)]*\)$", "", term), term) for term in terms]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+#: Spans of a line no glossary link may enter: inline code, maths, links, roles, HTML tags.
+PROTECTED = re.compile(r"(`[^`]*`|\$[^$]*\$|\[[^\]]*\]\([^)]*\)|\{[^}]*\}`[^`]*`|<[^>]*>)")
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """A phrase as a whole word or words, plural allowed, either case for its first letter
+    only (so "GRIM" is not found in "grim")."""
+    first = f"[{phrase[0].upper()}{phrase[0].lower()}]" if phrase[0].isalpha() else \
+        re.escape(phrase[0])
+    return re.compile(rf"(?<![\w-]){first}{re.escape(phrase[1:])}(?:s|es)?(?![\w-])")
+
+
+def _link_first(lines: list[str], phrase: str, term: str) -> bool:
+    """Link the first mention of ``phrase`` in ``lines`` (prose lines only) to ``term``."""
+    pattern = _phrase_pattern(phrase)
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("#", ":", "$$", "|")):
+            continue
+        parts = PROTECTED.split(line)
+        for k in range(0, len(parts), 2):
+            found = pattern.search(parts[k])
+            if found:
+                text = found.group(0)
+                parts[k] = (parts[k][:found.start()] + f"{{term}}`{text} <{term}>`"
+                            + parts[k][found.end():])
+                lines[i] = "".join(parts)
+                return True
+    return False
+
+
+def glossary_linked(text: str, terms: list[tuple[str, str]]) -> str:
+    """A text chapter with the first mention of each glossary term, outside code, maths,
+    links, headings, tables and directives, a link to its entry (MyST's ``{term}`` role)."""
+    parts = re.split(r"(^```.*?^```)", text, flags=re.MULTILINE | re.DOTALL)
+    done: set[str] = set()
+    for phrase, term in terms:
+        for k in range(0, len(parts), 2):
+            if term in done:
+                break
+            lines = parts[k].split("\n")
+            if _link_first(lines, phrase, term):
+                parts[k] = "\n".join(lines)
+                done.add(term)
+    return "".join(parts)
+
+
 def assemble(source: Path = SOURCE, with_answers: bool = True) -> None:
     """Copy the chapters, the notebooks and MathJax into ``source``."""
     import nbformat
@@ -116,14 +172,17 @@ def assemble(source: Path = SOURCE, with_answers: bool = True) -> None:
     shutil.rmtree(source, ignore_errors=True)
     (source / "notebooks").mkdir(parents=True)
     copy_mathjax(source / "_static" / "mathjax")
+    terms = glossary_terms()
     for path in BOOK.glob("*.md"):
-        (source / path.name).write_text(linked(path.read_text(encoding="utf-8")),
-                                        encoding="utf-8")
+        text = linked(path.read_text(encoding="utf-8"))
+        if path.name != "glossary.md":
+            text = glossary_linked(text, terms)
+        (source / path.name).write_text(text, encoding="utf-8")
     shutil.copy2(BOOK / "conf.py", source / "conf.py")
     from analysis.exercises import exercises_markdown
 
-    (source / "exercises.md").write_text(linked(exercises_markdown(with_answers)),
-                                         encoding="utf-8")
+    (source / "exercises.md").write_text(
+        glossary_linked(linked(exercises_markdown(with_answers)), terms), encoding="utf-8")
     notes = chapter_notes()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         if notebook.stem not in notes:

@@ -312,3 +312,45 @@ def test_every_mention_of_a_notebook_in_the_text_chapters_is_a_link(book):
                       flags=re.DOTALL)
         text = re.sub(r"<a\b.*?</a>", "", text, flags=re.DOTALL)
         assert not re.search(r"\b[Nn]otebook 0[0-6]\b", text), page.name
+
+
+TERMS = [("continuity correction", "continuity correction (Yates)"), ("consumer", "consumer"),
+         ("GRIM", "GRIM")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Consumers and consumers.", "{term}`Consumers <consumer>` and consumers."),
+    ("a continuity correction", "a {term}`continuity correction <continuity correction (Yates)>`"),
+    ("a grim view, GRIMMER, GRIM.", "a grim view, GRIMMER, {term}`GRIM <GRIM>`."),
+    ("`consumer` then $consumer$ then consumer", "`consumer` then $consumer$ then "
+     "{term}`consumer <consumer>`"),
+    ("[consumer](x.md) consumer", "[consumer](x.md) {term}`consumer <consumer>`"),
+    ("# Consumer\nconsumer", "# Consumer\n{term}`consumer <consumer>`"),
+    ("```{code-cell} python\nconsumer = 1\n```\nconsumer", "```{code-cell} python\n"
+     "consumer = 1\n```\n{term}`consumer <consumer>`"),
+    ("| consumer |\nno term here", "| consumer |\nno term here"),
+    ("consumer-run services", "consumer-run services"),
+])
+def test_the_first_mention_of_a_glossary_term_links_to_it(text, expected):
+    assert _book_script().glossary_linked(text, TERMS) == expected
+
+
+def test_glossary_terms_are_read_from_the_glossary_with_their_synonyms():
+    terms = dict((term, phrase) for phrase, term in _book_script().glossary_terms())
+    assert terms["continuity correction (Yates)"] == "continuity correction"
+    assert {"Welch's t", "SPRITE", "CLOSURE", "GRIM", "GRIMMER"} <= set(terms)
+
+
+def test_text_chapters_link_glossary_terms(book):
+    """Each text chapter whose prose mentions a glossary term shows a working link to the
+    glossary (anchors are checked by test_every_internal_link_resolves); the others none."""
+    script = _book_script()
+    terms = script.glossary_terms()
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in (paths.ROOT / "book").glob("*.md")
+               if p.stem not in ("glossary", "index")}
+    mentions = {name for name, text in sources.items()
+                if script.glossary_linked(text, terms) != text}
+    assert {"feasibility", "context"} <= mentions
+    linked = {name for name in sources
+              if "glossary.html#term-" in (HTML / f"{name}.html").read_text(encoding="utf-8")}
+    assert linked == mentions

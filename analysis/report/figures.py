@@ -19,14 +19,16 @@ import matplotlib as mpl
 mpl.use("agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
-from analysis.evidence.words import correction_words
+from analysis.evidence.words import correction_words, n_words, variant_words
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 from analysis.io.files import FILE_MODE
 
 __all__ = ["Shown", "benefit_by_group", "category_shares", "enrolment_flow", "inline", "save",
-           "sessions_by_period", "specification_curve", "whisker_span"]
+           "sessions_by_period", "specification_curve", "specification_keys",
+           "whisker_span"]
 
 mpl.rcParams["svg.hashsalt"] = "peer-support-repro"
 mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, and scanned for leaks
@@ -296,34 +298,93 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int,
 CORRECTION_COLOURS = {"none": "#2c3e50", "bonferroni": "#c0392b", "holm": "#d68910",
                       "bh": "#2e86c1"}
 
+#: Marker of each test variant in :func:`specification_curve` (filled: n as printed).
+VARIANT_MARKERS = {"pearson": "o", "likelihood_ratio": "s", "fisher": "D", "yates": "^",
+                   "exact_binomial": "v", "pooled_t": "P", "welch_t": "X",
+                   "mann_whitney": "*", "quasi_independence": "<", "rao_scott": ">",
+                   "any": "h"}
+
+
+def _marker(variant: str) -> str:
+    """The marker of a test variant; a variant without its own shares the hexagon."""
+    return VARIANT_MARKERS.get(variant, "h")
+
+
+def _spec_mark(ax: plt.Axes, xs: list[float], level: float, spec) -> None:
+    """One specification's marks: its test's marker in its correction's colour, filled when
+    n is as printed and hollow under another reading of n."""
+    colour = CORRECTION_COLOURS[spec.correction]
+    face = colour if spec.n_choice in ("", "as printed") else "white"
+    ax.plot(xs, [level] * len(xs), ls="none", marker=_marker(spec.variant),
+            mfc=face, mec=colour, ms=3.6, mew=0.8, alpha=0.85)
+
 
 def _spec_row(ax: plt.Axes, y: float, specs: pd.DataFrame, floor: float) -> None:
-    """One conclusion's specifications: a dot per p known exactly, a bar per exact range,
-    a hollow dot for the paper's own choice."""
+    """One conclusion's specifications: a marked dot per p known exactly, a bar with marked
+    ends per exact range (dotted where only sampled), a ring round the paper's own choice."""
     offsets = {c: (k - 1.5) * 0.16 for k, c in enumerate(CORRECTION_COLOURS)}
     for spec in specs.itertuples(index=False):
-        low, high = max(spec.p_low, floor), max(spec.p_high, floor)
-        level = y + offsets[spec.correction]
-        colour = CORRECTION_COLOURS[spec.correction]
         if spec.basis.startswith("not computed"):
             continue
+        low, high = max(spec.p_low, floor), max(spec.p_high, floor)
+        level = y + offsets[spec.correction]
         if high > low * 1.0001:
             style = ":" if spec.basis.startswith("sampled") else "-"
-            ax.plot([low, high], [level, level], color=colour, lw=1.2, alpha=0.7, ls=style)
-        else:
-            ax.plot([low], [level], "o", color=colour, ms=3.2, alpha=0.8)
+            ax.plot([low, high], [level, level], color=CORRECTION_COLOURS[spec.correction],
+                    lw=1.0, alpha=0.6, ls=style)
+        _spec_mark(ax, [low, high] if high > low * 1.0001 else [low], level, spec)
         if spec.paper_choice:
-            ax.plot([low], [level], "o", mfc="none", mec="black", ms=7, mew=1.0)
+            ax.plot([low], [level], "o", mfc="none", mec="black", ms=8, mew=1.0)
+
+
+def _first_upper(words: str) -> str:
+    """``words`` with its first letter upper case and the rest as written."""
+    return words[:1].upper() + words[1:]
+
+
+def specification_keys(specs: pd.DataFrame) -> dict[str, list[tuple[str, Line2D]]]:
+    """The legend of a specification curve, by the choice it names: every correction, every
+    test variant and every reading of n that ``specs`` holds, each with its mark and in
+    words (:mod:`analysis.evidence.words`), so each specification can be read off the plot."""
+    keys: dict[str, list[tuple[str, Line2D]]] = {"correction": [], "test": [], "n": []}
+    for name in [c for c in CORRECTION_COLOURS if c in set(specs["correction"])]:
+        keys["correction"].append((_first_upper(correction_words(name)), Line2D(
+            [], [], ls="none", marker="o", color=CORRECTION_COLOURS[name])))
+    order = list(VARIANT_MARKERS)
+    for variant in sorted(set(specs["variant"]),
+                          key=lambda v: (order.index(v) if v in order else len(order), v)):
+        keys["test"].append((_first_upper(variant_words(variant)), Line2D(
+            [], [], ls="none", marker=_marker(variant), color="#555555")))
+    for n_choice in sorted(set(specs["n_choice"]), key=lambda n: (n != "as printed", n)):
+        face = "#555555" if n_choice == "as printed" else "white"
+        keys["n"].append((_first_upper(n_words(n_choice) or "as printed"), Line2D(
+            [], [], ls="none", marker="o", mfc=face, mec="#555555")))
+    return keys
+
+
+def _spec_legends(fig: plt.Figure, keys: dict, top: float) -> None:
+    """The three legends of :func:`specification_curve` below the plot (their tops at figure
+    height ``top``), one per choice."""
+    titles = {"correction": "Colour: correction", "test": "Marker: test",
+              "n": "Fill: reading of n"}
+    for k, (choice, entries) in enumerate(keys.items()):
+        fig.legend([m for _, m in entries], [w for w, _ in entries], title=titles[choice],
+                   loc="upper left", bbox_to_anchor=(0.02 + 0.33 * k, top), fontsize=6,
+                   title_fontsize=6.5, frameon=False, alignment="left")
 
 
 def specification_curve(specs: pd.DataFrame, summary: pd.DataFrame, alpha: float
                         ) -> plt.Figure:
     """Every conclusion of one paper (rows) under every specification (test variant, n and
     correction): its p, or its exact range over the consistent datasets, on a log scale,
-    with the threshold; the paper's own choice circled (Simonsohn, Simmons & Nelson 2020)."""
+    with the threshold; the paper's own choice ringed (Simonsohn, Simmons & Nelson 2020).
+    Each specification is labelled by its marks: colour for the correction, marker for the
+    test, fill for the reading of n (:func:`specification_keys`)."""
     rows = summary[summary["id"].isin(specs["conclusion"])].reset_index(drop=True)
     floor = 1e-8
-    fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(rows) + 1.6))
+    keys = specification_keys(specs)
+    legend_inches = 0.16 * max(len(v) for v in keys.values()) + 0.5
+    fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(rows) + 1.8 + legend_inches))
     for y, row in enumerate(rows.itertuples(index=False)):
         _spec_row(ax, -y, specs[specs["conclusion"] == row.id], floor)
     ax.axvline(alpha, color="#7f8c8d", ls="--", lw=0.9)
@@ -332,12 +393,11 @@ def specification_curve(specs: pd.DataFrame, summary: pd.DataFrame, alpha: float
     labels = [f"{r.statement[:70]}{'…' if len(r.statement) > 70 else ''} [{r.all_choices}]"
               for r in rows.itertuples(index=False)]
     ax.set_yticks([-y for y in range(len(rows))], labels, fontsize=6.5)
-    ax.set_xlabel(f"p (log scale; dashed line: {alpha}; bars: the exact range over the "
-                  "consistent datasets, dotted where only sampled; circled: the paper's "
-                  "choice)", fontsize=7)
-    for name, colour in CORRECTION_COLOURS.items():
-        ax.plot([], [], "o", color=colour, label=correction_words(name).capitalize())
-    ax.legend(fontsize=6.5, loc="lower left", frameon=False)
+    ax.set_xlabel(f"p (log scale; dashed line: {alpha})\nbars: the exact range over the "
+                  "consistent datasets,\ndotted where only sampled; ringed: the paper's own "
+                  "choice", fontsize=7)
     ax.tick_params(axis="x", labelsize=7)
-    fig.tight_layout()
+    share = legend_inches / fig.get_figheight()
+    _spec_legends(fig, keys, share)
+    fig.tight_layout(rect=(0, share, 1, 1))
     return fig

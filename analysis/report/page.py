@@ -76,7 +76,8 @@ REAL_FIGURES = {
 }
 #: The specification curves of notebook 05, shown with the conclusions.
 CURVES = {f"{paper}_specification_curve": f"{paper}: every conclusion's p under every "
-          "specification (test, n, correction; bars: exact ranges over consistent datasets)"
+          "specification, each marked by its test (marker), correction (colour) and reading of "
+          "n (fill); bars: exact ranges over consistent datasets"
           for paper in ("fan2018", "fan2019")}
 PAPERS = {
     "fan2018": ("Fan Y, Ma N, Ma L, Xu W, Lamberti JS, Caine ED. A community-based peer support "
