@@ -135,7 +135,7 @@ def _link_first(lines: list[str], phrase: str, term: str) -> bool:
     """Link the first mention of ``phrase`` in ``lines`` (prose lines only) to ``term``."""
     pattern = _phrase_pattern(phrase)
     for i, line in enumerate(lines):
-        if line.lstrip().startswith(("#", ":", "$$", "|")):
+        if line.lstrip().startswith(("#", ":", "$$", "|", "<")):
             continue
         parts = PROTECTED.split(line)
         for k in range(0, len(parts), 2):

@@ -329,6 +329,7 @@ TERMS = [("continuity correction", "continuity correction (Yates)"), ("consumer"
     ("```{code-cell} python\nconsumer = 1\n```\nconsumer", "```{code-cell} python\n"
      "consumer = 1\n```\n{term}`consumer <consumer>`"),
     ("| consumer |\nno term here", "| consumer |\nno term here"),
+    ("<p>consumer</p>\nconsumer", "<p>consumer</p>\n{term}`consumer <consumer>`"),
     ("consumer-run services", "consumer-run services"),
 ])
 def test_the_first_mention_of_a_glossary_term_links_to_it(text, expected):
