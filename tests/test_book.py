@@ -355,3 +355,16 @@ def test_text_chapters_link_glossary_terms(book):
     linked = {name for name in sources
               if "glossary.html#term-" in (HTML / f"{name}.html").read_text(encoding="utf-8")}
     assert linked == mentions
+
+
+def test_the_teachers_page_plans_a_class_and_a_module_with_a_marking_guide():
+    text = (paths.ROOT / "book" / "teachers.md").read_text(encoding="utf-8")
+    for heading in ("## A 90-minute session", "## A one-week module",
+                    "### Assessment", "### Marking guide"):
+        assert heading in text
+    guide = text.split("### Marking guide")[1].split("\n## ")[0]
+    weights = [int(w) for w in re.findall(r"\| (\d+) % \|", guide)]
+    assert len(weights) >= 4
+    assert sum(weights) == 100
+    days = re.findall(r"^\| (Monday|Tuesday|Wednesday|Thursday|Friday) \|", text, re.MULTILINE)
+    assert days == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
