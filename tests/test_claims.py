@@ -135,3 +135,71 @@ def test_readings_must_be_those_declared(rows, explanations):
                              declared)
     assert [j["status"] for j in judged] == ["depends_on_reading"] * 2
     assert judged[0]["method"] == "reading a: 40 (match); reading b: 41 (mismatch)"
+
+
+def _stage_function(name: str, body):
+    """A function named ``name`` whose module is a stage module (``analysis.stages.fake``),
+    calling ``body(claims)``: what a handler of a real stage looks like from the stack."""
+    namespace = {"__name__": "analysis.stages.fake", "body": body}
+    exec(f"def {name}(claims):\n    body(claims)\n", namespace)
+    return namespace[name]
+
+
+def _named(rows, handlers):
+    return rows.assign(judged_by=handlers)
+
+
+def test_each_row_is_judged_by_the_handler_stages_csv_names(rows, explanations):
+    handler = _stage_function("judge_counts", lambda claims: (
+        claims.add("p.a.x.g.count", "constraint", ("sessions", 214)),
+        claims.measure("duration", "constraint", ("duration", 40))))
+    names = ["analysis.stages.fake.judge_counts"] * 3 + \
+        ["none: not reproducible (explanations.csv)"]
+    claims = Claims(_named(rows, names), explanations)
+    handler(claims)
+    assert claims.frame()["id"].tolist() == rows["id"].tolist()
+    assert claims.handlers["p.c.z.g.other"] == "none: not reproducible (explanations.csv)"
+
+
+def test_a_helper_inside_a_handler_is_not_the_handler(rows, explanations):
+    helper = _stage_function("_cells", lambda claims: claims.measure(
+        "duration", "constraint", ("duration", 40)))
+    handler = _stage_function("judge_table", helper)
+    claims = Claims(rows, explanations)
+    handler(claims)
+    assert claims.handlers["p.a.y.g.count"] == "analysis.stages.fake.judge_table"
+
+
+def test_a_row_judged_by_another_handler_than_named_is_an_error(rows, explanations):
+    handler = _stage_function("judge_other", lambda claims: (
+        claims.add("p.a.x.g.count", "constraint", ("sessions", 214)),
+        claims.measure("duration", "constraint", ("duration", 40))))
+    names = ["analysis.stages.fake.judge_counts"] + ["analysis.stages.fake.judge_other"] * 2 + \
+        ["none: not reproducible (explanations.csv)"]
+    claims = Claims(_named(rows, names), explanations)
+    handler(claims)
+    with pytest.raises(ValueError, match=r"judged_by: p\.a\.x\.g\.count: stages\.csv names "
+                                         r"'analysis\.stages\.fake\.judge_counts', judged by "
+                                         r"'analysis\.stages\.fake\.judge_other' \(1 rows\)"):
+        claims.frame()
+    with pytest.raises(ValueError, match="judged_by"):
+        claims.frame(only=["p.a.x.g.count"])
+    assert claims.frame(only=["p.a.y.g.count"])["id"].tolist() == ["p.a.y.g.count"]
+
+
+def test_every_handler_stages_csv_names_exists_and_judges(registry):
+    """One grep of an id in stages.csv names a function that exists: a ``judge_*`` of a stage
+    module taking the claims first (runs check that it judged exactly those rows)."""
+    import importlib
+    import inspect
+
+    stages = load_stages(registry)
+    named = set(stages["judged_by"]) - {"none: not reproducible (explanations.csv)"}
+    for name in named:
+        module, function = name.rsplit(".", 1)
+        handler = getattr(importlib.import_module(module), function)
+        assert function.startswith("judge_"), name
+        assert next(iter(inspect.signature(handler).parameters)) == "claims", name
+    unclaimed = stages.loc[stages["judged_by"].str.startswith("none"), "id"]
+    explained = load_explanations()
+    assert set(unclaimed) <= set(explained.index)

@@ -247,8 +247,8 @@ def load_test_families(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_stages(registry: pd.DataFrame) -> pd.DataFrame:
-    """``data/published/stages.csv`` (``id``, ``stage``, ``measure``), checked to list every
-    registry row exactly once, in registry order."""
+    """``data/published/stages.csv`` (``id``, ``stage``, ``measure``, ``judged_by``), checked
+    to list every registry row exactly once, in registry order."""
     stages = read_facts("stages")
     if stages["id"].tolist() != registry["id"].tolist():
         known, listed = set(registry["id"]), set(stages["id"])
@@ -259,13 +259,15 @@ def load_stages(registry: pd.DataFrame) -> pd.DataFrame:
 
 
 def stage_rows(registry: pd.DataFrame, stage: str) -> pd.DataFrame:
-    """The registry rows of ``stage`` (e.g. ``"01_enrolment"``) with their ``measure``, in
-    registry order: what :class:`analysis.printed.claims.Claims` judges."""
+    """The registry rows of ``stage`` (e.g. ``"01_enrolment"``) with their ``measure`` and
+    the handler that judges them (``judged_by``), in registry order: what
+    :class:`analysis.printed.claims.Claims` judges."""
     stages = load_stages(registry)
     if stage not in set(stages["stage"]):
         raise KeyError(f"no registry row belongs to stage {stage!r}")
     merged = registry.reset_index(drop=True).assign(stage=stages["stage"],
-                                                     measure=stages["measure"])
+                                                     measure=stages["measure"],
+                                                     judged_by=stages["judged_by"])
     return merged[merged["stage"] == stage].reset_index(drop=True)
 
 

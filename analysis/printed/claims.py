@@ -25,13 +25,33 @@ evidence is) is added there once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 import pandas as pd
 
 from analysis.printed.judge import Attempt, Reading, judge, judge_readings, not_reproducible
 
-__all__ = ["Claims"]
+__all__ = ["UNCLAIMED", "Claims", "handler_name"]
+
+#: ``judged_by`` of a row no handler claims: not reproducible, for the reason
+#: ``explanations.csv`` gives.
+UNCLAIMED = "none: not reproducible (explanations.csv)"
+
+
+def handler_name(depth: int = 2) -> str:
+    """The handler claiming a row, as ``module.function``: the nearest caller named
+    ``judge_*`` in a stage module (``analysis.stages``), else the nearest stage function."""
+    frame, nearest = sys._getframe(depth), ""
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("analysis.stages."):
+            name = f"{module}.{frame.f_code.co_name}"
+            if frame.f_code.co_name.startswith("judge_"):
+                return name
+            nearest = nearest or name
+        frame = frame.f_back
+    return nearest or "unknown"
 
 
 class Claims:
@@ -54,6 +74,7 @@ class Claims:
         self.judged: dict[str, dict] = {}
         self.roles_if_unavailable: dict[str, str] = {}
         self.bounds: dict[str, object] = {}
+        self.handlers: dict[str, str] = {}
 
     def __contains__(self, row_id: str) -> bool:
         return row_id in self.printed
@@ -77,11 +98,26 @@ class Claims:
             raise ValueError(f"measure {key!r} is printed as {sorted(printed)}: not one value")
         return printed.pop()
 
-    def _record(self, row: dict) -> dict:
+    def _record(self, row: dict, handler: str | None = None) -> dict:
         if row["id"] in self.judged:
             raise ValueError(f"{row['id']}: judged twice")
         self.judged[row["id"]] = row
+        self.handlers[row["id"]] = handler or handler_name(3)
         return row
+
+    def check_handlers(self, ids: Iterable[str]) -> None:
+        """Every row of ``ids`` was judged by the handler ``stages.csv`` names in its
+        ``judged_by`` column, so that one grep of an id finds its judging function; an error
+        listing the first rows that differ otherwise."""
+        if "judged_by" not in self.rows.columns:
+            return
+        named = dict(zip(self.rows["id"], self.rows["judged_by"], strict=True))
+        drift = [f"{row_id}: stages.csv names {named[row_id]!r}, judged by "
+                 f"{self.handlers[row_id]!r}" for row_id in ids
+                 if named[row_id] != self.handlers[row_id]]
+        if drift:
+            raise ValueError("data/published/stages.csv, column judged_by: "
+                             + "; ".join(drift[:5]) + f" ({len(drift)} rows)")
 
     def add(self, row_id: str, role: str, *attempts: Attempt) -> dict:
         """Judge row ``row_id`` (see :func:`analysis.printed.judge.judge`)."""
@@ -137,10 +173,14 @@ class Claims:
             missing = [row_id for row_id in wanted if row_id not in self.judged]
             if missing:
                 raise ValueError(f"not judged: {missing[:5]}")
+            self.check_handlers(wanted)
             return pd.DataFrame([self.judged[row_id] for row_id in wanted])
         rows = []
         for row_id in self.rows["id"]:
             if row_id not in self.judged:
-                self.unavailable(row_id, self.roles_if_unavailable.get(row_id, ""))
+                self._record(not_reproducible(row_id, self.explanations,
+                                              self.roles_if_unavailable.get(row_id, "")),
+                             UNCLAIMED)
             rows.append(self.judged[row_id])
+        self.check_handlers(self.rows["id"])
         return pd.DataFrame(rows)

@@ -17,13 +17,14 @@ from __future__ import annotations
 from analysis.io.design import COMMUNITY_WAVE, LISTS, period_table
 from analysis.printed.claims import Claims
 
-__all__ = ["LIST", "community_counts", "listed_counts", "service_years", "wave_count"]
+__all__ = ["LIST", "judge_community_counts", "judge_listed_counts", "judge_service_years",
+           "judge_wave_count"]
 
 #: Measure prefix of a row that prints the length of a list.
 LIST = "list."
 
 
-def listed_counts(claims: Claims) -> None:
+def judge_listed_counts(claims: Claims) -> None:
     """Judge every row of ``claims`` that prints the length of a list."""
     keys = sorted({m for m in claims.rows["measure"] if m.startswith(LIST)})
     for key in keys:
@@ -34,7 +35,7 @@ def listed_counts(claims: Claims) -> None:
                                         len(LISTS[name])))
 
 
-def community_counts(claims: Claims, measures: dict[str, str | None]) -> None:
+def judge_community_counts(claims: Claims, measures: dict[str, str | None]) -> None:
     """Judge the rows of each measure in ``measures`` (measure -> wave, or None for all
     communities) by the communities ``data/design/communities.csv`` names."""
     for key, wave in measures.items():
@@ -43,7 +44,7 @@ def community_counts(claims: Claims, measures: dict[str, str | None]) -> None:
         claims.measure(key, "printed", (f"{label} (data/design/communities.csv)", len(named)))
 
 
-def wave_count(claims: Claims, key: str) -> None:
+def judge_wave_count(claims: Claims, key: str) -> None:
     """Judge the rows of measure ``key`` (the groups compared: the waves) by the number of
     waves ``data/design/communities.csv`` gives."""
     waves = sorted(set(COMMUNITY_WAVE.values()))
@@ -51,7 +52,7 @@ def wave_count(claims: Claims, key: str) -> None:
                                     len(waves)))
 
 
-def service_years(claims: Claims) -> None:
+def judge_service_years(claims: Claims) -> None:
     """Judge the rows of measure ``service_years`` (three years of service) by the span of
     the six-month periods of ``data/design/periods.csv``."""
     periods = period_table()

@@ -1,18 +1,21 @@
 """Notebook 01, judged: every printed number of the enrolment stage against the participant
 records (reconstructed or real).
 
-One handler per table or section of a paper; each claims its rows in a
+One handler (``judge_*``) per table or section of a paper; each claims its rows in a
 :class:`analysis.printed.claims.Claims` (table cells by id, other numbers by their measure in
-``data/published/stages.csv``). :func:`results` runs them all:
+``data/published/stages.csv``, whose ``judged_by`` column names the handler of every row).
+:func:`results` runs them all:
 
-- fan2018 Table 1 (:func:`fan2018_table1`) and its two chi-square tests;
-- fan2018 Table 2 (:func:`fan2018_table2`) and its tests (:func:`fan2018_table2_tests`);
+- fan2018 Table 1 (:func:`judge_fan2018_table1`) and its two chi-square tests;
+- fan2018 Table 2 (:func:`judge_fan2018_table2`) and its tests
+  (:func:`judge_fan2018_table2_tests`);
 - fan2018 Methods: Participants and the December 2014 evaluation frame
-  (:func:`fan2018_participants`, :func:`fan2018_evaluation`);
-- fan2019 Table 1 (:func:`fan2019_table1`), recruitment (:func:`fan2019_recruitment`),
-  evaluation timing (:func:`fan2019_timing`), response rates and their tests
-  (:func:`fan2019_response_rates`, :func:`fan2019_response_tests`), the demographic
-  comparisons (:func:`fan2019_comparisons`) and the caregivers (:func:`fan2019_caregivers`).
+  (:func:`judge_fan2018_participants`, :func:`judge_fan2018_evaluation`);
+- fan2019 Table 1 (:func:`judge_fan2019_table1`), recruitment
+  (:func:`judge_fan2019_recruitment`), evaluation timing (:func:`judge_fan2019_timing`),
+  response rates and their tests (:func:`judge_fan2019_response_rates`,
+  :func:`judge_fan2019_response_tests`), the demographic comparisons
+  (:func:`judge_fan2019_comparisons`) and the caregivers (:func:`judge_fan2019_caregivers`).
 
 The inclusion ages of both papers' Methods are rules the records obey, not results: their
 rows are ``not_reproducible`` with role ``constraint``.
@@ -35,7 +38,7 @@ from analysis.printed.judge import double_rounded, lazily, whole
 from analysis.printed.rounding import parse_printed, round_half_away
 from analysis.reconstruct.ages import age_pairs_fan2018
 from analysis.stages import enrolment_tables as tables
-from analysis.stages.design_counts import community_counts, wave_count
+from analysis.stages.design_counts import judge_community_counts, judge_wave_count
 
 __all__ = [
     "AGE_TEST",
@@ -43,18 +46,18 @@ __all__ = [
     "bonferroni_readings",
     "bonferroni_sizes",
     "exact_p_policies",
-    "fan2018_evaluation",
-    "fan2018_participants",
-    "fan2018_table1",
-    "fan2018_table2",
-    "fan2018_table2_tests",
-    "fan2019_caregivers",
-    "fan2019_comparisons",
-    "fan2019_recruitment",
-    "fan2019_response_rates",
-    "fan2019_response_tests",
-    "fan2019_table1",
-    "fan2019_timing",
+    "judge_fan2018_evaluation",
+    "judge_fan2018_participants",
+    "judge_fan2018_table1",
+    "judge_fan2018_table2",
+    "judge_fan2018_table2_tests",
+    "judge_fan2019_caregivers",
+    "judge_fan2019_comparisons",
+    "judge_fan2019_recruitment",
+    "judge_fan2019_response_rates",
+    "judge_fan2019_response_tests",
+    "judge_fan2019_table1",
+    "judge_fan2019_timing",
     "p_attempts",
     "results",
     "statistic_attempts",
@@ -105,7 +108,7 @@ def p_attempts(test: pd.Series, parameters: dict, two_by_two: bool = True) -> li
 # --- fan2018 ------------------------------------------------------------------------------
 
 
-def fan2018_table1(claims: Claims, table1: pd.DataFrame, tests1: pd.DataFrame) -> None:
+def judge_fan2018_table1(claims: Claims, table1: pd.DataFrame, tests1: pd.DataFrame) -> None:
     """fan2018 Table 1: people per community and year (a dash, not printed, where a
     community had not started), and its chi-square test per role."""
     for (role, community), counts in table1.iterrows():
@@ -125,7 +128,7 @@ def fan2018_table1(claims: Claims, table1: pd.DataFrame, tests1: pd.DataFrame) -
                    ("likelihood-ratio chi-square", test["p_lr"]))
 
 
-def fan2018_table2(claims: Claims, table2: pd.DataFrame) -> None:
+def judge_fan2018_table2(claims: Claims, table2: pd.DataFrame) -> None:
     """fan2018 Table 2: count and percentage of peers and consumers in every category, and
     their mean age (printed again in the Results)."""
     for _, row in table2[table2["variable"] != "age"].iterrows():
@@ -143,7 +146,7 @@ def fan2018_table2(claims: Claims, table2: pd.DataFrame) -> None:
                    ("sd", age[f"{role}_sd"]))
 
 
-def fan2018_table2_tests(claims: Claims, tests2: pd.DataFrame, parameters: dict) -> None:
+def judge_fan2018_table2_tests(claims: Claims, tests2: pd.DataFrame, parameters: dict) -> None:
     """fan2018 Table 2's tests, peers vs consumers: a chi-square per categorical variable
     (with every variant SPSS prints), and the t test of age."""
     for variable, test in tests2.iterrows():
@@ -167,12 +170,13 @@ def fan2018_table2_tests(claims: Claims, tests2: pd.DataFrame, parameters: dict)
                    *p_attempts(test, parameters, bool(test["two_by_two"])))
 
 
-def fan2018_participants(claims: Claims, people18: pd.DataFrame) -> None:
+def judge_fan2018_participants(claims: Claims, people18: pd.DataFrame) -> None:
     """fan2018 Abstract and Methods: Participants: communities, people recruited, the peer
     who quit, and the caregivers recruited for the evaluation."""
     patients = tables.peers_and_consumers(people18)
     current = patients[patients["year_left"] == ""]
-    community_counts(claims, {"fan2018_communities": None, "fan2018_later_communities": "later"})
+    judge_community_counts(claims, {"fan2018_communities": None,
+                                    "fan2018_later_communities": "later"})
     for role in ("peer", "consumer"):
         claims.add(f"fan2018.methods.recruited.{GROUP[role]}.n", "constraint",
                    ("enrolled and not left by 2016", int((current["role"] == role).sum())))
@@ -190,12 +194,12 @@ def fan2018_participants(claims: Claims, people18: pd.DataFrame) -> None:
                        (f"caregivers of {role}s", int((cared == role).sum())))
 
 
-def fan2018_evaluation(claims: Claims, people18: pd.DataFrame) -> None:
+def judge_fan2018_evaluation(claims: Claims, people18: pd.DataFrame) -> None:
     """fan2018 Methods and Results: who was in the December 2014 evaluation (the initial
     communities), and the consumers not assessed."""
     framed = people18[people18["evaluated"] != ""]
     consumers = framed[framed["role"] == "consumer"]
-    community_counts(claims, {"fan2018_evaluation_communities": "initial"})
+    judge_community_counts(claims, {"fan2018_evaluation_communities": "initial"})
     claims.measure("fan2018_evaluation_consumers", "constraint",
                    ("consumers of the initial communities enrolled by 2014", len(consumers)))
     claims.measure("fan2018_evaluation_caregivers", "constraint",
@@ -209,7 +213,7 @@ def fan2018_evaluation(claims: Claims, people18: pd.DataFrame) -> None:
 # --- fan2019 ------------------------------------------------------------------------------
 
 
-def fan2019_table1(claims: Claims, table19: pd.DataFrame) -> None:
+def judge_fan2019_table1(claims: Claims, table19: pd.DataFrame) -> None:
     """fan2019 Table 1: n, and N (%) per category and Mean (SD) of age and age at onset,
     for providers (peers) and consumers."""
     for role in ("peer", "consumer"):
@@ -235,7 +239,7 @@ def fan2019_table1(claims: Claims, table19: pd.DataFrame) -> None:
             claims.add(stem + "percent", "constraint", ("count / n x 100", row[f"{role}_percent"]))
 
 
-def fan2019_recruitment(claims: Claims, people19: pd.DataFrame) -> None:
+def judge_fan2019_recruitment(claims: Claims, people19: pd.DataFrame) -> None:
     """fan2019 Abstract and Methods: Participants: people recruited in all, by wave and by
     community, and the communities of each wave."""
     patients = tables.peers_and_consumers(people19)
@@ -252,16 +256,16 @@ def fan2019_recruitment(claims: Claims, people19: pd.DataFrame) -> None:
         community = site_id.match(row_id)[1]
         claims.add(row_id, "constraint", ("providers from the community",
                                           int(sites.get(("peer", community), 0))))
-    community_counts(claims, {"fan2019_communities": None, "fan2019_communities_initial":
+    judge_community_counts(claims, {"fan2019_communities": None, "fan2019_communities_initial":
                               "initial", "fan2019_communities_later": "later"})
 
 
-def fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
+def judge_fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
     """fan2019 Abstract and Methods: where and when each wave was evaluated (months from
     the wave's start to its follow-up)."""
     patients = tables.peers_and_consumers(people19)
     months = patients.groupby("wave")["followup_month"].agg(lambda m: int(m.astype(int).max()))
-    community_counts(claims, {f"fan2019_evaluated_communities_{wave}": wave
+    judge_community_counts(claims, {f"fan2019_evaluated_communities_{wave}": wave
                               for wave in ("initial", "later")})
     for wave in ("initial", "later"):
         claims.measure(f"fan2019_followup_months_{wave}", "constraint",
@@ -275,7 +279,8 @@ def fan2019_timing(claims: Claims, people19: pd.DataFrame) -> None:
                     int(months["later"])))
 
 
-def fan2019_response_rates(claims: Claims, rates: pd.DataFrame, people19: pd.DataFrame) -> None:
+def judge_fan2019_response_rates(claims: Claims, rates: pd.DataFrame,
+                                 people19: pd.DataFrame) -> None:
     """fan2019 Results: follow-up completion by role and wave, the months to follow-up of
     each group, the groups compared and the provider on temporary leave."""
     patients = tables.peers_and_consumers(people19)
@@ -293,14 +298,14 @@ def fan2019_response_rates(claims: Claims, rates: pd.DataFrame, people19: pd.Dat
         if months_id in claims:
             claims.add(months_id, "constraint", ("months from the wave's start to follow-up",
                                                  int(mine["followup_month"].astype(int).iloc[0])))
-    wave_count(claims, "fan2019_response_rate_groups")
+    judge_wave_count(claims, "fan2019_response_rate_groups")
     leave = patients[patients["dropout_reason"].str.startswith("temporary leave")]
     claims.measure("fan2019_temporary_leave", "constraint", (
         "later providers on temporary leave",
         int(((leave["role"] == "peer") & (leave["wave"] == "later")).sum())))
 
 
-def fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict) -> None:
+def judge_fan2019_response_tests(claims: Claims, rates: pd.DataFrame, parameters: dict) -> None:
     """fan2019 Results: the chi-square tests of completion, initial vs later, per role."""
     initial = rates[rates["wave"] == "initial"].set_index("role")
     for role in ("peer", "consumer"):
@@ -327,7 +332,7 @@ def bonferroni_readings() -> list:
             for reading, m in bonferroni_sizes().items()]
 
 
-def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict) -> None:
+def judge_fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict) -> None:
     """fan2019 Results: the Bonferroni threshold of the initial-vs-later comparison, and the
     smallest p of the completers-vs-dropouts comparisons in each wave."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
@@ -344,7 +349,7 @@ def fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict
                     lambda c=compared: float(c()["p_alternative"].min())))
 
 
-def fan2019_caregivers(claims: Claims, people19: pd.DataFrame) -> None:
+def judge_fan2019_caregivers(claims: Claims, people19: pd.DataFrame) -> None:
     """fan2019 Results: Caregivers: how many, of whom, their sex and mean age."""
     carers = tables.caregiver_summary(people19)
     claims.measure("fan2019_caregivers", "constraint", ("caregivers", carers["n"]))
@@ -409,22 +414,22 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     """
     claims = Claims(stage_rows(registry, STAGE), explanations)
     tested = _tested(people18, people19, registry)
-    fan2018_table1(claims, tested["table1"], tested["tests1"])
-    fan2018_table2(claims, tables.fan2018_table2(people18, registry))
-    fan2018_table2_tests(claims, tested["tests2"], parameters)
+    judge_fan2018_table1(claims, tested["table1"], tested["tests1"])
+    judge_fan2018_table2(claims, tables.fan2018_table2(people18, registry))
+    judge_fan2018_table2_tests(claims, tested["tests2"], parameters)
     claims.bound(f"{AGE_TEST}.p", age_p_bound(registry))
     proof = age_t_proof(registry)
     if proof is not None:
         claims.bound(f"{AGE_TEST}.statistic", proof)
-    fan2018_participants(claims, people18)
-    fan2018_evaluation(claims, people18)
-    fan2019_timing(claims, people19)
-    fan2019_table1(claims, tables.fan2019_table1(people19, registry))
-    fan2019_recruitment(claims, people19)
-    fan2019_response_rates(claims, tested["rates"], people19)
-    fan2019_response_tests(claims, tested["rates"], parameters)
-    fan2019_comparisons(claims, people19, parameters)
-    fan2019_caregivers(claims, people19)
+    judge_fan2018_participants(claims, people18)
+    judge_fan2018_evaluation(claims, people18)
+    judge_fan2019_timing(claims, people19)
+    judge_fan2019_table1(claims, tables.fan2019_table1(people19, registry))
+    judge_fan2019_recruitment(claims, people19)
+    judge_fan2019_response_rates(claims, tested["rates"], people19)
+    judge_fan2019_response_tests(claims, tested["rates"], parameters)
+    judge_fan2019_comparisons(claims, people19, parameters)
+    judge_fan2019_caregivers(claims, people19)
     for paper in ("fan2018", "fan2019"):  # the inclusion ages: rules the records obey
         for end in ("min", "max"):
             claims.unavailable_measure(f"{paper}_age_{end}", "constraint")
@@ -441,9 +446,9 @@ def exact_p_policies(registry: pd.DataFrame, people18: pd.DataFrame, people19: p
     for policy in EXACT_P:
         claims = Claims(stage_rows(registry, STAGE), explanations)
         chosen = {**parameters, "exact_p": policy}
-        fan2018_table1(claims, tested["table1"], tested["tests1"])
-        fan2018_table2_tests(claims, tested["tests2"], chosen)
-        fan2019_response_tests(claims, tested["rates"], chosen)
+        judge_fan2018_table1(claims, tested["table1"], tested["tests1"])
+        judge_fan2018_table2_tests(claims, tested["tests2"], chosen)
+        judge_fan2019_response_tests(claims, tested["rates"], chosen)
         trial = claims.frame(only=claims.judged)
         p_rows = trial[trial["id"].str.endswith(".p")
                        & trial["method"].str.contains("chi-square|Fisher")]

@@ -4,14 +4,15 @@ from the interview records (reconstructed or real).
 Most rows report the answers to one question: a count of yes answers, the respondents, the
 percentage, or a rating's mean and SD. ``data/published/stages.csv`` names the question of
 each such row with a measure ``answers.<role>.<question>[.<wave>]``, and one handler,
-:func:`answers`, judges them all. The other handlers take one table or paragraph each:
-:func:`fan2018_outcomes` (counts, percentages and chi-square tests of fan2018),
-:func:`fan2019_table2` (the providers' headcount and confidence score),
-:func:`fan2019_providers`, :func:`fan2019_table3` (headcounts and the work-skill test),
-:func:`fan2019_benefit`, :func:`fan2019_table4` (the consumers' ratings, with n = 41 as the
-alternative), :func:`fan2019_consumers`, :func:`fan2019_caregivers`,
-:func:`fan2019_abstract` and :func:`fan2019_questionnaire` (numbers about the question list
-itself). :func:`results` runs them all.
+:func:`judge_answers`, judges them all. The other handlers take one table or paragraph
+each: :func:`judge_fan2018_outcomes` (counts, percentages and chi-square tests of fan2018),
+:func:`judge_fan2019_table2` (the providers' headcount and confidence score),
+:func:`judge_fan2019_providers`, :func:`judge_fan2019_table3` (headcounts and the work-skill
+test), :func:`judge_fan2019_benefit`, :func:`judge_fan2019_table4` (the consumers' ratings,
+with n = 41 as the alternative), :func:`judge_fan2019_consumers`,
+:func:`judge_fan2019_caregivers`, :func:`judge_fan2019_abstract` and
+:func:`judge_fan2019_questionnaire` (numbers about the question list itself). The column
+``judged_by`` of ``stages.csv`` names the handler of every row. :func:`results` runs them all.
 """
 
 from __future__ import annotations
@@ -38,23 +39,23 @@ from analysis.printed.claims import Claims
 from analysis.printed.compare import compare
 from analysis.printed.judge import Attempt, whole
 from analysis.stages import outcome_tables as tables
-from analysis.stages.design_counts import listed_counts, wave_count
+from analysis.stages.design_counts import judge_listed_counts, judge_wave_count
 
 __all__ = [
     "STAGE",
-    "answers",
     "bracketing_totals",
-    "fan2018_outcomes",
-    "fan2019_abstract",
-    "fan2019_benefit",
-    "fan2019_caregivers",
-    "fan2019_consumers",
-    "fan2019_providers",
-    "fan2019_questionnaire",
-    "fan2019_table2",
-    "fan2019_table3",
-    "fan2019_table4",
     "granularity_proofs",
+    "judge_answers",
+    "judge_fan2018_outcomes",
+    "judge_fan2019_abstract",
+    "judge_fan2019_benefit",
+    "judge_fan2019_caregivers",
+    "judge_fan2019_consumers",
+    "judge_fan2019_providers",
+    "judge_fan2019_questionnaire",
+    "judge_fan2019_table2",
+    "judge_fan2019_table3",
+    "judge_fan2019_table4",
     "results",
 ]
 
@@ -75,7 +76,7 @@ class _Answers:
         return self.table.loc[key, column] if key in self.table.index else float("nan")
 
 
-def answers(claims: Claims, summary: _Answers) -> None:
+def judge_answers(claims: Claims, summary: _Answers) -> None:
     """Every row whose measure names a question: its yes answers (``count``), respondents
     (``n``), percentage, or a rating's ``mean`` and ``sd``, from the answers given."""
     measures = claims.rows.loc[claims.rows["measure"].str.startswith(ANSWERS)]
@@ -94,7 +95,7 @@ def answers(claims: Claims, summary: _Answers) -> None:
         claims.add(row_id, "constraint", attempt)
 
 
-def fan2018_outcomes(claims: Claims, interviews: pd.DataFrame) -> None:
+def judge_fan2018_outcomes(claims: Claims, interviews: pd.DataFrame) -> None:
     """fan2018 Abstract and Results: Service satisfaction, Service perceived benefit: each
     question's yes count, percentage and chi-square(1), with every reading the text allows
     (goodness of fit on all respondents or on those assessed, with or without Yates)."""
@@ -119,7 +120,7 @@ def fan2018_outcomes(claims: Claims, interviews: pd.DataFrame) -> None:
                         ("the same with Yates' correction, assessed only", "assessed_yates"))))
 
 
-def fan2019_table2(claims: Claims, summary: _Answers) -> None:
+def judge_fan2019_table2(claims: Claims, summary: _Answers) -> None:
     """fan2019 Table 2 and Results: the providers interviewed, and their confidence score
     (0-10) in all and in the later communities."""
     providers = int(summary.get("willing_to_continue", "peer", "n"))
@@ -132,7 +133,7 @@ def fan2019_table2(claims: Claims, summary: _Answers) -> None:
         "mean, later providers", float(summary.get("confidence", "peer", "mean", "later"))))
 
 
-def fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+def judge_fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
                       registry: pd.DataFrame) -> None:
     """fan2019 Results: Peer service providers: the satisfaction threshold, the scale, the
     share who felt stressed, and the comparison of initial with later providers."""
@@ -159,7 +160,7 @@ def fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.DataFram
         float(satisfaction["p"].min())))
 
 
-def fan2019_table3(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
+def judge_fan2019_table3(claims: Claims, summary: _Answers, interviews: pd.DataFrame) -> None:
     """fan2019 Table 3 and Results: the consumers interviewed, and the one difference
     between providers and consumers the paper reports (work skill, Pearson chi-square)."""
     claims.measure("consumers_interviewed", "constraint", (
@@ -186,7 +187,7 @@ def union_bound(registry: pd.DataFrame) -> Bound:
                  f"printed counts ({counts[0]}, {counts[1]}) and n = {n}", exact=True)
 
 
-def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+def judge_fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
                     registry: pd.DataFrame) -> None:
     """fan2019 Results: Consumers: the 13 who reported a disease-related benefit (either item
     of Table 3's disease-related pair), and the waves compared."""
@@ -201,7 +202,7 @@ def fan2019_benefit(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
     count = float(value(registry, claims.measure_ids("disease_related_count")[0]))
     claims.measure("disease_related_percent", "printed", (
         "the count printed beside it / the consumers interviewed x 100", 100 * count / n))
-    wave_count(claims, "benefit_waves_compared")
+    judge_wave_count(claims, "benefit_waves_compared")
 
 
 def _header_n(interviewed: int, rated: int) -> Attempt:
@@ -211,7 +212,7 @@ def _header_n(interviewed: int, rated: int) -> Attempt:
             "not computable)", None)
 
 
-def fan2019_table4(claims: Claims, summary: _Answers) -> None:
+def judge_fan2019_table4(claims: Claims, summary: _Answers) -> None:
     """fan2019 Table 4: the consumers' five ratings, from the 41 who rated, while the
     header prints the 42 interviewed (GRIM/GRIMMER: no 42 whole-number ratings give some of
     the printed means and SDs, 41 give all; notebook 06). One reading, n = 41, for every
@@ -226,7 +227,7 @@ def fan2019_table4(claims: Claims, summary: _Answers) -> None:
                         float(summary.get(question, "consumer", quantity))))
 
 
-def fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
+def judge_fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.DataFrame,
                       people19: pd.DataFrame) -> None:
     """fan2019 Results: Consumers: the range of the specific ratings, the richness of topic,
     satisfaction among all recruited, and the two initial-vs-later t tests."""
@@ -258,7 +259,7 @@ def fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.DataFram
                        ("Welch t (equal variances not assumed)", float(test[welch])))
 
 
-def fan2019_caregivers(claims: Claims, interviews: pd.DataFrame) -> None:
+def judge_fan2019_caregivers(claims: Claims, interviews: pd.DataFrame) -> None:
     """fan2019 Results: Caregivers: the one caregiver of the initial communities with a
     negative attitude."""
     refusing = interviews[(interviews["question"] == "willing_family_continue")
@@ -267,7 +268,7 @@ def fan2019_caregivers(claims: Claims, interviews: pd.DataFrame) -> None:
         "initial-community caregivers not willing", int((refusing["wave"] == "initial").sum())))
 
 
-def fan2019_abstract(claims: Claims, summary: _Answers, people19: pd.DataFrame) -> None:
+def judge_fan2019_abstract(claims: Claims, summary: _Answers, people19: pd.DataFrame) -> None:
     """fan2019 Abstract: the denominators it prints (its counts are answers rows)."""
     recruited = people19.groupby("role").size()
     claims.measure("providers_recruited", "constraint", ("providers recruited",
@@ -279,7 +280,7 @@ def fan2019_abstract(claims: Claims, summary: _Answers, people19: pd.DataFrame) 
         "caregivers interviewed", int(summary.get("willing_family_continue", "caregiver", "n"))))
 
 
-def fan2019_questionnaire(claims: Claims) -> None:
+def judge_fan2019_questionnaire(claims: Claims) -> None:
     """fan2019 Methods: numbers about the questionnaire itself, read from the question list
     (``data/questionnaires/questions.csv``): how many rating questions, their scales, and
     the areas of Table 3."""
@@ -348,18 +349,18 @@ def results(registry: pd.DataFrame, interviews: pd.DataFrame, people19: pd.DataF
     """Every registry row of this stage, judged from the interview records."""
     claims = Claims(stage_rows(registry, STAGE), explanations)
     summary = _Answers(interviews)
-    answers(claims, summary)
-    fan2018_outcomes(claims, interviews)
-    fan2019_table2(claims, summary)
-    fan2019_providers(claims, summary, interviews, registry)
-    fan2019_table3(claims, summary, interviews)
-    fan2019_benefit(claims, summary, interviews, registry)
-    fan2019_table4(claims, summary)
-    fan2019_consumers(claims, summary, interviews, people19)
-    fan2019_caregivers(claims, interviews)
-    fan2019_abstract(claims, summary, people19)
-    fan2019_questionnaire(claims)
-    listed_counts(claims)
+    judge_answers(claims, summary)
+    judge_fan2018_outcomes(claims, interviews)
+    judge_fan2019_table2(claims, summary)
+    judge_fan2019_providers(claims, summary, interviews, registry)
+    judge_fan2019_table3(claims, summary, interviews)
+    judge_fan2019_benefit(claims, summary, interviews, registry)
+    judge_fan2019_table4(claims, summary)
+    judge_fan2019_consumers(claims, summary, interviews, people19)
+    judge_fan2019_caregivers(claims, interviews)
+    judge_fan2019_abstract(claims, summary, people19)
+    judge_fan2019_questionnaire(claims)
+    judge_listed_counts(claims)
     # a proof covers the paper's own n; rows matched under another n are not proved here
     for row_id, proof in granularity_proofs(registry, [
             i for i in claims.judged if claims.judged[i]["status"] != "match_other_method"]

@@ -2,8 +2,8 @@
 Fig. 2) and fan2019 (Methods: content options) judged against the session records, or, for
 the shares, against values read off Fig. 2 when given.
 
-Handlers: :func:`categories_addressed` (how many categories were offered and used) and
-:func:`category_shares` (the top three and their printed shares, in both papers);
+Handlers: :func:`judge_categories_addressed` (how many categories were offered and used) and
+:func:`judge_category_shares` (the top three and their printed shares, in both papers);
 :func:`results` runs them.
 """
 
@@ -17,14 +17,14 @@ from analysis.io.design import PRINTED_SHARES
 from analysis.io.facts import read_facts
 from analysis.printed.claims import Claims
 from analysis.reconstruct.contents import share_table
-from analysis.stages.design_counts import listed_counts, service_years
+from analysis.stages.design_counts import judge_listed_counts, judge_service_years
 
-__all__ = ["STAGE", "categories_addressed", "category_shares", "results"]
+__all__ = ["STAGE", "judge_categories_addressed", "judge_category_shares", "results"]
 
 STAGE = "03_service_content"
 
 
-def categories_addressed(claims: Claims, records: pd.DataFrame, shares: pd.DataFrame) -> None:
+def judge_categories_addressed(claims: Claims, records: pd.DataFrame, shares: pd.DataFrame) -> None:
     """fan2018 Abstract and Results, fan2019 Methods: the eight categories, each addressed
     during the three years of service (and in the later communities)."""
     claims.measure("categories_addressed", "constraint",
@@ -32,10 +32,10 @@ def categories_addressed(claims: Claims, records: pd.DataFrame, shares: pd.DataF
     later = records[records["community"].isin(["xiangheyuan", "jingsong"])]
     claims.measure("categories_later", "constraint", (
         "categories addressed in the later communities", int(later["category"].nunique())))
-    service_years(claims)
+    judge_service_years(claims)
 
 
-def category_shares(claims: Claims, registry: pd.DataFrame, shares: pd.DataFrame,
+def judge_category_shares(claims: Claims, registry: pd.DataFrame, shares: pd.DataFrame,
                     digitised: bool) -> None:
     """fan2018 Results (and fan2019 Methods): the top three categories and their shares."""
     ranked = read_facts("categories")["top_rank"] != ""
@@ -59,7 +59,7 @@ def results(registry: pd.DataFrame, records: pd.DataFrame, explanations: pd.Data
     shares = share_table(records["category"])
     if percent is not None:
         shares["percent"] = shares["category"].map(percent).fillna(0.0).to_numpy()
-    categories_addressed(claims, records, shares)
-    category_shares(claims, registry, shares, percent is not None)
-    listed_counts(claims)
+    judge_categories_addressed(claims, records, shares)
+    judge_category_shares(claims, registry, shares, percent is not None)
+    judge_listed_counts(claims)
     return judged(claims, registry, real_data)

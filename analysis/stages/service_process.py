@@ -4,10 +4,10 @@ intervention) judged against them.
 
 Summaries: :func:`intervals`, :func:`frequency_by_year`, :func:`cell_ranges` (each Fig. 1
 cell: band, feasible range, reconstruction) and :func:`structural_zero_effect`. Handlers, one
-per paragraph of the papers: :func:`fan2018_sessions` (totals, periods and the chi-square
-test), :func:`fan2018_frequency` (the stated intervals), :func:`fan2018_peers`,
-:func:`session_format` (durations, peers per session, group sessions: both papers) and
-:func:`fan2019_schedule`; :func:`results` runs them all.
+per paragraph of the papers: :func:`judge_fan2018_sessions` (totals, periods and the chi-square
+test), :func:`judge_fan2018_frequency` (the stated intervals), :func:`judge_fan2018_peers`,
+:func:`judge_session_format` (durations, peers per session, group sessions: both papers) and
+:func:`judge_fan2019_schedule`; :func:`results` runs them all.
 """
 
 from __future__ import annotations
@@ -48,23 +48,27 @@ from analysis.reconstruct.sessions import (
     fig1_targets,
     sessions_table,
 )
-from analysis.stages.design_counts import community_counts, listed_counts, service_years
+from analysis.stages.design_counts import (
+    judge_community_counts,
+    judge_listed_counts,
+    judge_service_years,
+)
 
 __all__ = [
     "STAGE",
     "cell_ranges",
     "exact_cells",
-    "fan2018_frequency",
-    "fan2018_peers",
-    "fan2018_sessions",
-    "fan2019_schedule",
     "frequency_by_year",
     "interval_bounds",
     "intervals",
+    "judge_fan2018_frequency",
+    "judge_fan2018_peers",
+    "judge_fan2018_sessions",
+    "judge_fan2019_schedule",
+    "judge_session_format",
     "quasi_witnesses",
     "ratio_readings",
     "results",
-    "session_format",
     "structural_zero_effect",
     "structural_zero_sentence",
     "with_witness",
@@ -213,7 +217,7 @@ def fig1_p_bound(registry: pd.DataFrame, df: int) -> Bound:
                  exact=True)
 
 
-def fan2018_sessions(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame) -> None:
+def judge_fan2018_sessions(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame) -> None:
     """fan2018 Abstract and Results: Service process: 214 sessions (printed in fan2019 too)
     over three years, the six-month periods of Fig. 1, and Fig. 1's chi-square test."""
     table = sessions_table(records)
@@ -221,7 +225,7 @@ def fan2018_sessions(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
     test = chi2_independence(table).iloc[0]
     initial, first_period = _first_period()
     claims.measure("sessions_total", "constraint", ("sessions in the records", len(records)))
-    service_years(claims)
+    judge_service_years(claims)
     claims.measure("period_length_months", "constraint", (
         "mean length of the periods (months)",
         float(np.mean([_months((e - s).days / 7) for s, e in
@@ -240,7 +244,7 @@ def fan2018_sessions(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
         "communities with sessions in 2013 H2", int((table[first_period] > 0).sum())))
 
 
-def fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
+def judge_fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
     """fan2018 Results: Service process: how often sessions were held in each phase, read
     back from the records as mean intervals (the sentences of ``frequency_rules.csv``)."""
     table = sessions_table(records)
@@ -281,7 +285,7 @@ def fan2018_frequency(claims: Claims, records: pd.DataFrame) -> None:
         "mean interval, newer two communities (weeks)", _pooled_interval(table, later, late)))
 
 
-def fan2018_peers(claims: Claims, people18: pd.DataFrame) -> None:
+def judge_fan2018_peers(claims: Claims, people18: pd.DataFrame) -> None:
     """fan2018 Results: the Tuanjiehu peer who quit in 2015, from the participant table (the
     Maizidian peer's temporary leave is not in any record: not reproducible)."""
     peers = people18[(people18["role"] == "peer") & (people18["community"] == "tuanjiehu")]
@@ -290,7 +294,7 @@ def fan2018_peers(claims: Claims, people18: pd.DataFrame) -> None:
         int((peers["year_left"] == "2015").sum())))
 
 
-def session_format(claims: Claims, records: pd.DataFrame) -> None:
+def judge_session_format(claims: Claims, records: pd.DataFrame) -> None:
     """Both papers: how long sessions lasted, how many peers ran them, and the share held
     in groups (fan2019 Methods)."""
     durations = records["duration_min"].astype(int)
@@ -307,7 +311,7 @@ def session_format(claims: Claims, records: pd.DataFrame) -> None:
                    ("group sessions / sessions x 100", 100 * (records["mode"] == "group").mean()))
 
 
-def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame,
+def judge_fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFrame,
                      bounds: dict[str, Bound] | None = None) -> None:
     """fan2019 Methods: the provider:consumer ratio (from the printed fan2018 Table 1), the
     service intervals after the first months, and the communities with a schedule."""
@@ -325,7 +329,7 @@ def fan2019_schedule(claims: Claims, records: pd.DataFrame, registry: pd.DataFra
             float(after["interval_weeks"].agg(pick))))
         if bounds is not None:
             claims.bound(f"service_interval_{pick}", bounds[pick])
-    community_counts(claims, {f"communities_schedule_{wave}": wave
+    judge_community_counts(claims, {f"communities_schedule_{wave}": wave
                               for wave in ("initial", "later")})
 
 
@@ -470,10 +474,10 @@ def results(registry: pd.DataFrame, records: pd.DataFrame, people18: pd.DataFram
     """Every registry row of this stage, judged from the session records and, for the peer
     who quit, the 2018 participant table."""
     claims = Claims(stage_rows(registry, STAGE), explanations)
-    fan2018_sessions(claims, records, registry)
-    fan2018_frequency(claims, records)
-    fan2018_peers(claims, people18)
-    session_format(claims, records)
-    fan2019_schedule(claims, records, registry, interval_bounds)
-    listed_counts(claims)
+    judge_fan2018_sessions(claims, records, registry)
+    judge_fan2018_frequency(claims, records)
+    judge_fan2018_peers(claims, people18)
+    judge_session_format(claims, records)
+    judge_fan2019_schedule(claims, records, registry, interval_bounds)
+    judge_listed_counts(claims)
     return judged(claims, registry, real_data)
