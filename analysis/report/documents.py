@@ -131,12 +131,43 @@ def _independent() -> str:
             "(`by_construction`).\n\n" + _markdown_table(counts[order].reset_index()))
 
 
+#: The printed number the README follows through the code ("How it works").
+WALKED = "fan2018.table2.age.peers_vs_consumers.statistic"
+
+
+def _walk(row_id: str = WALKED) -> str:
+    """One printed number from the registry to the report, each step read off the files it
+    names: what a newcomer greps to find the function that judges a number."""
+    from analysis.io.annotations import load_stages
+    from analysis.io.registry import load_registry
+
+    registry = load_registry()
+    printed = registry.set_index("id").loc[row_id]
+    stage = load_stages(registry).set_index("id").loc[row_id]
+    row = _read(paths.REPRODUCTION_CSV).set_index("id").loc[row_id]
+    module, function = stage["judged_by"].rsplit(".", 1)
+    return "\n".join([
+        f"`{row_id}`, one grep away in each file:", "",
+        f"1. `data/published/registry.csv`: printed `{printed['printed']}` ({printed['paper']} "
+        f"{printed['location']}, {printed['item']}, {printed['group']}), with its sentence.",
+        f"2. `data/published/stages.csv`: reproduced by notebook `{stage['stage']}`, judged by "
+        f"`{stage['judged_by']}` (`{module.replace('.', '/')}.py`, `def {function}`).",
+        "3. That handler hands its attempts (the test the paper names first, then the "
+        "alternatives) to `analysis/printed/judge.py`, which compares each at the printed "
+        "decimals (`analysis/printed/compare.py`).",
+        "4. `analysis/evidence/levels.py` says how strong the result is, from the range of the "
+        "value over every consistent dataset where the handler proved one.",
+        f"5. `reports/reproduction.csv`: reproduced `{_shown(row['reproduced'], row['printed'])}`"
+        f" by {row['method']}; status `{row['status']}`, evidence `{row['evidence']}`.",
+    ])
+
+
 def blocks(tables: Path | None = None) -> dict[str, str]:
     """Every computed block, by name, rendered from the current reports."""
     tables = paths.TABLES if tables is None else Path(tables)
     return {"headline": _headline(tables), "findings": _findings(),
             "fig1_freedom": _fig1_text(tables), "by_evidence": _independent(),
-            "parameters": parameter_list()}
+            "parameters": parameter_list(), "walk": _walk()}
 
 
 def render(text: str, rendered: dict[str, str]) -> str:
