@@ -18,8 +18,8 @@ from analysis.io import paths
 from analysis.io.registry import load_registry
 from analysis.methods.contingency import chi2_goodness_of_fit, chi2_independence, fisher_exact
 from analysis.methods.granularity import consistent_ns, consistent_scales, grim
-from analysis.printed.discrepancy import ALPHA
 from analysis.printed.rounding import format_half_away, parse_printed
+from analysis.printed.significance import ALPHA
 
 __all__ = ["caregivers_six_of_fifteen", "confidence_grim", "even_split_question",
            "expected_counts_choice", "fig2_printed", "fig2_unprinted",

@@ -12,7 +12,7 @@ from analysis import exercise_answers as reviewer
 from analysis.evidence.words import VARIANT_WORDS
 from analysis.exercises import answers, exercises
 from analysis.io import paths
-from analysis.printed.discrepancy import ALPHA
+from analysis.printed.significance import ALPHA
 
 
 def test_every_notebook_asks_a_question_of_judgement():

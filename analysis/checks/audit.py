@@ -28,8 +28,9 @@ from analysis.checks.findings import finding_evidence
 from analysis.io import paths
 from analysis.io.annotations import load_implied
 from analysis.methods.pvalues import p_from_statistic, p_interval_from_statistic
-from analysis.printed.compare import compare
+from analysis.printed.compare import compare, rounding_window
 from analysis.printed.rounding import parse_printed
+from analysis.printed.significance import printed_significant, significant
 
 __all__ = [
     "TEST_PATTERN",
@@ -136,27 +137,25 @@ def recompute(tests: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.Da
     rows = []
     for row in out.itertuples(index=False):
         df, source = _inferred_df(row, implied)
-        parsed = parse_printed(row.statistic)
-        half = 0.5 * 10.0 ** (-parsed.decimals)
-        statistic = float(parsed.value)
+        statistic_window = rounding_window(row.statistic.lstrip("-"))
         if not df:
             rows.append({"df_used": "", "df_source": source, "p_recomputed": float("nan"),
                          "p_low": float("nan"), "p_high": float("nan"), "consistent": False,
                          "decision_inconsistent": False})
             continue
-        magnitude = abs(statistic)
-        low, high = p_interval_from_statistic(row.test, max(magnitude - half, 0),
-                                              magnitude + half, float(df))
+        magnitude = abs(float(parse_printed(row.statistic).value))
+        low, high = p_interval_from_statistic(row.test, max(statistic_window[0], 0),
+                                              statistic_window[1],
+                                              float(df))
         point = p_from_statistic(row.test, magnitude, float(df))
         grid = [low, high, point]
+        window = rounding_window(row.p)
         consistent = any(_p_satisfies(p, row.comparison, row.p) for p in grid) or (
-            row.comparison == "=" and low <= float(row.p) + 0.5 * 10.0 ** -len(
-                row.p.split(".")[1]) and float(row.p) - 0.5 * 10.0 ** -len(
-                row.p.split(".")[1]) <= high)
-        printed_significant = (row.comparison == "<" and float(row.p) <= 0.05) or (
-            row.comparison == "=" and float(row.p) < 0.05)
-        decision = (not consistent) and ((high < 0.05) != printed_significant) and (
-            (low < 0.05) != printed_significant)
+            row.comparison == "=" and low <= window[1] and window[0] <= high)
+        said = printed_significant(row.p if row.comparison == "=" else
+                                   f"{row.comparison}{row.p}")
+        decision = (not consistent) and (significant(high) != said) and (
+            significant(low) != said)
         rows.append({"df_used": df, "df_source": source, "p_recomputed": point, "p_low": low,
                      "p_high": high, "consistent": consistent,
                      "decision_inconsistent": decision})

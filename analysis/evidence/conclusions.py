@@ -37,11 +37,11 @@ from analysis.evidence.words import choice_words
 from analysis.methods.pvalues import adjusted
 from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed
+from analysis.printed.significance import ALPHA
 
-__all__ = ["ALPHA", "CORRECTIONS", "SPEC_COLUMNS", "SUMMARY_COLUMNS", "primary_choices",
+__all__ = ["CORRECTIONS", "SPEC_COLUMNS", "SUMMARY_COLUMNS", "primary_choices",
            "specifications", "summarise"]
 
-ALPHA = 0.05
 CORRECTIONS = ("none", "bonferroni", "holm", "bh")
 SPEC_COLUMNS = ["conclusion", "paper", "test", "variant", "n_choice", "correction", "family",
                 "family_size", "p_low", "p_high", "basis", "verdict", "paper_choice", "rules"]

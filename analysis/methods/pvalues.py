@@ -9,6 +9,8 @@ import pandas as pd
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
+from analysis.printed.significance import ALPHA
+
 __all__ = [
     "adjusted",
     "bonferroni_threshold",
@@ -25,7 +27,7 @@ __all__ = [
 def p_adjust(
     pvalues: Sequence[float] | np.ndarray,
     method: str = "bonferroni",
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
 ) -> pd.DataFrame:
     """Adjust p-values for multiple comparisons.
 
@@ -36,7 +38,7 @@ def p_adjust(
     method : {"bonferroni", "holm", "bh"}, default "bonferroni"
         Bonferroni (p * m, capped at 1), Holm step-down (Holm 1979), or the
         Benjamini-Hochberg false discovery rate step-up (Benjamini & Hochberg 1995).
-    alpha : float, default 0.05
+    alpha : float, default :data:`analysis.printed.significance.ALPHA`
         Family-wise error rate for the ``reject`` column.
 
     Returns

@@ -18,18 +18,12 @@ from __future__ import annotations
 
 from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed, to_decimal
+from analysis.printed.significance import printed_significant, significant
 
-__all__ = ["ALPHA", "CLASSES", "MAJOR_PERCENT", "classify"]
+__all__ = ["CLASSES", "MAJOR_PERCENT", "classify"]
 
-ALPHA = 0.05
 MAJOR_PERCENT = 10.0
 CLASSES = ("none", "minor_numerical", "major_numerical", "decision_error")
-
-
-def _significant_printed(printed: str) -> bool:
-    parsed = parse_printed(printed)
-    value = float(parsed.value)
-    return value <= ALPHA if parsed.bound == "<" else value < ALPHA and parsed.bound != ">"
 
 
 def classify(printed: str, stated_value: object, quantity: str) -> str:
@@ -39,7 +33,7 @@ def classify(printed: str, stated_value: object, quantity: str) -> str:
     if compare(stated_value, printed):
         return "none"
     value = float(to_decimal(stated_value))
-    if quantity == "p" and (value < ALPHA) != _significant_printed(printed):
+    if quantity == "p" and significant(value) != printed_significant(printed):
         return "decision_error"
     target = float(parse_printed(printed).value)
     if value == 0:

@@ -138,7 +138,7 @@ def parse_printed(printed: str) -> Printed:
     if not text:
         raise ValueError("empty printed number")
     bound = ""
-    body = text
+    body = text.replace("\u2212", "-")  # a minus sign as typeset reads as the ASCII one
     if body[0] in "<>":
         bound, body = body[0], body[1:]
     if not body:

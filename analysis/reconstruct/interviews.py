@@ -41,7 +41,8 @@ from analysis.methods.integer_samples import (
     sample_sd,
     solve_sample,
 )
-from analysis.printed.rounding import parse_printed, round_half_away
+from analysis.printed.compare import compare
+from analysis.printed.rounding import parse_printed
 
 __all__ = ["closest_pair", "reconstruct_interviews", "rounds_to"]
 
@@ -73,9 +74,9 @@ def closest_pair(n: int, mean: str, sd: str, lo: int, hi: int) -> tuple[int, int
 
 
 def rounds_to(values: pd.Series, printed: str) -> pd.Series:
-    parsed = parse_printed(printed)
-    return values.map(lambda v: round_half_away(v, parsed.decimals) == parsed.value
-                      if np.isfinite(v) else False)
+    """For each value, whether it rounds to ``printed`` (:func:`analysis.printed.compare.
+    compare`, the one owner of that question); a NaN does not."""
+    return values.map(lambda v: bool(np.isfinite(v)) and compare(v, printed))
 
 
 def _vector_values(counts: tuple[int, ...], lo: int) -> list[int]:

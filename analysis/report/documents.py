@@ -20,6 +20,7 @@ from analysis.io import paths
 from analysis.io.files import atomic_write_text
 from analysis.io.parameters import parameter_list
 from analysis.printed.compare import rounded_as_printed
+from analysis.printed.significance import ALPHA
 from analysis.report.summary import evidence_counts, headline
 
 __all__ = ["DOCUMENTS", "blocks", "render", "stale_blocks", "update_documents"]
@@ -106,9 +107,9 @@ def _fig1_text(tables: Path) -> str:
     feasible = _read(tables / "fan2018_fig1_feasible.csv").iloc[0]
     quasi = tests.loc["quasi_independence"]
     low, high = float(quasi["p_low"]), float(quasi["p_high"])
-    side = ("some are significant at 0.05 and some are not" if low < 0.05 <= high else
-            "all of them are significant at 0.05" if high < 0.05 else
-            "none of them is significant at 0.05")
+    side = (f"some are significant at {ALPHA:g} and some are not" if low < ALPHA <= high else
+            f"all of them are significant at {ALPHA:g}" if high < ALPHA else
+            f"none of them is significant at {ALPHA:g}")
     estimate = float(feasible["estimate"])
     return (f"Exactly {int(feasible['band_tables']):,} tables lie within the stated frequencies "
             f"and sum to the printed total; of those, an estimated {estimate:.3g}"

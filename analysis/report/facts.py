@@ -25,13 +25,13 @@ from analysis.evidence.tests import twins, variants
 from analysis.io import paths
 from analysis.io.annotations import load_test_inputs
 from analysis.printed.rounding import format_half_away, parse_printed
+from analysis.printed.significance import ALPHA
 from analysis.report.templates import Fact
 
-__all__ = ["ALPHA", "Context", "facts_table", "flag", "how_many", "p_value", "printed", "row_base",
+__all__ = ["Context", "facts_table", "flag", "how_many", "p_value", "printed", "row_base",
            "sides", "value"]
 
 #: The significance level the papers test at.
-ALPHA = 0.05
 
 
 @dataclass

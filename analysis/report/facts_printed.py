@@ -11,6 +11,7 @@ from analysis.evidence.tests import NOT_ASSESSED
 from analysis.printed.compare import compare
 from analysis.printed.judge import double_rounded
 from analysis.printed.rounding import format_half_away, parse_printed, round_half_away
+from analysis.printed.significance import ALPHA
 from analysis.report.facts import (
     Context,
     flag,
@@ -42,7 +43,7 @@ def fisher_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
             "stat_rounds": flag(compare(pearson["statistic"], text_stat),
                                 "Pearson's statistic rounds to the printed one"),
             "side": Fact(sides([pearson["p"], fisher["p"]]), "published", "both p against "
-                         "0.05")}
+                         f"{ALPHA:g}")}
 
 
 def fisher_problem(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
@@ -55,7 +56,7 @@ def fisher_problem(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
             "all_stat_pearson": flag(all(f["stat_rounds"].value for f in per_row),
                                      "every printed statistic is Pearson's"),
             "decisions": how_many(sum(f["side"].value.startswith("they") for f in per_row),
-                                  "tests where the two p straddle 0.05")}
+                                  f"tests where the two p straddle {ALPHA:g}")}
 
 
 # --- SPSS's display rounded again -------------------------------------------------------------

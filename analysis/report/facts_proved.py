@@ -15,8 +15,8 @@ from analysis.io.participants import outside_inclusion
 from analysis.methods.granularity import grim, grimmer
 from analysis.printed.compare import compare
 from analysis.printed.rounding import format_half_away, parse_printed, round_with
+from analysis.printed.significance import ALPHA
 from analysis.report.facts import (
-    ALPHA,
     Context,
     flag,
     how_many,
@@ -117,7 +117,7 @@ def bonferroni(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     facts = _reading_facts(ctx, row_id, "fan2019_bonferroni_threshold", bonferroni_readings())
     for name, size in bonferroni_sizes().items():
         facts[f"{name}_size"] = Fact(size, "published", "tests in the family of this reading")
-        facts[f"{name}_alpha"] = Fact(ALPHA / size, "published", f"0.05 / {size}",
+        facts[f"{name}_alpha"] = Fact(ALPHA / size, "published", f"{ALPHA:g} / {size}",
                                       f"{ALPHA / size:.3g}")
     facts["printed_threshold"] = printed(ctx, row_id)
     return facts

@@ -25,6 +25,7 @@ from matplotlib.patches import FancyBboxPatch
 from analysis.evidence.words import correction_words, n_words, variant_words
 from analysis.io.design import COMMUNITY_LABEL, COMMUNITY_START, COMMUNITY_WAVE, period_table
 from analysis.io.files import FILE_MODE
+from analysis.printed.significance import ALPHA
 
 __all__ = ["Shown", "benefit_by_group", "category_shares", "enrolment_flow", "inline", "save",
            "sessions_by_period", "specification_curve", "specification_keys",
@@ -260,7 +261,8 @@ def category_shares(ranges: pd.DataFrame, source: str) -> plt.Figure:
 def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int,
                      labels: dict[str, str] | None = None) -> plt.Figure:
     """fan2019 Table 3 as a figure: share answering yes to each perceived-benefit item,
-    providers vs consumers; items whose adjusted p is below 0.05 are marked.
+    providers vs consumers; items whose adjusted p is below
+    :data:`analysis.printed.significance.ALPHA` are marked.
 
     ``comparisons`` is :func:`analysis.stages.outcome_tables.benefit_comparisons`;
     ``labels`` maps each question to the row label Table 3 prints (the registry's ``item``).
@@ -288,8 +290,8 @@ def benefit_by_group(comparisons: pd.DataFrame, providers: int, consumers: int,
     ax.legend(fontsize=7.5, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
               ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, 0.01, f"Counts as published. * p < 0.05 after correction for {len(data)} tests.",
-             fontsize=6.5)
+    fig.text(0.01, 0.01, f"Counts as published. * p < {ALPHA:g} after correction for "
+             f"{len(data)} tests.", fontsize=6.5)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 

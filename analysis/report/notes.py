@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.io.annotations import load_explanations, load_notes, load_problems, load_stages
+from analysis.printed.significance import ALPHA
 from analysis.report import facts_printed as printed_facts
 from analysis.report import facts_proved as proved
 from analysis.report.facts import Context, facts_table, row_base
@@ -66,7 +67,7 @@ ROW_FACTS: dict[str, Callable[[Context, pd.Series], dict[str, Fact]]] = {
 
 
 #: Facts every template may use.
-GLOBAL_FACTS = {"alpha": Fact(0.05, "words", "the significance level the papers test at")}
+GLOBAL_FACTS = {"alpha": Fact(ALPHA, "words", "the significance level the papers test at")}
 
 #: One row per problem with rows: what the letter and the page say of it.
 PROBLEM_TEXT_COLUMNS = ["problem", "kind", "paper", "mismatch", "order", "title", "evidence",

@@ -9,6 +9,8 @@ import html
 
 import pandas as pd
 
+from analysis.printed.significance import ALPHA
+
 __all__ = [
     "LABELS",
     "audit_in_words",
@@ -232,7 +234,7 @@ def audit_in_words(tests: pd.DataFrame | None, checks: pd.DataFrame | None) -> s
     return (f"<p>The texts print {len(tests)} test results. Recomputing each p from its "
             f"printed statistic and degrees of freedom, as statcheck does, {consistent} "
             f"agree and {len(tests) - consistent} do not; {decision} would change a "
-            f"decision at 0.05. Of {len(checks)} means, SDs and percentages checked for "
+            f"decision at {ALPHA:g}. Of {len(checks)} means, SDs and percentages checked for "
             f"granularity (GRIM, GRIMMER), {len(impossible)} are impossible as printed"
             f"{': ' + listed if listed else ''}.</p>")
 

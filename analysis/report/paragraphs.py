@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.printed.compare import compare
+from analysis.printed.significance import ALPHA
 from analysis.report.prose import fmt, printed
 
 __all__ = [
-    "ALPHA",
     "Said",
     "age_t",
     "df_of_fig1",
@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 #: The significance level the papers test at.
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def listed(items: list[str], empty: str = "none") -> str:
 def _rounds(number: float, text: str) -> bool:
     """Whether ``number`` rounds to the printed ``text`` (shown with a printed minus sign);
     a number not computable on the data (NaN) does not."""
-    return bool(np.isfinite(number)) and compare(number, text.replace("−", "-"))
+    return bool(np.isfinite(number)) and compare(number, text)
 
 
 # --- notebook 00 ---------------------------------------------------------------------------

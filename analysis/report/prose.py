@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from analysis.io.registry import printed_text
-from analysis.printed.rounding import format_half_away
+from analysis.printed.rounding import decimals_of, format_half_away
 
 __all__ = [
     "TYPED_NUMBER",
@@ -71,9 +71,9 @@ def fmt(value: float, decimals: int) -> str:
 
 
 def decimals(text: str) -> int:
-    """How many decimals a printed number has (``"0.197"`` -> 3)."""
-    digits = text.lstrip("<>=−- ")
-    return len(digits.split(".", 1)[1]) if "." in digits else 0
+    """How many decimals a printed number has (``"0.197"`` -> 3, ``"−2.99"`` -> 2):
+    :func:`analysis.printed.rounding.decimals_of`, the one owner of decimal places."""
+    return decimals_of(text.replace("=", "").strip())
 
 
 def typed_numbers(markdown: str) -> list[str]:

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests, rules_fired
 from analysis.evidence.conclusions import specifications, summarise
 from analysis.io.annotations import load_conclusions, load_test_families
+from analysis.printed.significance import ALPHA
 from analysis.reconstruct.sessions import FIG1_TEST
 
 __all__ = ["STAGE", "evaluate", "fig1_choices", "rules_of_conclusions", "tallies"]
@@ -32,7 +33,7 @@ def fig1_choices(fig1_tests: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate(registry: pd.DataFrame, fig1_tests: pd.DataFrame | None = None,
-             alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+             alpha: float = ALPHA) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every test's choices, every (conclusion, specification), and one row per conclusion
     (``reports/conclusions.csv``)."""
     supplied = None if fig1_tests is None else fig1_choices(fig1_tests)

@@ -36,6 +36,7 @@ from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
 from analysis.printed.judge import double_rounded, lazily, whole
 from analysis.printed.rounding import parse_printed, round_half_away
+from analysis.printed.significance import ALPHA
 from analysis.reconstruct.ages import age_pairs_fan2018
 from analysis.stages import enrolment_tables as tables
 from analysis.stages.design_counts import judge_community_counts, judge_wave_count
@@ -328,7 +329,7 @@ def bonferroni_sizes() -> dict[str, int]:
 def bonferroni_readings() -> list:
     """fan2019's Bonferroni threshold under each reading of its family: 0.05 over the size
     :func:`bonferroni_sizes` gives."""
-    return [(reading, [(f"0.05 / {m}", bonferroni_threshold(0.05, m))])
+    return [(reading, [(f"{ALPHA:g} / {m}", bonferroni_threshold(ALPHA, m))])
             for reading, m in bonferroni_sizes().items()]
 
 

@@ -35,6 +35,7 @@ from analysis.methods.pvalues import p_adjust
 from analysis.methods.two_groups import ttest_ind
 from analysis.printed.compare import compare, rounded_as_printed
 from analysis.printed.rounding import format_half_away
+from analysis.printed.significance import ALPHA
 from analysis.reconstruct.interviews import rounds_to
 
 __all__ = [
@@ -132,7 +133,8 @@ def fan2018_readings(tests: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFram
 
 def adjust(frame: pd.DataFrame, column: str, method: str) -> pd.DataFrame:
     """Add ``p_adjusted`` (``column`` corrected for the tests of ``frame``: "bonferroni",
-    "holm" or "none") and ``significant`` (adjusted p < 0.05)."""
+    "holm" or "none") and ``significant`` (adjusted p below
+    :data:`analysis.printed.significance.ALPHA`)."""
     if method not in ("bonferroni", "holm", "none"):
         raise ValueError(f"method must be 'bonferroni', 'holm' or 'none', not {method!r}")
     out = frame.copy()
@@ -140,7 +142,7 @@ def adjust(frame: pd.DataFrame, column: str, method: str) -> pd.DataFrame:
         out["p_adjusted"] = out[column]
     else:
         out["p_adjusted"] = p_adjust(out[column].to_numpy(), method)["p_adjusted"].to_numpy()
-    out["significant"] = out["p_adjusted"] < 0.05
+    out["significant"] = out["p_adjusted"] < ALPHA
     return out
 
 

@@ -1,0 +1,40 @@
+"""The one owner of significance: the threshold the papers test at, and whether a computed
+or a printed p is below it.
+
+Neither paper states its threshold in words. fan2019 implies 0.05: its Bonferroni threshold
+for six comparisons is printed as 8.33×10^-3 (Results), which is 0.05 / 6. fan2018 states
+none and is read at the same level (an assumption, listed with the others in
+``reports/assumptions.csv``). Every module that asks "is this significant?" asks here.
+"""
+
+from __future__ import annotations
+
+from analysis.printed.rounding import parse_printed
+
+__all__ = ["ALPHA", "printed_significant", "significant"]
+
+#: The significance level of both papers (see the module docstring).
+ALPHA = 0.05
+
+
+def significant(p: float, alpha: float = ALPHA) -> bool:
+    """Whether a computed ``p`` is below ``alpha`` (a NaN p is not).
+
+    >>> significant(0.049), significant(0.05), significant(float("nan"))
+    (True, False, False)
+    """
+    return bool(p < alpha)
+
+
+def printed_significant(printed: str, alpha: float = ALPHA) -> bool:
+    """Whether a printed p (``"0.019"``, ``"<0.001"``, ``">0.078"``) says significant at
+    ``alpha``: a point value below it, or a bound ``<b`` with ``b`` at most ``alpha``.
+
+    >>> [printed_significant(p) for p in ("0.019", "<0.05", "0.05", ">0.078", "<0.1")]
+    [True, True, False, False, False]
+    """
+    parsed = parse_printed(printed)
+    value = float(parsed.value)
+    if parsed.bound == "<":
+        return value <= alpha
+    return parsed.bound != ">" and value < alpha
