@@ -95,7 +95,7 @@ def yates_on_working_status(stem: str) -> str:
 
 
 def literal_reading() -> str:
-    from analysis.reconstruct.sessions import WEEKLY_RULE, fig1_targets, literal_bound
+    from analysis.reconstruct.session_records import WEEKLY_RULE, fig1_targets, literal_bound
 
     registry = _registry().reset_index()
     weekly, needed = literal_bound(registry)

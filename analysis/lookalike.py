@@ -20,9 +20,9 @@ from analysis.io.registry import load_registry
 from analysis.io.sessions import write_sessions
 from analysis.methods.tables import feasible_tables
 from analysis.reconstruct.contents import choose_counts
-from analysis.reconstruct.interviews import reconstruct_interviews
-from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
-from analysis.reconstruct.sessions import (
+from analysis.reconstruct.interview_records import reconstruct_interviews
+from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
+from analysis.reconstruct.session_records import (
     band_matrices,
     fig1_targets,
     frequency_bands,

@@ -34,7 +34,7 @@
 #   - The caregivers' numbers.
 #   - Fig. 1, the flow of participants, redrawn.
 #
-# **Published, reconstructed, and what depends on what.** The raw data are not public. Unless `data_dir` points at real data, this notebook rebuilds synthetic participants (`analysis/reconstruct/participants.py`) from the published numbers, with a fixed seed. Three kinds of result follow:
+# **Published, reconstructed, and what depends on what.** The raw data are not public. Unless `data_dir` points at real data, this notebook rebuilds synthetic participants (`analysis/reconstruct/participant_records.py`) from the published numbers, with a fixed seed. Three kinds of result follow:
 #
 # - **Independent of the reconstruction.** 2018 Table 1's χ² tests, every χ² test of 2018 Table 2, the response-rate tests and the Bonferroni threshold are functions of the printed counts alone. Any dataset with the published margins gives the same values. The age t test depends only on the age moments, and below we compute its range over *every* integer sample that fits.
 # - **Built in (role `constraint`).** The counts, percentages, means and SDs.
@@ -50,7 +50,7 @@ from analysis.io.files import atomic_write_text
 from analysis.io.participants import read_participants, write_participants
 from analysis.io.registry import load_registry, value
 from analysis.printed.judge import unexpected_statuses
-from analysis.reconstruct import participants as reconstruct
+from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
 from analysis.report import paragraphs
 from analysis.report.figures import enrolment_flow, inline, save
 from analysis.report.prose import printed, say
@@ -88,8 +88,8 @@ if data_dir:
     people19 = read_participants(context.data_folder(data_dir) / "fan2019_participants.csv", registry)
     source = "your data"
 else:
-    people18 = reconstruct.reconstruct_fan2018(registry, seed)
-    people19 = reconstruct.reconstruct_fan2019(registry, seed)
+    people18 = reconstruct_fan2018(registry, seed)
+    people19 = reconstruct_fan2019(registry, seed)
     for frame, name in ((people18, "fan2018"), (people19, "fan2019")):
         write_participants(frame, paths.RECORDS / f"{name}_participants.csv", registry)
     source = f"synthetic (seed {seed})"

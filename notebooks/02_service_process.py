@@ -25,7 +25,7 @@
 # - 2019 Methods, *Peer support service intervention*: the same services, the share held in groups, the interval between services, the provider:consumer ratio.
 # - Fig. 1, redrawn as `figures/fan2018_fig1.png` and `.svg`.
 #
-# **Published, reconstructed, and what depends on what.** The papers print the total, the test and the frequencies in words; the bar heights of Fig. 1 are *not printed*. This notebook therefore (1) turns every stated constraint into bounds on each cell, (2) characterises the tables that meet them (the exact range of every cell over **all** of them, proved with a solver, and an estimate of how many there are), and (3) chooses one as the reconstruction, from which session-level records are built in `data/reconstructed/fan2018_sessions.csv`. Dates within a period, categories per session, formats, durations and which sessions were individual are reconstructed assumptions (see `analysis/reconstruct/sessions.py`). What does **not** depend on the choice: whether the constraints can be met together under each reading of the text (a verified table, or a solver's proof that there is none, below), and the printed χ², which every table that fits gives by construction and which counts the structural zeros as observations. What **does** depend on it: whether the communities that were running spread their sessions differently over time (the quasi-independence test below); the tables the sampler finds give both verdicts, so that question is left open by what is printed, and its range is labelled as sampled.
+# **Published, reconstructed, and what depends on what.** The papers print the total, the test and the frequencies in words; the bar heights of Fig. 1 are *not printed*. This notebook therefore (1) turns every stated constraint into bounds on each cell, (2) characterises the tables that meet them (the exact range of every cell over **all** of them, proved with a solver, and an estimate of how many there are), and (3) chooses one as the reconstruction, from which session-level records are built in `data/reconstructed/fan2018_sessions.csv`. Dates within a period, categories per session, formats, durations and which sessions were individual are reconstructed assumptions (see `analysis/reconstruct/session_records.py`). What does **not** depend on the choice: whether the constraints can be met together under each reading of the text (a verified table, or a solver's proof that there is none, below), and the printed χ², which every table that fits gives by construction and which counts the structural zeros as observations. What **does** depend on it: whether the communities that were running spread their sessions differently over time (the quasi-independence test below); the tables the sampler finds give both verdicts, so that question is left open by what is printed, and its range is labelled as sampled.
 
 # %%
 import numpy as np
@@ -42,9 +42,9 @@ from analysis.io.sessions import read_sessions, write_sessions
 from analysis.methods import tables
 from analysis.methods.contingency import chi2_independence
 from analysis.printed.judge import unexpected_statuses
-from analysis.reconstruct import sessions
+from analysis.reconstruct import session_records
 from analysis.reconstruct.contents import choose_counts
-from analysis.reconstruct.participants import reconstruct_fan2018
+from analysis.reconstruct.participant_records import reconstruct_fan2018
 from analysis.report import paragraphs
 from analysis.report.figures import inline, save, sessions_by_period, whisker_span
 from analysis.report.prose import say
@@ -68,7 +68,7 @@ real = context.begin("02_service_process", data_dir=data_dir, seed=seed, toleran
                      fig1_values=fig1_values)
 registry = load_registry()
 explanations = load_explanations()
-total, window = sessions.fig1_targets(registry)
+total, window = session_records.fig1_targets(registry)
 print(f"{total} sessions; the chi-square must lie in [{window[0]:.3f}, {window[1]:.3f})")
 
 # %% [markdown]
@@ -77,8 +77,8 @@ print(f"{total} sessions; the chi-square must lie in [{window[0]:.3f}, {window[1
 # Each sentence about frequency covers some communities and periods (`data/design/frequency_rules.csv`, each with its quote, checked against the paper by the tests). An interval of *k* weeks ("once every two weeks") over an active span of *L* weeks allows between *L*/(*k* + *t*) and *L*/(*k* − *t*) sessions, *t* being the `tolerance` parameter: the stated number is read the way a printed number is, as anything that rounds to it. Communities that had not started, and Tuanjiehu in the first half of 2015, are **structural zeros**: they could not have had sessions. Two phrases can be read more than one way: which six-month periods "the second year" covers, and how loosely "about once every ..." is read. The next cells try every reading.
 
 # %%
-bands = sessions.frequency_bands(registry, tolerance)
-low, high = sessions.band_matrices(bands)
+bands = session_records.frequency_bands(registry, tolerance)
+low, high = session_records.band_matrices(bands)
 shown = bands.assign(allowed=np.where(bands["structural_zero"], "0 (" + bands["rule"] + ")",
                                       bands["low"].astype(str) + "-" + bands["high"].astype(str)))
 shown.pivot_table(index="community", columns="period", values="allowed", aggfunc="first").loc[list(COMMUNITIES)]
@@ -89,16 +89,16 @@ shown.pivot_table(index="community", columns="period", values="allowed", aggfunc
 # Read at face value (no tolerance), "once or twice each week" means at least one session a week. For the first two communities in 2015–2016 that alone needs the number of sessions below. Add the fewest sessions the other rules allow even when read loosely, and compare with the printed total.
 
 # %%
-literal = sessions.literal_minimum(registry).set_index("rule")
-weekly, needed = sessions.literal_bound(registry, tolerance)
-print(f"'{sessions.WEEKLY_RULE}' read literally needs at least {weekly} sessions; "
+literal = session_records.literal_minimum(registry).set_index("rule")
+weekly, needed = session_records.literal_bound(registry, tolerance)
+print(f"'{session_records.WEEKLY_RULE}' read literally needs at least {weekly} sessions; "
       f"with the other rules at their loosest, at least {needed} in all, against the printed {total}.")
 literal
 
 # %%
 fit = fig1_readings.reading_fit(registry, tolerance)  # the exact count, and a verified table or a proof
 used, bands = fig1_readings.bands_used(registry, tolerance, bands)  # the nearest reading that fits, if this one does not
-low, high = sessions.band_matrices(bands)
+low, high = session_records.band_matrices(bands)
 literal_said = paragraphs.literal_reading(needed, total, literal, used)
 literal_said.table()
 
@@ -114,7 +114,7 @@ say(fig1_readings.fit_sentence(fit, tolerance, used, total))
 feasible = tables.feasible_tables(low, high, total, window, seed=seed, draws=draws)
 summary = pd.Series({
     f"tables within the bands summing to {total} (exact)": f"{feasible.band_tables:,}",
-    f"of which chi-square rounds to {printed_text(registry, f'{sessions.FIG1_TEST}.statistic')} (estimate)": f"{feasible.estimate:.3g}",
+    f"of which chi-square rounds to {printed_text(registry, f'{session_records.FIG1_TEST}.statistic')} (estimate)": f"{feasible.estimate:.3g}",
     "95% interval of the estimate": f"{feasible.low:.3g} to {feasible.high:.3g}",
     "share of band tables": f"{feasible.estimate / feasible.band_tables:.2e}",
     "distinct witnesses found": f"{len(feasible.witnesses):,}",
@@ -139,10 +139,10 @@ if fig1_values:
     table = read_fig1_values(context.located("fig1_values", fig1_values))
     source = f"read off the figure ({fig1_values})"
 elif real:  # the bars are your counts
-    table = sessions.sessions_table(read_sessions(context.data_folder(data_dir) / "fan2018_sessions.csv")).to_numpy()
+    table = session_records.sessions_table(read_sessions(context.data_folder(data_dir) / "fan2018_sessions.csv")).to_numpy()
     source = "your data"
 else:
-    table = sessions.choose_table(feasible, registry)
+    table = session_records.choose_table(feasible, registry)
     source = f"synthetic (seed {seed})"
 exact = service_process.exact_cells(bands, registry)  # proofs: a witness at each end, nothing beyond
 ranges = service_process.cell_ranges(feasible, bands, table, exact)
@@ -170,23 +170,23 @@ reading_table
 
 # %%
 print(f"Fig. 1 values: {source}")
-checks = sessions.check_fig1(table, bands, registry)
-display(sessions.table_frame(table).assign(total=lambda t: t.sum(axis=1)))
+checks = session_records.check_fig1(table, bands, registry)
+display(session_records.table_frame(table).assign(total=lambda t: t.sum(axis=1)))
 checks
 
 # %% [markdown]
 # ## Session records
 #
-# One row per session, built from the table (`analysis.reconstruct.sessions.reconstruct_sessions`), or read from `data_dir` with real data (validated; nothing record-level is then written into the repository). The 2018 participants (one paragraph of the Results, the peer who quit, needs them) are rebuilt here exactly as notebook 01 rebuilds them, with the same seed, so that the two notebooks can run side by side.
+# One row per session, built from the table (`analysis.reconstruct.session_records.reconstruct_sessions`), or read from `data_dir` with real data (validated; nothing record-level is then written into the repository). The 2018 participants (one paragraph of the Results, the peer who quit, needs them) are rebuilt here exactly as notebook 01 rebuilds them, with the same seed, so that the two notebooks can run side by side.
 
 # %%
 if data_dir:
     records = read_sessions(context.data_folder(data_dir) / "fan2018_sessions.csv")
     people18 = read_participants(context.data_folder(data_dir) / "fan2018_participants.csv", registry)
-    table = sessions.sessions_table(records).to_numpy()
+    table = session_records.sessions_table(records).to_numpy()
     source = "your data"
 else:
-    records = sessions.reconstruct_sessions(table, choose_counts(registry, total), registry, seed)
+    records = session_records.reconstruct_sessions(table, choose_counts(registry, total), registry, seed)
     write_sessions(records, paths.RECORDS / "fan2018_sessions.csv")
     people18 = as_records(reconstruct_fan2018(registry, seed), registry)  # as notebook 01 writes them
 print(f"{len(records)} session records: {source}")
@@ -196,7 +196,7 @@ pd.crosstab(records["community"], records["mode"]) if real else records.head()
 # ## Fig. 1's test and its expected counts
 
 # %%
-counts = sessions.sessions_table(records)
+counts = session_records.sessions_table(records)
 test = chi2_independence(counts)
 expected = tables.expected_counts(counts)
 display(test.round(6))
@@ -240,7 +240,7 @@ frequency.round(2)
 # %% [markdown]
 # ## Durations, formats, group or individual
 #
-# Only the range of durations, the list of formats and the share of group sessions are published; the distributions below are **reconstructed** (assumptions in `analysis/reconstruct/sessions.py`), shown so a student can see what the records hold.
+# Only the range of durations, the list of formats and the share of group sessions are published; the distributions below are **reconstructed** (assumptions in `analysis/reconstruct/session_records.py`), shown so a student can see what the records hold.
 
 # %%
 display(records["duration_min"].describe().to_frame("duration (min)").T.round(1))
@@ -288,7 +288,7 @@ print("wrote reports/results/02_service_process.csv" + (" (private output)" if r
 selected = stage_rows(registry, service_process.STAGE)
 assert results["id"].tolist() == selected["id"].tolist()
 assert "pending" not in set(results["status"])
-assert (sessions.sessions_table(records).to_numpy() == np.asarray(table)).all()
+assert (session_records.sessions_table(records).to_numpy() == np.asarray(table)).all()
 if not data_dir and not fig1_values:  # the table used meets the text, whatever the parameters
     assert checks["ok"].all(), checks
     assert exact["exact"].all()

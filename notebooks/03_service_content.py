@@ -37,7 +37,7 @@ from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions
 from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
-from analysis.reconstruct.sessions import fig1_targets
+from analysis.reconstruct.session_records import fig1_targets
 from analysis.report import paragraphs
 from analysis.report.figures import category_shares, inline, save
 from analysis.report.prose import say

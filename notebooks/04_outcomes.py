@@ -25,7 +25,7 @@
 # - 2019 Table 2 (provider satisfaction), Table 3 (perceived benefit, providers vs consumers, with the χ² for work skill), Table 4 (consumer satisfaction), the caregivers, the initial-vs-later comparisons (the t tests on service punctuality and richness of activity topic, and the χ² on mood), the conservative count of satisfied consumers among all recruited, and the Bonferroni correction.
 # - A figure of Table 3 (`figures/fan2019_fig_benefit.png` and `.svg`).
 #
-# **Published, reconstructed, and what depends on what.** Only counts, percentages, means and SDs are published. The interview records (`data/reconstructed/interviews.csv`, one row per respondent and question, linked to the participant tables) are rebuilt by `analysis/reconstruct/interviews.py`:
+# **Published, reconstructed, and what depends on what.** Only counts, percentages, means and SDs are published. The interview records (`data/reconstructed/interviews.csv`, one row per respondent and question, linked to the participant tables) are rebuilt by `analysis/reconstruct/interview_records.py`:
 # - yes/no answers carry exactly the printed counts; who answered yes is chosen with the seed;
 # - ratings come from a complete enumeration of every sample with the printed n, bounds, mean and SD, together with every split between initial and later communities.
 #
@@ -40,7 +40,7 @@
 # %%
 import pandas as pd
 
-from analysis.checks import granularity
+from analysis.checks import granularity_audit
 from analysis.io import context, paths
 from analysis.io.annotations import load_explanations, stage_rows, stage_sections
 from analysis.io.files import atomic_write_text
@@ -54,7 +54,7 @@ from analysis.io.questionnaire import (
 )
 from analysis.io.registry import load_registry
 from analysis.printed.judge import unexpected_statuses
-from analysis.reconstruct.interviews import reconstruct_interviews
+from analysis.reconstruct.interview_records import reconstruct_interviews
 from analysis.report import paragraphs_outcomes as outcome_paragraphs
 from analysis.report.figures import benefit_by_group, inline, save
 from analysis.report.prose import printed, say
@@ -126,7 +126,7 @@ table2
 # GRIM asks whether a mean of n whole-number answers can round to the printed mean; GRIMMER adds the SD (exactly, with the scale's bounds). All numbers below are printed ones.
 
 # %%
-checks = granularity.granularity_checks(registry)
+checks = granularity_audit.granularity_checks(registry)
 checks = checks[checks["id"].str.match(r"^fan2019\.table[24]\.") & checks["check"].isin(["GRIM", "GRIMMER"])]
 atomic_write_text(paths.TABLES / "fan2019_granularity.csv", checks.to_csv(index=False, lineterminator="\n"))
 checks
@@ -137,7 +137,7 @@ checks
 # Every printed percentage of this stage, checked against its printed count and denominator (`counts_that_fit`: the counts of n that round to the printed percentage).
 
 # %%
-percents = granularity.percent_checks(registry, stage_sections(registry, outcomes.STAGE))
+percents = granularity_audit.percent_checks(registry, stage_sections(registry, outcomes.STAGE))
 print(f"{len(percents)} percentages, {int((~percents['consistency']).sum())} inconsistent")
 percents[~percents["consistency"]]
 
@@ -161,11 +161,11 @@ confidence_said.table()
 # %% tags=["remove-input"]
 say(confidence_said.text)
 # %%
-alternatives = granularity.confidence_alternatives(registry)
+alternatives = granularity_audit.confidence_alternatives(registry)
 alternatives
 
 # %%
-later = granularity.granularity_checks(registry).set_index("id").loc["fan2019.results.confidence_continue.later_peers.mean"]
+later = granularity_audit.granularity_checks(registry).set_index("id").loc["fan2019.results.confidence_continue.later_peers.mean"]
 alternatives_said = outcome_paragraphs.confidence_alternatives(alternatives, n_providers, later,
                                                                checks[checks["id"].str.startswith("fan2019.table4.")])
 n_header = alternatives_said.facts["Table 4 header n"]
@@ -174,7 +174,7 @@ alternatives_said.table()
 # %% tags=["remove-input"]
 say(alternatives_said.text)
 # %%
-scan = granularity.consumer_rating_n(registry)
+scan = granularity_audit.consumer_rating_n(registry)
 common = set.intersection(*scan["grimmer_ns"].map(set))
 print(f"n consistent with all five means and SDs (30-60): {sorted(common)}")
 scan

@@ -34,7 +34,7 @@
 # %%
 import pandas as pd
 
-from analysis.checks import audit, granularity
+from analysis.checks import granularity_audit, reported_tests
 from analysis.io import context, paths
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
@@ -53,7 +53,7 @@ n_spread = 12  # how far from the printed n to look for an n that makes an impos
 # %%
 context.begin("06_audit", n_spread=n_spread)  # checks the parameter (notebooks/parameters.csv) and routes the outputs
 registry = load_registry()
-tests = audit.audit_tests(registry)
+tests = reported_tests.audit_tests(registry)
 print(f"{len(tests)} tests in the texts: " + ", ".join(f"{p} {n}" for p, n in tests["paper"].value_counts().sort_index().items()))
 tests.groupby(["paper", "test"]).agg(tests=("text", "size"), without_df=("df", lambda d: int((d == "").sum())))
 
@@ -86,7 +86,7 @@ say(flagged_said.text)
 # ## Granularity of every mean, SD and percentage
 
 # %%
-checks = granularity.explain_granularity(granularity.granularity_checks(registry), registry, spread=n_spread)
+checks = granularity_audit.explain_granularity(granularity_audit.granularity_checks(registry), registry, spread=n_spread)
 atomic_write_text(paths.TABLES / "audit_granularity.csv", checks.to_csv(index=False, lineterminator="\n"))
 print(f"{len(checks)} checks: " + ", ".join(f"{c} {n}" for c, n in checks["check"].value_counts().items())
       + f"; {int((~checks['consistent']).sum())} impossible as printed")
@@ -108,7 +108,7 @@ say(impossible_said.text)
 
 # %%
 report = build_report(registry, load_results(registry=registry))
-disagreements = audit.cross_check(tests, checks, report)
+disagreements = reported_tests.cross_check(tests, checks, report)
 display(audit_stage.verdict_table(audit_stage.verdicts(tests, checks, report)))
 disagreements
 

@@ -11,7 +11,7 @@ from analysis.io import paths
 from analysis.io.cache import CACHE_ENV
 from analysis.io.participants import read_participants
 from analysis.io.registry import load_registry
-from analysis.reconstruct.participants import reconstruct_fan2018, reconstruct_fan2019
+from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
 
 
 @pytest.fixture(scope="session", autouse=True)

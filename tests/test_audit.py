@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.checks.audit import audit_tests, cross_check, normalise, recompute
-from analysis.checks.granularity import explain_granularity, granularity_checks
+from analysis.checks.granularity_audit import explain_granularity, granularity_checks
+from analysis.checks.reported_tests import audit_tests, cross_check, normalise, recompute
 from analysis.checks.statcheck import compare_with_statcheck, run_statcheck, statcheck_available
 from analysis.io import paths
 from analysis.io.annotations import load_findings

@@ -17,7 +17,7 @@ from analysis.io.interviews import read_interviews, write_interviews
 from analysis.io.participants import read_participants, write_participants
 from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions, write_sessions
-from analysis.reconstruct.sessions import check_fig1, frequency_bands
+from analysis.reconstruct.session_records import check_fig1, frequency_bands
 from analysis.report.results import write_results
 from analysis.run import ParameterError, check_parameters, main, notebooks
 

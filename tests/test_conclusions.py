@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests
-from analysis.evidence.conclusions import _verdict, specifications, summarise
+from analysis.evidence.multiverse import _verdict, specifications, summarise
 from analysis.io.annotations import (
     load_conclusions,
     load_explanations,

@@ -19,8 +19,8 @@ from analysis.evidence.over_data import (
     split_ratings,
     split_tables,
 )
-from analysis.evidence.printed import percent_values, printed_values
-from analysis.evidence.tests import variants
+from analysis.evidence.recomputed import percent_values, printed_values
+from analysis.evidence.recomputed_tests import variants
 from analysis.io import paths
 from analysis.io.annotations import load_explanations
 from analysis.io.interviews import read_interviews

@@ -28,7 +28,7 @@ from analysis.methods.exact_tables import (
     witness_extremes_quasi,
 )
 from analysis.methods.tables import quasi_independence
-from analysis.reconstruct.sessions import (
+from analysis.reconstruct.session_records import (
     band_matrices,
     fig1_targets,
     frequency_bands,

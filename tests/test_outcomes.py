@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.checks.granularity import confidence_alternatives
+from analysis.checks.granularity_audit import confidence_alternatives
 from analysis.io import paths
 from analysis.io.annotations import load_explanations
 from analysis.io.files import InputError
@@ -25,7 +25,7 @@ from analysis.methods.integer_samples import (
     t_statistics,
 )
 from analysis.printed.judge import unexpected_statuses
-from analysis.reconstruct.interviews import reconstruct_interviews
+from analysis.reconstruct.interview_records import reconstruct_interviews
 from analysis.stages import outcomes
 from analysis.stages.outcome_tables import adjust
 

@@ -37,7 +37,7 @@ from analysis.io import paths
 from analysis.io.cache import CACHE_ENV, cache_dir
 from analysis.io.sessions import read_sessions
 from analysis.lookalike import write_lookalike
-from analysis.reconstruct.sessions import band_matrices, frequency_bands, sessions_table
+from analysis.reconstruct.session_records import band_matrices, frequency_bands, sessions_table
 from analysis.run import notebooks as all_notebooks
 
 OUTPUT_FOLDERS = ("data/reconstructed", "reports", "figures")

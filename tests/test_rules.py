@@ -11,8 +11,9 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis.evidence.choices import choices_of_tests, rules_fired
-from analysis.evidence.conclusions import specifications, summarise
+from analysis.evidence.multiverse import specifications, summarise
 from analysis.evidence.over_data import fisher_over_margins, split_counts, split_tables
+from analysis.evidence.recomputed_tests import cases
 from analysis.evidence.rules import (
     FAMILY_RULE,
     RULES,
@@ -23,7 +24,6 @@ from analysis.evidence.rules import (
     fired,
     rule_by_id,
 )
-from analysis.evidence.tests import cases
 from analysis.io.annotations import load_test_families
 from analysis.methods.contingency import fisher_exact
 from analysis.methods.tables import quasi_independence
@@ -115,7 +115,7 @@ def test_people_counted_twice_add_the_rao_scott_range(registry):
     table = case.table
     effect = table.sum() / table.max(axis=1).sum()
     plain = stats.chi2_contingency(table, correction=False)
-    from analysis.evidence.tests import variants
+    from analysis.evidence.recomputed_tests import variants
 
     rows = variants(registry)
     row = rows[(rows["test"] == case.test) & (rows["variant"] == "rao_scott")].iloc[0]

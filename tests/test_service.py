@@ -11,7 +11,7 @@ from analysis.io.annotations import load_explanations, stage_rows
 from analysis.io.participants import read_participants
 from analysis.io.sessions import read_sessions
 from analysis.printed.judge import unexpected_statuses
-from analysis.reconstruct.sessions import frequency_bands, sessions_table
+from analysis.reconstruct.session_records import frequency_bands, sessions_table
 from analysis.stages import service_content, service_process
 
 

@@ -28,7 +28,7 @@ from analysis.methods.tables import (
 )
 from analysis.printed.compare import rounding_window
 from analysis.reconstruct.contents import choose_counts
-from analysis.reconstruct.sessions import (
+from analysis.reconstruct.session_records import (
     band_matrices,
     check_fig1,
     choose_table,
@@ -326,7 +326,7 @@ def test_repeated_and_missing_columns_in_digitised_values(tmp_path):
 def test_every_reading_gives_a_finding_or_a_table(registry):
     """Issue 15: under each reading of "about once every ...", either a table fits (and is
     used) or the notebook is told which nearest reading fits, and the sentence says which."""
-    from analysis.reconstruct.sessions import fig1_targets
+    from analysis.reconstruct.session_records import fig1_targets
     from analysis.stages.fig1_readings import (
         TOLERANCES,
         fit_sentence,
@@ -351,7 +351,7 @@ def test_too_few_draws_get_a_verified_stand_in_table(registry):
     import dataclasses
 
     from analysis.methods.exact_tables import is_feasible
-    from analysis.reconstruct.sessions import fig1_targets
+    from analysis.reconstruct.session_records import fig1_targets
     from analysis.stages.service_process import with_witness
 
     total, window = fig1_targets(registry)

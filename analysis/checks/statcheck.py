@@ -1,5 +1,5 @@
 """R's statcheck itself, when installed (Debian: ``r-cran-statcheck``), to compare with the
-audit of :mod:`analysis.checks.audit` (Nuijten & Epskamp; statcheck 1.4.0)."""
+audit of :mod:`analysis.checks.reported_tests` (Nuijten & Epskamp; statcheck 1.4.0)."""
 
 from __future__ import annotations
 

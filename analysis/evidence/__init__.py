@@ -3,7 +3,7 @@
 ``published``
     recomputed from printed numbers alone (a percentage from its printed count and n, a test
     from a printed table, a design count from the list the text gives): no reconstructed
-    record involved (:mod:`analysis.evidence.printed`);
+    record involved (:mod:`analysis.evidence.recomputed`);
 ``invariant``
     computed from reconstructed records, and proved to give the same *verdict* (match or
     mismatch at the printed decimals) for every dataset consistent with the printed numbers:
@@ -23,6 +23,6 @@
 :mod:`analysis.evidence.levels` assigns them; :mod:`analysis.printed.discrepancy` classifies
 every difference the way reproducibility studies do (Hardwicke et al. 2018, 2021).
 :mod:`analysis.evidence.rules` chooses the defensible alternatives of each test, and
-:mod:`analysis.evidence.conclusions` tries the papers' conclusions under them. This layer
+:mod:`analysis.evidence.multiverse` tries the papers' conclusions under them. This layer
 reads printed numbers and the methods; it never imports the reconstruction.
 """

@@ -4,7 +4,7 @@
 
 - where the test's inputs are printed (``contingency``, ``goodness_of_fit``,
   ``two_sample`` in ``data/published/test_inputs.csv``), the p of each variant
-  (:func:`analysis.evidence.tests.variants`): ``p_low == p_high``, except for a Monte
+  (:func:`analysis.evidence.recomputed_tests.variants`): ``p_low == p_high``, except for a Monte
   Carlo p (an r x c Fisher test too large to enumerate), whose range is its exact
   confidence interval, said so in ``basis``;
 - where only pooled data are printed (``split_counts``, ``split_ratings``), the exact range
@@ -25,8 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.evidence.over_data import split_counts, split_ratings
+from analysis.evidence.recomputed_tests import cases, printed_inputs, variants
 from analysis.evidence.rules import N_CHOICES, allowed, analyses, fired
-from analysis.evidence.tests import cases, printed_inputs, variants
 from analysis.io.annotations import load_test_inputs
 
 __all__ = ["BASES", "CHOICE_COLUMNS", "RULE_COLUMNS", "choices_of_tests", "rules_fired"]

@@ -7,7 +7,7 @@ A stage judges its rows from records (:class:`analysis.printed.claims.Claims`); 
 2. ``real_data`` in the real-data mode, for every row computed from records;
 3. ``published`` if the handler computed it from printed numbers or design facts only (role
    ``printed``), or if a recomputation from printed numbers alone
-   (:func:`analysis.evidence.printed.printed_values`) gives the reproduced value exactly;
+   (:func:`analysis.evidence.recomputed.printed_values`) gives the reproduced value exactly;
 4. ``invariant`` if the row carries an exact range over every consistent dataset (a
    :class:`Bound`) and the whole range gives one verdict (:func:`verdict_over`), or a
    :class:`Proof` of its verdict (e.g. GRIM: no whole-number answers give the printed mean);
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.evidence.printed import printed_values
+from analysis.evidence.recomputed import printed_values
 from analysis.printed.claims import Claims
 from analysis.printed.compare import range_verdict
 from analysis.printed.rounding import round_half_away
@@ -194,7 +194,7 @@ def assign(frame: pd.DataFrame, printed: dict[str, str], recomputed: dict | None
         Registry id -> printed text.
     recomputed : dict, optional
         Registry id -> ``[(description, value), ...]`` computed from printed numbers alone
-        (:func:`analysis.evidence.printed.printed_values`).
+        (:func:`analysis.evidence.recomputed.printed_values`).
     bounds : dict, optional
         Registry id -> :class:`Bound`.
     real_data : bool
@@ -211,7 +211,7 @@ _RECOMPUTED: dict[int, dict] = {}
 
 
 def _recomputed(registry: pd.DataFrame) -> dict:
-    """:func:`analysis.evidence.printed.printed_values`, computed once per registry."""
+    """:func:`analysis.evidence.recomputed.printed_values`, computed once per registry."""
     key = int(pd.util.hash_pandas_object(registry[["id", "printed"]], index=False).sum())
     if key not in _RECOMPUTED:
         _RECOMPUTED[key] = printed_values(registry)

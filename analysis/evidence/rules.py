@@ -3,12 +3,12 @@
 A reader who doubts a test does not try every method at random: each alternative answers a
 property of the data. Each :class:`Rule` here is written once, with the condition under which
 it applies (a predicate over the test's declared inputs, :class:`Case`), the analyses it
-adds (variant names, computed by :mod:`analysis.evidence.tests`), what those analyses do, and
-its source. :func:`fired` applies every rule to a test and returns, for each rule whose
-condition holds, a sentence saying why, with the numbers computed from the inputs
+adds (variant names, computed by :mod:`analysis.evidence.recomputed_tests`), what those
+analyses do, and its source. :func:`fired` applies every rule to a test and returns, for
+each rule whose condition holds, a sentence saying why, with the numbers computed from the inputs
 ("4 of 16 expected counts below 5, the smallest 3.2").
 
-The multiverse of :mod:`analysis.evidence.conclusions` keeps, for each test, the paper's own
+The multiverse of :mod:`analysis.evidence.multiverse` keeps, for each test, the paper's own
 test (:data:`BASE`) and the analyses of the rules that fired, nothing else; a conclusion
 lists the rules that fired for its tests, and a test fails if a fired rule's analysis is
 missing. The multiple-testing rule (:data:`FAMILY_RULE`) acts on families of tests, not on

@@ -4,7 +4,8 @@ or a printed p is below it.
 Neither paper states its threshold in words. fan2019 implies 0.05: its Bonferroni threshold
 for six comparisons is printed as 8.33×10^-3 (Results), which is 0.05 / 6. fan2018 states
 none and is read at the same level: an assumption (``fan2018.alpha`` and ``fan2019.alpha``
-in ``data/published/assumptions.csv``, shown with the others in ``reports/assumptions.csv``). Every module that asks "is this significant?" asks here.
+in ``data/published/assumptions.csv``, shown with the others in
+``reports/assumptions.csv``). Every module that asks "is this significant?" asks here.
 """
 
 from __future__ import annotations

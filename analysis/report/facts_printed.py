@@ -1,18 +1,18 @@
 """Facts recomputed from printed numbers alone: Fisher's p beside a Pearson statistic, a
 display rounded twice, the n of a goodness-of-fit test, a one-digit typo, a copied pair, a
-percentage and the Abstract's follow-up time (:mod:`analysis.report.facts`)."""
+percentage and the Abstract's follow-up time (:mod:`analysis.report.facts_context`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from analysis.evidence.tests import NOT_ASSESSED
+from analysis.evidence.recomputed_tests import NOT_ASSESSED
 from analysis.printed.compare import compare
 from analysis.printed.judge import double_rounded
 from analysis.printed.rounding import format_half_away, parse_printed, round_half_away
 from analysis.printed.significance import ALPHA
-from analysis.report.facts import (
+from analysis.report.facts_context import (
     Context,
     flag,
     how_many,

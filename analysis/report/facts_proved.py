@@ -1,13 +1,13 @@
 """Facts proved over the datasets consistent with the printed numbers, or judged under
 each reading of the text: the age t, the provider:consumer ratio, the Bonferroni family, the
 confidence score and Table 4 (GRIM, GRIMMER), Welch's t for the ratings, and the inclusion
-ages (:mod:`analysis.report.facts`)."""
+ages (:mod:`analysis.report.facts_context`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.granularity import RATING_N_WINDOW, confidence_facts, consumer_rating_n
+from analysis.checks.granularity_audit import RATING_N_WINDOW, confidence_facts, consumer_rating_n
 from analysis.io import paths
 from analysis.io.annotations import load_readings
 from analysis.io.files import read_csv_strict
@@ -16,7 +16,7 @@ from analysis.methods.granularity import grim, grimmer
 from analysis.printed.compare import compare
 from analysis.printed.rounding import format_half_away, parse_printed, round_with
 from analysis.printed.significance import ALPHA
-from analysis.report.facts import (
+from analysis.report.facts_context import (
     Context,
     flag,
     how_many,

@@ -32,7 +32,7 @@ from analysis.io.annotations import load_explanations, load_notes, load_problems
 from analysis.printed.significance import ALPHA
 from analysis.report import facts_printed as printed_facts
 from analysis.report import facts_proved as proved
-from analysis.report.facts import Context, facts_table, row_base
+from analysis.report.facts_context import Context, facts_table, row_base
 from analysis.report.templates import Fact, TemplateError, evaluate, kind_sentence, render
 
 __all__ = ["GLOBAL_FACTS", "PROBLEM_FACTS", "PROBLEM_TEXT_COLUMNS", "ROW_FACTS", "Rendered",

@@ -133,7 +133,7 @@ def age_t(registry: pd.DataFrame) -> Said:
     """Notebook 01: whether fan2018 Table 2's age t can be reproduced with whole-year ages,
     from the proof over every feasible dataset (:func:`analysis.stages.enrolment.age_t_proof`)
     and the range over real-valued means and SDs (:func:`analysis.report.facts_proved.t_box`)."""
-    from analysis.report.facts import Context
+    from analysis.report.facts_context import Context
     from analysis.report.facts_proved import t_box
     from analysis.stages.enrolment import AGE_TEST, age_t_proof
 

@@ -81,7 +81,7 @@ def confidence_question(mean: str, sd: str, check: pd.Series) -> Said:
 def confidence_alternatives(alternatives: pd.DataFrame, n: int, later: pd.Series,
                             table4_checks: pd.DataFrame) -> Said:
     """Which grain of answer or n reproduces the confidence score
-    (:func:`analysis.checks.granularity.confidence_alternatives`), whether the later
+    (:func:`analysis.checks.granularity_audit.confidence_alternatives`), whether the later
     providers' mean is possible, and how many Table 4 values the header's n rules out."""
     whole, same_n, halves = (alternatives.iloc[k]["works"] for k in range(3))
     lead = pick(bool(same_n), "Whole-number answers can reproduce",

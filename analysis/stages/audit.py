@@ -1,5 +1,5 @@
-"""Notebook 06: the audit of every printed test (:mod:`analysis.checks.audit`) and of the
-granularity of every mean, SD and percentage (:mod:`analysis.checks.granularity`), set
+"""Notebook 06: the audit of every printed test (:mod:`analysis.checks.reported_tests`) and of the
+granularity of every mean, SD and percentage (:mod:`analysis.checks.granularity_audit`), set
 against the statuses the other notebooks computed (``reports/reproduction.csv``)."""
 
 from __future__ import annotations

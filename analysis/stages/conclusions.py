@@ -1,7 +1,7 @@
 """Notebook 05, conclusions: each conclusion the papers draw from a test, tried under every
 defensible analysis choice and over every dataset consistent with the printed numbers.
 
-The engine is :mod:`analysis.evidence.conclusions` (it reads printed numbers only). This
+The engine is :mod:`analysis.evidence.multiverse` (it reads printed numbers only). This
 stage adds what needs the reconstruction layer, the Fig. 1 test: its Pearson p over every
 feasible table (exact, from the printed statistic's rounding window) and the test of
 quasi-independence that leaves the structural zeros out (written by notebook 02 into
@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests, rules_fired
-from analysis.evidence.conclusions import specifications, summarise
+from analysis.evidence.multiverse import specifications, summarise
 from analysis.io.annotations import load_conclusions, load_test_families
 from analysis.printed.significance import ALPHA
-from analysis.reconstruct.sessions import FIG1_TEST
+from analysis.reconstruct.session_records import FIG1_TEST
 
 __all__ = ["STAGE", "evaluate", "fig1_choices", "rules_of_conclusions", "tallies"]
 

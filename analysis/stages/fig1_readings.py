@@ -13,7 +13,7 @@ from analysis.io.cache import memoised
 from analysis.io.design import frequency_rules
 from analysis.methods.exact_tables import NoFeasibleTable, linear_bounds
 from analysis.methods.tables import count_band_tables
-from analysis.reconstruct.sessions import band_matrices, fig1_targets, frequency_bands
+from analysis.reconstruct.session_records import band_matrices, fig1_targets, frequency_bands
 from analysis.stages.service_process import exact_cells, interval_bounds
 
 __all__ = ["SECOND_YEAR", "TOLERANCES", "bands_used", "fit_sentence", "fitting_tolerance",

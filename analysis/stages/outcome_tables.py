@@ -36,7 +36,7 @@ from analysis.methods.two_groups import ttest_ind
 from analysis.printed.compare import compare, rounded_as_printed
 from analysis.printed.rounding import format_half_away
 from analysis.printed.significance import ALPHA
-from analysis.reconstruct.interviews import rounds_to
+from analysis.reconstruct.interview_records import rounds_to
 
 __all__ = [
     "FAN2018_VARIANTS",

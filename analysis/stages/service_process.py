@@ -42,7 +42,7 @@ from analysis.methods.exact_tables import (
 )
 from analysis.methods.tables import Feasible, quasi_independence
 from analysis.printed.claims import Claims
-from analysis.reconstruct.sessions import (
+from analysis.reconstruct.session_records import (
     FIG1_TEST,
     band_matrices,
     fig1_targets,

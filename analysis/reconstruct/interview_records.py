@@ -10,7 +10,7 @@
   otherwise.
 
 Where the printed mean cannot come from the printed n (GRIM/GRIMMER,
-:mod:`analysis.checks.granularity`), the n that can produce every mean of the table is used.
+:mod:`analysis.checks.granularity_audit`), the n that can produce every mean of the table is used.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from analysis.checks.granularity import consumer_rating_n
+from analysis.checks.granularity_audit import consumer_rating_n
 from analysis.io.annotations import measure_value
 from analysis.io.interviews import INTERVIEW_COLUMNS
 from analysis.io.questionnaire import (

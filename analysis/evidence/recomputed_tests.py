@@ -19,7 +19,7 @@ every way the design allows:
 - two groups from summary statistics (Student's pooled t; Welch 1947).
 
 :func:`values_from_tests` gives the registry's statistic, df and p rows every value the variants
-compute, for :mod:`analysis.evidence.printed`.
+compute, for :mod:`analysis.evidence.recomputed`.
 """
 
 from __future__ import annotations

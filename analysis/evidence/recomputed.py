@@ -6,7 +6,7 @@ with a description:
 - a percentage from its printed count and n (``count / n x 100``);
 - an n from the printed counts of a table block that add up to it;
 - a test's statistic, df and p from its printed inputs (``data/published/test_inputs.csv``,
-  :mod:`analysis.evidence.tests`), under every test variant a reader could have used.
+  :mod:`analysis.evidence.recomputed_tests`), under every test variant a reader could have used.
 
 :func:`analysis.evidence.levels.assign` calls a row ``published`` when one of these equals the
 value the stage computed from records: the same number then needs no reconstruction.
@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.evidence.tests import values_from_tests
+from analysis.evidence.recomputed_tests import values_from_tests
 from analysis.io.registry import stem
 from analysis.printed.rounding import parse_printed
 

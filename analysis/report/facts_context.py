@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evidence.tests import twins, variants
+from analysis.evidence.recomputed_tests import twins, variants
 from analysis.io import paths
 from analysis.io.annotations import load_test_inputs
 from analysis.printed.rounding import format_half_away, parse_printed
