@@ -50,6 +50,7 @@ from analysis.io.files import atomic_write_text
 from analysis.io.participants import read_participants, write_participants
 from analysis.io.registry import load_registry, value
 from analysis.printed.judge import unexpected_statuses
+from analysis.printed.significance import ALPHA
 from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
 from analysis.report import paragraphs
 from analysis.report.figures import enrolment_flow, inline, save
@@ -225,9 +226,9 @@ say(policies_said.text)
 # The paper reports no significant difference in any demographic variable between the initial and later communities, at a Bonferroni-corrected threshold, and no difference between completers and dropouts; the printed thresholds are beside the computed ones below. The threshold is the family-wise level divided by the number of categorical variables of Table 1 (the cells below count them; with every variable of the table it would be smaller). In the reconstruction these p-values hold **by construction**: demographics are spread over wave and follow-up status as evenly as integers allow. They show the claims are attainable with the published margins, not that they are true.
 
 # %%
-threshold = 0.05 / tables.bonferroni_m("categorical")
+threshold = ALPHA / tables.bonferroni_m("categorical")
 comparisons = tables.demographic_comparisons(people19, categorical_test, continuous_test)
-print(f"Bonferroni threshold 0.05 / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
+print(f"Bonferroni threshold {ALPHA:g} / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
       + printed(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
 print("printed, completers vs dropouts: ps " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p").replace(">", "> ")
       + " (initial), ps " + printed(registry, "fan2019.results.dropout_demographics.later_consumers.p").replace(">", "> ") + " (later)")

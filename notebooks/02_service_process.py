@@ -42,6 +42,7 @@ from analysis.io.sessions import read_sessions, write_sessions
 from analysis.methods import tables
 from analysis.methods.contingency import chi2_independence
 from analysis.printed.judge import unexpected_statuses
+from analysis.printed.significance import range_significance
 from analysis.reconstruct import session_records
 from analysis.reconstruct.contents import choose_counts
 from analysis.reconstruct.participant_records import reconstruct_fan2018
@@ -221,8 +222,7 @@ found = service_process.quasi_witnesses(bands, registry)  # a search, not a boun
 effect = service_process.structural_zero_effect(feasible, bands, table, registry, found)
 atomic_write_text(paths.TABLES / "fan2018_fig1_tests.csv", effect.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 quasi = effect.set_index("variant").loc["quasi_independence"]
-side = ("some are significant at 0.05 and some are not" if quasi["p_low"] < 0.05 <= quasi["p_high"]
-        else "all are significant at 0.05" if quasi["p_high"] < 0.05 else "none is significant at 0.05")
+side = range_significance(quasi["p_low"], quasi["p_high"])
 print(f"Quasi-independence, the table used here: p = {quasi['p']:.3g}. Over the feasible tables found, "
       f"p runs from {quasi['p_low']:.3g} to {quasi['p_high']:.3g}: {side} ({quasi['basis']}).")
 effect

@@ -143,8 +143,8 @@ SECTION_ROWS = _report(
          note="Evidence of sd."),  # the problem's own evidence: not repeated
     _row("a3", problem="sd", status="mismatch", discrepancy="major_numerical",
          note="Its own note."),
-    _row("b1", problem="n", status="depends_on_reading", discrepancy="none"),
-    _row("c1", problem="method", status="match_other_method", discrepancy=""),
+    _row("d1", problem="n", status="depends_on_reading", discrepancy="none"),
+    _row("e1", problem="method", status="match_other_method", discrepancy=""),
 )
 
 
@@ -217,16 +217,143 @@ def test_paper_tables_group_header_spans_contiguous_columns():
     assert _header_groups(table) == ["Peers", "Peers", "Consumers"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_paper_table (analysis/report/page_sections.py:148-152) orders columns by first "
-    "appearance but draws each group's header once with colspan = its number of columns: "
-    "when a group's columns are not adjacent (fan2018 Table 2: Peers mean, sd, Consumers "
-    "mean, sd, ..., Peers count), the group headers stand over the wrong columns"))
 def test_paper_tables_group_header_stands_over_its_own_columns():
+    """A group whose quantities first appear apart (fan2018 Table 2: Peers mean, Consumers
+    mean, then Peers count) has its columns side by side, under its one header."""
     rows = _report(_row("t1", group="Peers", quantity="mean"),
                    _row("t2", group="Consumers", quantity="mean"),
                    _row("t3", item="Sex", group="Peers", quantity="count"))
     table = ps.paper_tables(rows).split("<h3")[1]
-    quantities = re.findall(r"<th scope='col'>([^<]*)</th>", table)[1:]
-    assert quantities == ["mean", "mean", "count"]  # (Peers, mean), (Consumers, mean), ...
-    assert _header_groups(table) == ["Peers", "Consumers", "Peers"]
+    quantities = re.findall(r"<th scope='col'>([^<]*)</th>", table)
+    assert quantities == ["mean", "count", "mean"]  # (Peers, mean), (Peers, count), ...
+    assert _header_groups(table) == ["Peers", "Peers", "Consumers"]
+
+
+NUMBERS = _report(
+    _row("fan2018.table2.age.peers.mean", note="", problem=""),
+    _row("fan2019.x.y_z.count", paper="fan2019", location="Results", item="Lost",
+         group="Consumers", quantity="count", printed="12", reproduced="11", shown="11",
+         status="mismatch", evidence="by_construction", category="mismatch", problem="p<1>",
+         note="Counted <twice>.", source="notebooks/other.ipynb", source_stem="other"),
+)
+LINKS = {"notebooks/01_enrolment.ipynb": "notebooks/01_enrolment.html#cell-id=abc"}
+
+
+def test_numbers_table_has_a_filter_per_column_with_each_value_once():
+    html = ps.numbers_table(NUMBERS, LINKS)
+    for name in ("paper", "status", "evidence", "category", "location"):
+        assert f"<label for='filter-{name}'>{name}<select id='filter-{name}'>" in html
+    options = re.findall(r"<select id='filter-evidence'>(.*?)</select>", html)[0]
+    assert options == ("<option value=''>all</option><option value='published'>published"
+                       "</option><option value='by_construction'>by construction</option>")
+    assert "showing <b id='shown-count'>2</b> of 2" in html
+    assert html.count("<tr id=") == 2
+
+
+def test_numbers_table_rows_carry_their_data_notes_problems_and_links():
+    first, second = re.findall(r"<tr id=.*?</tr>", ps.numbers_table(NUMBERS, LINKS))
+    assert first.startswith('<tr id="fan2018.table2.age.peers.mean" class="s-match" '
+                            'data-paper="fan2018" data-status="match" data-evidence="published" '
+                            'data-category="published" data-location="Table 2" data-text="')
+    assert "data-text=\"fan2018.table2.age.peers.mean age peers mean 40.2 mean age 40.2\"" \
+        in first
+    assert "Why:" not in first
+    assert "problem</a>" not in first
+    assert ("<a href='notebooks/01_enrolment.html#cell-id=abc'>01_enrolment</a>") in first
+    assert "<td class='num' title='40.1667'>40.2</td>" in first
+    assert "<br>Why: Counted &lt;twice&gt;." in second
+    assert " <a href='#problem-p&lt;1&gt;'>problem</a>" in second
+    assert "<span class='badge'>mismatch</span>" in second
+    assert "<a href=" not in second.split("<td>")[-1]  # no rendered notebook: no link
+
+
+def test_numbers_table_of_no_rows():
+    html = ps.numbers_table(NUMBERS.iloc[:0], {})
+    assert "showing <b id='shown-count'>0</b> of 0" in html
+    assert "<tbody></tbody>" in html
+
+
+def test_audit_in_words_counts_from_its_tables():
+    tests = pd.DataFrame({"consistent": ["True", "False", "True"],
+                          "decision_inconsistent": ["False", "True", "False"]})
+    checks = pd.DataFrame({"id": ["a.sd", "b<c>.mean"], "consistent": ["True", "False"]})
+    text = ps.audit_in_words(tests, checks)
+    assert "The texts print 3 test results." in text
+    assert "2 agree and 1 do not; 1 would change a decision at 0.05." in text
+    assert ("Of 2 means, SDs and percentages checked for granularity (GRIM, GRIMMER), 1 are "
+            "impossible as printed: <a href='#b&lt;c&gt;.mean'>b&lt;c&gt;.mean</a>.</p>") in text
+    consistent = ps.audit_in_words(tests, checks.assign(consistent="True"))
+    assert "0 are impossible as printed.</p>" in consistent
+
+
+@pytest.mark.parametrize("missing", ["tests", "checks", "both"])
+def test_audit_in_words_without_its_tables_says_nothing(missing):
+    table = pd.DataFrame({"consistent": ["True"], "decision_inconsistent": ["False"],
+                          "id": ["x"]})
+    tests = None if missing in ("tests", "both") else table
+    checks = None if missing in ("checks", "both") else table
+    assert ps.audit_in_words(tests, checks) == ""
+
+
+def _verdicts(**values: str) -> pd.DataFrame:
+    row = {"paper": "fan2018", "statement": "Ages differ.", "as_printed": "holds",
+           "all_choices": "mixed", "over_data": "not_applicable", "p_min": "0.000123456",
+           "p_max": "0.5", "worst": "", "breaks": "", "rules": "", "estimated": ""}
+    return pd.DataFrame([{**row, **values}])
+
+
+def test_conclusions_table_cells():
+    html = ps.conclusions_table(_verdicts(rules="likelihood_ratio two_by_two"))
+    cells = re.findall(r"<td>(.*?)</td>", html)
+    assert cells == ["fan2018", "Ages differ.", "holds", "mixed", "not applicable",
+                     "0.000123 to 0.5", "", "likelihood-ratio test; 2 x 2 table"]
+    assert html.count("<th scope='col'>") == 8
+
+
+def test_conclusions_table_puts_the_other_breaks_under_a_toggle():
+    html = ps.conclusions_table(_verdicts(worst="Holm: p 0.07", estimated="x.p",
+                                          breaks="Holm: p 0.07; BH: p 0.06; Welch: p 0.051"))
+    assert ("<td>Holm: p 0.07<details><summary>2 more</summary><ul><li>BH: p 0.06</li>"
+            "<li>Welch: p 0.051</li></ul></details></td>") in html
+    assert "mixed (Monte Carlo p, judged over its confidence interval)" in html
+    alone = ps.conclusions_table(_verdicts(worst="Holm: p 0.07", breaks="Holm: p 0.07"))
+    assert "<td>Holm: p 0.07</td>" in alone
+
+
+def test_conclusions_table_without_a_p_range_leaves_it_empty():
+    cells = re.findall(r"<td>(.*?)</td>", ps.conclusions_table(_verdicts(p_min="", p_max="")))
+    assert cells[5] == ""
+
+
+def test_conclusions_table_refuses_an_unknown_rule():
+    with pytest.raises(KeyError, match="no rule 'no_such_rule'"):
+        ps.conclusions_table(_verdicts(rules="no_such_rule"))
+
+
+def test_conclusions_table_escapes_every_cell():
+    html = ps.conclusions_table(_verdicts(paper="fan<2018>"))
+    assert "fan&lt;2018&gt;" in html
+
+
+def test_rules_table_lists_every_rule_in_words():
+    html = ps.rules_table()
+    rules = (*RULES, FAMILY_RULE)
+    assert html.count("<tr><td>") == len(rules)
+    for rule in rules:
+        assert f"<tr><td>{ps.e(rule.name)}</td><td>{ps.e(rule.condition)}</td>" in html
+        assert ps.e(rule.source) in html
+    assert html.startswith("<details><summary>")
+
+
+def test_provenance_block_one_escaped_row_per_entry():
+    html = ps.provenance_block({"mode": "synthetic", "python": "3.11 <cpython>"})
+    assert re.findall(r"<tr><th scope='row'>(.*?)</th><td>(.*?)</td></tr>", html) == [
+        ("mode", "synthetic"), ("python", "3.11 &lt;cpython&gt;")]
+    assert ps.provenance_block({}) == "<div class='scroll'><table id='provenance'></table></div>"
+
+
+def test_toc_links_each_anchor_in_order():
+    html = ps.toc([("verdict", "Verdict"), ("numbers", "Every number & its source")])
+    assert re.findall(r"<li><a href='#(.*?)'>(.*?)</a></li>", html) == [
+        ("verdict", "Verdict"), ("numbers", "Every number &amp; its source")]
+    assert html.startswith("<nav class='toc' aria-label='contents'>")

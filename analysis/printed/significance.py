@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from analysis.printed.rounding import parse_printed
 
-__all__ = ["ALPHA", "printed_significant", "significant"]
+__all__ = ["ALPHA", "printed_significant", "range_significance", "significant"]
 
 #: The significance level of both papers (see the module docstring).
 ALPHA = 0.05
@@ -39,3 +39,19 @@ def printed_significant(printed: str, alpha: float = ALPHA) -> bool:
     if parsed.bound == "<":
         return value <= alpha
     return parsed.bound != ">" and value < alpha
+
+
+def range_significance(low: float, high: float, alpha: float = ALPHA) -> str:
+    """What a range of p (its ends over a set of datasets or tables) says at ``alpha``, in
+    words: all, some or none of them significant.
+
+    >>> [range_significance(*ends) for ends in ((0.001, 0.01), (0.01, 0.2), (0.1, 0.2))]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['all are significant at 0.05', 'some are significant at 0.05 and some are not',
+     'none is significant at 0.05']
+    """
+    if significant(high, alpha):
+        return f"all are significant at {alpha:g}"
+    if significant(low, alpha):
+        return f"some are significant at {alpha:g} and some are not"
+    return f"none is significant at {alpha:g}"

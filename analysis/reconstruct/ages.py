@@ -113,10 +113,11 @@ def mean_sample(n: int, mean: str, seed: int) -> np.ndarray:
     """n integer ages whose mean rounds to ``mean``: the GRIM-consistent sum closest to
     n x mean, realised by the seeded normal draws nudged to that sum (CP-SAT, least L1)."""
     low, high = CAREGIVER_AGE_RANGE
-    target_sum = min(
-        (s for s in range(n * low, n * high + 1) if compare(Decimal(s) / n, mean)),
-        key=lambda s: abs(s - n * float(mean)),
-    )
+    sums = [s for s in range(n * low, n * high + 1) if compare(Decimal(s) / n, mean)]
+    if not sums:
+        raise ValueError(f"no {n} whole-number ages in [{low}, {high}] have a mean that "
+                         f"rounds to {mean}")
+    target_sum = min(sums, key=lambda s: abs(s - n * float(mean)))
     rng = np.random.default_rng(seed)
     draws = np.clip(np.rint(rng.normal(float(mean), CAREGIVER_AGE_SD, n)), low, high).astype(int)
     model = cp_model.CpModel()

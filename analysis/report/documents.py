@@ -20,7 +20,7 @@ from analysis.io import paths
 from analysis.io.files import atomic_write_text
 from analysis.io.parameters import parameter_list
 from analysis.printed.compare import rounded_as_printed
-from analysis.printed.significance import ALPHA
+from analysis.printed.significance import range_significance
 from analysis.report.summary import evidence_counts, headline
 
 __all__ = ["DOCUMENTS", "blocks", "render", "stale_blocks", "update_documents"]
@@ -107,9 +107,7 @@ def _fig1_text(tables: Path) -> str:
     feasible = _read(tables / "fan2018_fig1_feasible.csv").iloc[0]
     quasi = tests.loc["quasi_independence"]
     low, high = float(quasi["p_low"]), float(quasi["p_high"])
-    side = (f"some are significant at {ALPHA:g} and some are not" if low < ALPHA <= high else
-            f"all of them are significant at {ALPHA:g}" if high < ALPHA else
-            f"none of them is significant at {ALPHA:g}")
+    side = range_significance(low, high)
     estimate = float(feasible["estimate"])
     return (f"Exactly {int(feasible['band_tables']):,} tables lie within the stated frequencies "
             f"and sum to the printed total; of those, an estimated {estimate:.3g}"

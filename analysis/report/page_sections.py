@@ -147,6 +147,7 @@ def _paper_table(rows: pd.DataFrame) -> str:
     reproduced one."""
     columns = list(dict.fromkeys(zip(rows["group"], rows["quantity"], strict=True)))
     groups = list(dict.fromkeys(g for g, _ in columns))
+    columns.sort(key=lambda column: groups.index(column[0]))  # each group's columns together
     head1 = "".join(f"<th scope='col' colspan='{sum(g == c for c, _ in columns)}'>{e(g)}</th>"
                     for g in groups)
     head2 = "".join(f"<th scope='col'>{e(q)}</th>" for _, q in columns)
@@ -266,7 +267,7 @@ def conclusions_table(table: pd.DataFrame) -> str:
         p_range = f"{float(row.p_min):.3g} to {float(row.p_max):.3g}" if row.p_min else ""
         estimated = " (Monte Carlo p, judged over its confidence interval)" \
             if row.estimated else ""
-        cells = [row.paper, e(row.statement), e(row.as_printed.replace("_", " ")),
+        cells = [e(row.paper), e(row.statement), e(row.as_printed.replace("_", " ")),
                  e(row.all_choices.replace("_", " ")) + e(estimated),
                  e(row.over_data.replace("_", " ")), e(p_range), _broken(row),
                  e(_rule_words(row.rules))]

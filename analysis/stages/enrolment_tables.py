@@ -245,7 +245,8 @@ def response_rates(people: pd.DataFrame) -> pd.DataFrame:
                     "recruited": completed + lost,
                     "completed": completed,
                     "lost": lost,
-                    "percent": 100 * completed / (completed + lost),
+                    "percent": 100 * completed / (completed + lost) if completed + lost
+                    else float("nan"),  # nobody recruited: undefined, shown as n/a
                     "statistic": pearson["statistic"],
                     "df": pearson["df"],
                     "p": pearson["p"],
@@ -309,7 +310,10 @@ def bonferroni_m(kind: str = "categorical") -> int:
     """How many Table 1 variables a Bonferroni correction of the initial-vs-later comparison
     covers: the categorical ones (6) or all (8)."""
     categorical = len(VARIABLES["fan2019"])
-    return categorical if kind == "categorical" else categorical + len(CONTINUOUS["fan2019"])
+    sizes = {"categorical": categorical, "all": categorical + len(CONTINUOUS["fan2019"])}
+    if kind not in sizes:
+        raise ValueError(f"bonferroni_m: kind must be one of {sorted(sizes)}, not {kind!r}")
+    return sizes[kind]
 
 
 def caregiver_summary(people: pd.DataFrame) -> dict:
