@@ -45,17 +45,16 @@ import pandas as pd
 
 from analysis.checks.overlap import overlap_check, overlap_sentence
 from analysis.io import context, paths
-from analysis.io.annotations import load_explanations, stage_rows
+from analysis.io.annotations import load_explanations
 from analysis.io.files import atomic_write_text
 from analysis.io.participants import read_participants, write_participants
 from analysis.io.registry import load_registry, value
-from analysis.printed.judge import unexpected_statuses
 from analysis.printed.significance import ALPHA
 from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
 from analysis.report import paragraphs
 from analysis.report.figures import enrolment_flow, inline, save
 from analysis.report.prose import printed, say
-from analysis.report.results import write_results
+from analysis.report.results import check_stage, write_results
 from analysis.stages import enrolment
 from analysis.stages import enrolment_tables as tables
 
@@ -282,14 +281,8 @@ print("wrote reports/results/01_enrolment.csv" + (" (private output)" if real el
 # The expected statuses apply to the default parameters, which are the published reproduction.
 
 # %%
-selected = stage_rows(registry, enrolment.STAGE)
-assert results["id"].tolist() == selected["id"].tolist()
-assert "pending" not in set(results["status"])
-defaults = {"categorical_test": "pearson", "continuous_test": "t", "continuity_correction": False,
-            "exact_p": "never"}
-if parameters == defaults and not data_dir:
-    drift = unexpected_statuses(results, explanations)
-    assert drift.empty, drift.to_string()
+summary = check_stage(results, registry, enrolment.STAGE, explanations)
+if context.mode() == "repository":  # the published reproduction
     assert int(policies.set_index("exact_p").loc["small_expected_2x2", "only another test"]) == 0
     assert (comparisons.loc[comparisons["comparison"] == "initial vs later", "p"] > threshold).all()
-print(f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in results["status"].value_counts().items()))
+print(summary)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.io import context, paths
-from analysis.io.annotations import load_explanations, stage_rows
+from analysis.io.annotations import load_explanations
 from analysis.io.design import COMMUNITIES
 from analysis.io.figure_values import read_fig1_values
 from analysis.io.files import atomic_write_text
@@ -41,7 +41,6 @@ from analysis.io.registry import load_registry, printed_text
 from analysis.io.sessions import read_sessions, write_sessions
 from analysis.methods import tables
 from analysis.methods.contingency import chi2_independence
-from analysis.printed.judge import unexpected_statuses
 from analysis.printed.significance import range_significance
 from analysis.reconstruct import session_records
 from analysis.reconstruct.contents import choose_counts
@@ -49,7 +48,7 @@ from analysis.reconstruct.participant_records import reconstruct_fan2018
 from analysis.report import paragraphs
 from analysis.report.figures import inline, save, sessions_by_period, whisker_span
 from analysis.report.prose import say
-from analysis.report.results import write_results
+from analysis.report.results import check_stage, write_results
 from analysis.stages import fig1_readings, service_process
 
 pd.set_option("display.max_colwidth", 90)
@@ -285,9 +284,7 @@ print("wrote reports/results/02_service_process.csv" + (" (private output)" if r
 # Fails if a registry row of this stage has no result, if a status drifts from the expected one (under the default parameters), if the chosen table breaks a stated constraint, or if the records do not give back the table.
 
 # %%
-selected = stage_rows(registry, service_process.STAGE)
-assert results["id"].tolist() == selected["id"].tolist()
-assert "pending" not in set(results["status"])
+summary = check_stage(results, registry, service_process.STAGE, explanations)
 assert (session_records.sessions_table(records).to_numpy() == np.asarray(table)).all()
 if not data_dir and not fig1_values:  # the table used meets the text, whatever the parameters
     assert checks["ok"].all(), checks
@@ -296,6 +293,4 @@ if not data_dir and not fig1_values:  # the table used meets the text, whatever 
 if context.mode() == "repository":  # the published reproduction: the sampler's yield and every expected status
     assert feasible.low > 0
     assert len(feasible.witnesses) > 100
-    drift = unexpected_statuses(results, explanations)
-    assert drift.empty, drift.to_string()
-print(f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in results["status"].value_counts().items()))
+print(summary)

@@ -30,18 +30,17 @@
 import pandas as pd
 
 from analysis.io import context, paths
-from analysis.io.annotations import load_explanations, stage_rows
+from analysis.io.annotations import load_explanations
 from analysis.io.figure_values import read_fig2_values
 from analysis.io.files import atomic_write_text
 from analysis.io.registry import load_registry
 from analysis.io.sessions import read_sessions
-from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct import contents
 from analysis.reconstruct.session_records import fig1_targets
 from analysis.report import paragraphs
 from analysis.report.figures import category_shares, inline, save
 from analysis.report.prose import say
-from analysis.report.results import write_results
+from analysis.report.results import check_stage, write_results
 from analysis.stages import service_content
 
 pd.set_option("display.max_colwidth", 90)
@@ -138,12 +137,8 @@ print("wrote reports/results/03_service_content.csv" + (" (private output)" if r
 # ## Last cell: every number has its expected status
 
 # %%
-selected = stage_rows(registry, service_content.STAGE)
-assert results["id"].tolist() == selected["id"].tolist()
-assert "pending" not in set(results["status"])
+summary = check_stage(results, registry, service_content.STAGE, explanations)
 if not data_dir and not fig2_values:
     assert checks["ok"].all(), checks
-    drift = unexpected_statuses(results, explanations)
-    assert drift.empty, drift.to_string()
     assert number > 0
-print(f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in results["status"].value_counts().items()))
+print(summary)

@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.checks import granularity_audit
 from analysis.io import context, paths
-from analysis.io.annotations import load_explanations, stage_rows, stage_sections
+from analysis.io.annotations import load_explanations, stage_sections
 from analysis.io.files import atomic_write_text
 from analysis.io.interviews import read_interviews, write_interviews
 from analysis.io.participants import read_participants
@@ -53,12 +53,11 @@ from analysis.io.questionnaire import (
     TABLE3_ITEMS,
 )
 from analysis.io.registry import load_registry
-from analysis.printed.judge import unexpected_statuses
 from analysis.reconstruct.interview_records import reconstruct_interviews
 from analysis.report import paragraphs_outcomes as outcome_paragraphs
 from analysis.report.figures import benefit_by_group, inline, save
 from analysis.report.prose import printed, say
-from analysis.report.results import write_results
+from analysis.report.results import check_stage, write_results
 from analysis.stages import outcome_tables as tables
 from analysis.stages import outcomes
 
@@ -75,7 +74,6 @@ exact_p = "never"  # providers vs consumers, report Fisher's exact p: "never", "
 # %%
 # checks every parameter (notebooks/parameters.csv) and routes the outputs: only the published run writes the repository's
 real = context.begin("04_outcomes", data_dir=data_dir, seed=seed, multiple_testing=multiple_testing, exact_p=exact_p)
-defaults = not data_dir and multiple_testing == "bonferroni" and exact_p == "never"
 registry = load_registry()
 explanations = load_explanations()
 folder = context.data_folder(data_dir) if data_dir else paths.RECORDS
@@ -292,16 +290,11 @@ print("wrote reports/results/04_outcomes.csv")
 # ## Last cell: every number has its expected status
 
 # %%
-selected = stage_rows(registry, outcomes.STAGE)
-assert results["id"].tolist() == selected["id"].tolist()
-assert "pending" not in set(results["status"])
+summary = check_stage(results, registry, outcomes.STAGE, explanations)
 assert len(common) == 1  # one n fits every item,
 assert max(common) < n_header  # below the header's n
 assert set(percents.loc[~percents["consistency"], "id"]) <= set(explanations.index[explanations["statuses"].str.split().map(lambda s: "mismatch" in s)])
 if not real:  # with your data, the later group's size is your data's, and the splits differ
     assert (t_range["pooled_matching"] == 0).all()
     assert (t_range["welch_matching"] > 0).all()
-if defaults:
-    drift = unexpected_statuses(results, explanations)
-    assert drift.empty, drift.to_string()
-print(f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in results["status"].value_counts().items()))
+print(summary)

@@ -49,7 +49,6 @@ alpha = 0.05  # family-wise threshold after a correction (uncorrected p are comp
 
 # %%
 context.begin("05_conclusions", alpha=alpha)  # checks the parameter (notebooks/parameters.csv) and routes the outputs
-defaults = alpha == 0.05
 registry = load_registry()
 fig1_tests = read_csv_strict(context.existing(paths.TABLES / "fan2018_fig1_tests.csv"), ["variant", "p_low", "p_high", "basis"])
 choices, specs, summary = stage.evaluate(registry, fig1_tests, alpha)

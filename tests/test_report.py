@@ -127,3 +127,42 @@ def test_split_stream_outputs_are_merged():
     assert [o["text"] for o in cleaned.cells[0].outputs] == ["58 numbers\n", "warning\n"]
     assert "papermill" not in cleaned.metadata
     assert "execution" not in cleaned.cells[0].metadata
+
+
+def _stage_results(registry, status="match"):
+    from analysis.io.annotations import stage_rows
+
+    ids = stage_rows(registry, "03_service_content")["id"]
+    return pd.DataFrame({"id": ids, "status": status})
+
+
+@pytest.mark.parametrize("mode", ["repository", "scratch"])
+def test_check_stage_passes_the_stage_rows_and_says_the_counts(registry, monkeypatch, mode):
+    from analysis.io import paths
+    from analysis.report import results as module
+
+    monkeypatch.setenv(paths.MODE_ENV, mode)
+    monkeypatch.setattr(module, "unexpected_statuses", lambda r, e: r.iloc[0:0])
+    frame = _stage_results(registry)
+    assert module.check_stage(frame, registry, "03_service_content", None) == \
+        f"{len(frame)} numbers: match {len(frame)}"
+
+
+def test_check_stage_fails_on_missing_pending_or_drifting_rows(registry, monkeypatch):
+    from analysis.io import paths
+    from analysis.report import results as module
+
+    frame = _stage_results(registry)
+    with pytest.raises(AssertionError, match="missing"):
+        module.check_stage(frame.iloc[1:], registry, "03_service_content", None)
+    with pytest.raises(AssertionError, match="out of registry order"):
+        module.check_stage(frame.iloc[::-1], registry, "03_service_content", None)
+    with pytest.raises(AssertionError, match="pending"):
+        module.check_stage(_stage_results(registry, "pending"), registry, "03_service_content",
+                           None)
+    monkeypatch.setattr(module, "unexpected_statuses", lambda r, e: r.iloc[0:1])
+    monkeypatch.setenv(paths.MODE_ENV, "scratch")  # other parameters: statuses may move
+    module.check_stage(frame, registry, "03_service_content", None)
+    monkeypatch.setenv(paths.MODE_ENV, "repository")  # the published run: they may not
+    with pytest.raises(AssertionError, match=frame["id"].iloc[0].replace(".", r"\.")):
+        module.check_stage(frame, registry, "03_service_content", None)

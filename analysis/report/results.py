@@ -36,18 +36,21 @@ import pandas as pd
 
 from analysis.evidence.levels import EVIDENCE_COLUMNS, LEVELS
 from analysis.io import paths
-from analysis.io.context import existing, real_data
+from analysis.io.annotations import stage_rows
+from analysis.io.context import existing, mode, real_data
 from analysis.io.files import InputError, atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
 from analysis.printed.compare import compare
 from analysis.printed.discrepancy import CLASSES
+from analysis.printed.judge import unexpected_statuses
 
 __all__ = [
+    "ORIGINS",
     "REPORT_COLUMNS",
     "RESULT_COLUMNS",
-    "ROLES",
     "STATUSES",
     "build_report",
+    "check_stage",
     "load_results",
     "write_results",
 ]
@@ -57,7 +60,10 @@ STATUSES = ("match", "match_other_method", "mismatch", "depends_on_reading", "no
             "not_computable", "pending")
 
 
-ROLES = ("constraint", "derived", "printed")
+#: How a judged row's value came about (the report's ``role`` column): a number the
+#: reconstruction was built to satisfy, one derived from the records, or one computed from
+#: printed numbers alone. Not the participants' roles (:data:`analysis.io.participants.ROLES`).
+ORIGINS = ("constraint", "derived", "printed")
 
 
 RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "discrepancy", *EVIDENCE_COLUMNS,
@@ -76,8 +82,8 @@ def _row_problems(row: pd.Series, printed: str) -> list[str]:
     found = []
     if row["status"] not in STATUSES or row["status"] == "pending":
         found.append(f", column 'status': {row['status']!r} is not one of {STATUSES[:-1]}")
-    if row["role"] not in (*ROLES, ""):
-        found.append(f", column 'role': {row['role']!r} is not one of {ROLES}")
+    if row["role"] not in (*ORIGINS, ""):
+        found.append(f", column 'role': {row['role']!r} is not one of {ORIGINS}")
     if row["evidence"] not in LEVELS:
         found.append(f", column 'evidence': {row['evidence']!r} is not one of {LEVELS}")
     if row["discrepancy"] not in (*CLASSES, ""):
@@ -186,3 +192,27 @@ def write_results(notebook: str, results: pd.DataFrame | Iterable[dict]) -> Path
     path = paths.RESULTS / f"{notebook}.csv"
     atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
     return path
+
+
+def check_stage(results: pd.DataFrame, registry: pd.DataFrame, stage: str,
+                explanations: pd.DataFrame) -> str:
+    """The last cell of every stage notebook: the results hold exactly the stage's rows
+    (``data/published/stages.csv``), in registry order, none ``pending``; in the published
+    reproduction every status is the one ``explanations.csv`` explains
+    (:func:`analysis.printed.judge.unexpected_statuses`). Returns the one-line summary the
+    notebook prints; raises AssertionError, with the rows at fault, otherwise."""
+    expected = stage_rows(registry, stage)["id"].tolist()
+    if results["id"].tolist() != expected:
+        missing = sorted(set(expected) - set(results["id"]))
+        extra = sorted(set(results["id"]) - set(expected))
+        raise AssertionError(f"{stage}: rows differ from stages.csv (missing {missing[:5]}, "
+                             f"extra {extra[:5]}, or out of registry order)")
+    if "pending" in set(results["status"]):
+        raise AssertionError(f"{stage}: pending rows "
+                             f"{results.loc[results['status'] == 'pending', 'id'].tolist()[:5]}")
+    if mode() == "repository":
+        drift = unexpected_statuses(results, explanations)
+        if not drift.empty:
+            raise AssertionError(drift.to_string())
+    counts = results["status"].value_counts()
+    return f"{len(results)} numbers: " + ", ".join(f"{k} {v}" for k, v in counts.items())
