@@ -94,6 +94,7 @@ else:
         write_participants(frame, paths.RECORDS / f"{name}_participants.csv", registry)
     source = f"synthetic (seed {seed})"
 print(f"participants: {source}")
+computed = tables.compute(people18, people19, registry, categorical_test, continuous_test)  # every table below, once
 pd.concat({"fan2018": people18["role"].value_counts(), "fan2019": people19["role"].value_counts()},
           axis=1)
 
@@ -121,19 +122,17 @@ say(overlap_sentence(overlap))
 # A person counts in each year from enrolment until they leave (a Tuanjiehu peer who quit is counted until the year they left). The χ² tests treat each year's counts as a community × year contingency table, with the dashes (not yet started) as zeros. This is how the printed statistics come out, although the same people are counted in several years, so the observations are not independent.
 
 # %%
-table1 = tables.fan2018_table1(people18)
-shown = tables.layout_fan2018_table1(table1)
+shown = tables.layout_fan2018_table1(computed.table1)
 atomic_write_text(paths.TABLES / "fan2018_table1.csv", shown.to_csv(lineterminator="\n"))
 shown
 
 # %%
-tests1 = tables.fan2018_table1_tests(table1)
-tests1.round(4)
+computed.tests1.round(4)
 
 # %%
 printed1 = {role: printed(registry, f"fan2018.table1.enrolment_by_community_year.{group}.statistic")
             for role, group in (("peer", "peers"), ("consumer", "consumers"))}
-table1_said = paragraphs.table1_statistics(printed1, tests1)  # decided and tested in analysis/report/paragraphs.py
+table1_said = paragraphs.table1_statistics(printed1, computed.tests1)  # decided and tested in analysis/report/paragraphs.py
 table1_said.table()
 
 # %% tags=["remove-input"]
@@ -142,14 +141,12 @@ say(table1_said.text)
 # ## 2018 Table 2 · Demographics of peers and consumers
 
 # %%
-table2 = tables.fan2018_table2(people18, registry)
-shown2 = tables.layout_counts(table2, decimals=1)
+shown2 = tables.layout_counts(computed.table2, decimals=1)
 atomic_write_text(paths.TABLES / "fan2018_table2.csv", shown2.to_csv(index=False, lineterminator="\n"))
 shown2
 
 # %%
-tests2 = tables.fan2018_table2_tests(people18, registry)
-tests2.round(4)
+computed.tests2.round(4)
 
 # %% [markdown]
 # ### How constrained are the ages?
@@ -176,8 +173,7 @@ say(age_said.text)
 # ## 2019 Table 1 · Demographics at baseline
 
 # %%
-table19 = tables.fan2019_table1(people19, registry)
-shown19 = tables.layout_counts(table19, decimals=1)
+shown19 = tables.layout_counts(computed.table19, decimals=1)
 atomic_write_text(paths.TABLES / "fan2019_table1.csv", shown19.to_csv(index=False, lineterminator="\n"))
 shown19
 
@@ -193,15 +189,14 @@ follow_said = paragraphs.follow_up(follow, int(value(registry, "fan2019.results.
 # %% tags=["remove-input"]
 say(follow_said.text)
 # %%
-rates = tables.response_rates(people19)
-atomic_write_text(paths.TABLES / "fan2019_response_rates.csv", rates.to_csv(index=False, lineterminator="\n"))
-rates.round(4)
+atomic_write_text(paths.TABLES / "fan2019_response_rates.csv", computed.rates.to_csv(index=False, lineterminator="\n"))
+computed.rates.round(4)
 
 # %%
 rate = "fan2019.results.response_rate.{}_initial_vs_later.{}"
 said = {role: (printed(registry, rate.format(group, "statistic")), printed(registry, rate.format(group, "p")))
         for role, group in (("peer", "peers"), ("consumer", "consumers"))}
-rates_said = paragraphs.response_rates(rates, said)
+rates_said = paragraphs.response_rates(computed.rates, said)
 rates_said.table()
 
 # %% tags=["remove-input"]
@@ -210,7 +205,7 @@ say(rates_said.text)
 # **Which rule did the authors follow?** Rerun every contingency test in this notebook with the reporting policy as a parameter (table below).
 
 # %%
-policies = enrolment.exact_p_policies(registry, people18, people19, explanations, parameters)
+policies = enrolment.exact_p_policies(registry, computed, explanations, parameters)
 policies
 
 # %%
@@ -226,7 +221,7 @@ say(policies_said.text)
 
 # %%
 threshold = ALPHA / tables.bonferroni_m("categorical")
-comparisons = tables.demographic_comparisons(people19, categorical_test, continuous_test)
+comparisons = computed.comparisons
 print(f"Bonferroni threshold {ALPHA:g} / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
       + printed(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
 print("printed, completers vs dropouts: ps " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p").replace(">", "> ")
@@ -256,7 +251,7 @@ print("wrote figures/fan2019_fig1.png and .svg" + (" (private output)" if real e
 # For each registry row, the reproduced value is compared with the printed one, rounding half away from zero at the printed decimals. The method the paper names is tried first, then the alternatives. The status is computed. Every row that is not a plain match belongs to a problem (`data/published/explanations.csv`), whose note the report renders from computed facts. The `evidence` column says how strong each result is: `published` rows (the tests of the printed tables, the percentages of printed counts) are recomputed from printed numbers alone; `by_construction` rows are counts, means and SDs the reconstruction was built to give.
 
 # %%
-results = enrolment.results(registry, people18, people19, explanations, parameters, real_data=real)
+results = enrolment.results(registry, computed, explanations, parameters, real_data=real)
 results["status"].value_counts()
 
 # %%

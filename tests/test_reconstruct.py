@@ -17,7 +17,7 @@ from analysis.io.participants import (
     write_participants,
 )
 from analysis.printed.judge import unexpected_statuses
-from analysis.stages import enrolment
+from analysis.stages import enrolment, enrolment_tables
 
 DEFAULTS = {"categorical_test": "pearson", "continuous_test": "t",
             "continuity_correction": False, "exact_p": "never"}
@@ -34,7 +34,8 @@ def test_every_constraint_and_status_holds(registry, seeded):
     the status expected from explanations.csv, so every constraint is met."""
     _, people18, people19 = seeded
     explanations = load_explanations()
-    results = enrolment.results(registry, people18, people19, explanations, DEFAULTS)
+    computed = enrolment_tables.compute(people18, people19, registry)
+    results = enrolment.results(registry, computed, explanations, DEFAULTS)
     assert results["id"].tolist() == stage_rows(registry, enrolment.STAGE)["id"].tolist()
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()

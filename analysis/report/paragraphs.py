@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.printed.compare import compare
+from analysis.printed.rounding import parse_printed
 from analysis.printed.significance import ALPHA
 from analysis.report.prose import fmt, printed
 
@@ -154,7 +155,7 @@ def age_t(registry: pd.DataFrame) -> Said:
                    "enumeration). ", "some round to the printed value. ")
             + "The reconstruction uses the sample closest to it. Ages recorded with decimals "
             f"(from birth dates, say) give a pooled t from {fmt(low, 3)} to {fmt(high, 3)}, "
-            + pick(low <= float(shown.replace("−", "-")) <= high, "which holds the printed "
+            + pick(low <= float(parse_printed(shown).value) <= high, "which holds the printed "
                    "value, so the gap is most likely a matter of how age was recorded or "
                    "rounded.", "which does not hold the printed value either.")
             + " Whether the conclusion that peers were younger survives the other defensible "

@@ -34,7 +34,7 @@ from analysis.io.registry import printed_text
 from analysis.methods.contingency import EXACT_P, reports_exact_p
 from analysis.methods.pvalues import bonferroni_threshold
 from analysis.printed.claims import Claims
-from analysis.printed.judge import double_rounded, lazily, whole
+from analysis.printed.judge import double_rounded, whole
 from analysis.printed.rounding import parse_printed, round_half_away
 from analysis.printed.significance import ALPHA
 from analysis.reconstruct.ages import age_pairs_fan2018
@@ -333,21 +333,21 @@ def bonferroni_readings() -> list:
             for reading, m in bonferroni_sizes().items()]
 
 
-def judge_fan2019_comparisons(claims: Claims, people19: pd.DataFrame, parameters: dict) -> None:
+def judge_fan2019_comparisons(claims: Claims, comparisons: pd.DataFrame,
+                              parameters: dict) -> None:
     """fan2019 Results: the Bonferroni threshold of the initial-vs-later comparison, and the
-    smallest p of the completers-vs-dropouts comparisons in each wave."""
+    smallest p of the completers-vs-dropouts comparisons in each wave (``comparisons``:
+    :func:`analysis.stages.enrolment_tables.demographic_comparisons`)."""
     categorical, continuous = parameters["categorical_test"], parameters["continuous_test"]
     claims.readings("fan2019_bonferroni_threshold", "printed",
                     bonferroni_readings(), load_readings())
     for wave in ("initial", "later"):
-        subset = people19[people19["wave"] == wave]
-        compared = lazily(tables.group_comparisons, subset, "evaluated", "consumer",
-                          categorical, continuous)
+        compared = comparisons[comparisons["comparison"] == f"completers vs dropouts, {wave}"]
         claims.add(f"fan2019.results.dropout_demographics.{wave}_consumers.p", "constraint",
                    (f"smallest p, completers vs dropouts ({categorical} / {continuous})",
-                    lambda c=compared: float(c()["p"].min())),
+                    float(compared["p"].min())),
                    ("smallest p with the other test of each kind",
-                    lambda c=compared: float(c()["p_alternative"].min())))
+                    float(compared["p_alternative"].min())))
 
 
 def judge_fan2019_caregivers(claims: Claims, people19: pd.DataFrame) -> None:
@@ -367,13 +367,6 @@ def judge_fan2019_caregivers(claims: Claims, people19: pd.DataFrame) -> None:
 
 
 # --- the stage ------------------------------------------------------------------------------
-
-
-def _tested(people18: pd.DataFrame, people19: pd.DataFrame, registry: pd.DataFrame) -> dict:
-    table1 = tables.fan2018_table1(people18)
-    return {"table1": table1, "tests1": tables.fan2018_table1_tests(table1),
-            "tests2": tables.fan2018_table2_tests(people18, registry),
-            "rates": tables.response_rates(people19)}
 
 
 def age_p_bound(registry: pd.DataFrame) -> Bound:
@@ -404,9 +397,10 @@ def age_t_proof(registry: pd.DataFrame) -> Proof | None:
                  "combinations of integer ages")
 
 
-def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
-            explanations: pd.DataFrame, parameters: dict, real_data: bool = False) -> pd.DataFrame:
-    """Every registry row of this stage, judged (see :mod:`analysis.printed.judge`).
+def results(registry: pd.DataFrame, computed: tables.Enrolment, explanations: pd.DataFrame,
+            parameters: dict, real_data: bool = False) -> pd.DataFrame:
+    """Every registry row of this stage, judged (see :mod:`analysis.printed.judge`) from the
+    records and tables ``computed`` once (:func:`analysis.stages.enrolment_tables.compute`).
 
     ``parameters`` (the notebook's parameters cell): ``categorical_test`` ("pearson" or
     "fisher") and ``continuous_test`` ("t" or "mann_whitney") for the group comparisons;
@@ -414,10 +408,10 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     contingency tables (see :func:`p_attempts`).
     """
     claims = Claims(stage_rows(registry, STAGE), explanations)
-    tested = _tested(people18, people19, registry)
-    judge_fan2018_table1(claims, tested["table1"], tested["tests1"])
-    judge_fan2018_table2(claims, tables.fan2018_table2(people18, registry))
-    judge_fan2018_table2_tests(claims, tested["tests2"], parameters)
+    people18, people19 = computed.people18, computed.people19
+    judge_fan2018_table1(claims, computed.table1, computed.tests1)
+    judge_fan2018_table2(claims, computed.table2)
+    judge_fan2018_table2_tests(claims, computed.tests2, parameters)
     claims.bound(f"{AGE_TEST}.p", age_p_bound(registry))
     proof = age_t_proof(registry)
     if proof is not None:
@@ -425,11 +419,11 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     judge_fan2018_participants(claims, people18)
     judge_fan2018_evaluation(claims, people18)
     judge_fan2019_timing(claims, people19)
-    judge_fan2019_table1(claims, tables.fan2019_table1(people19, registry))
+    judge_fan2019_table1(claims, computed.table19)
     judge_fan2019_recruitment(claims, people19)
-    judge_fan2019_response_rates(claims, tested["rates"], people19)
-    judge_fan2019_response_tests(claims, tested["rates"], parameters)
-    judge_fan2019_comparisons(claims, people19, parameters)
+    judge_fan2019_response_rates(claims, computed.rates, people19)
+    judge_fan2019_response_tests(claims, computed.rates, parameters)
+    judge_fan2019_comparisons(claims, computed.comparisons, parameters)
     judge_fan2019_caregivers(claims, people19)
     for paper in ("fan2018", "fan2019"):  # the inclusion ages: rules the records obey
         for end in ("min", "max"):
@@ -437,19 +431,19 @@ def results(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFra
     return judged(claims, registry, real_data)
 
 
-def exact_p_policies(registry: pd.DataFrame, people18: pd.DataFrame, people19: pd.DataFrame,
+def exact_p_policies(registry: pd.DataFrame, computed: tables.Enrolment,
                      explanations: pd.DataFrame, parameters: dict) -> pd.DataFrame:
     """Which rule for reporting Fisher's exact p explains the printed p-values? For each
     policy in :data:`EXACT_P`, how many contingency-table p-values of this stage match under
-    the policy's method, and how many only under another test."""
-    tested = _tested(people18, people19, registry)
+    the policy's method, and how many only under another test (the tests ``computed`` once,
+    judged under each policy)."""
     rows = []
     for policy in EXACT_P:
         claims = Claims(stage_rows(registry, STAGE), explanations)
         chosen = {**parameters, "exact_p": policy}
-        judge_fan2018_table1(claims, tested["table1"], tested["tests1"])
-        judge_fan2018_table2_tests(claims, tested["tests2"], chosen)
-        judge_fan2019_response_tests(claims, tested["rates"], chosen)
+        judge_fan2018_table1(claims, computed.table1, computed.tests1)
+        judge_fan2018_table2_tests(claims, computed.tests2, chosen)
+        judge_fan2019_response_tests(claims, computed.rates, chosen)
         trial = claims.frame(only=claims.judged)
         p_rows = trial[trial["id"].str.endswith(".p")
                        & trial["method"].str.contains("chi-square|Fisher")]

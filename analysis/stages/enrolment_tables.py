@@ -2,10 +2,13 @@
 response rates and caregivers, computed from record-level data (reconstructed or real).
 
 Every function takes participant DataFrames (see :mod:`analysis.io.participants`) and returns
-a DataFrame laid out like the paper.
+a DataFrame laid out like the paper. :func:`compute` computes them all once, into an
+:class:`Enrolment` that notebook 01 shows and :mod:`analysis.stages.enrolment` judges.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,9 +27,11 @@ from analysis.reconstruct.ages import age_bounds, age_pairs_fan2018
 
 __all__ = [
     "CONTINUOUS",
+    "Enrolment",
     "age_freedom_fan2018",
     "bonferroni_m",
     "caregiver_summary",
+    "compute",
     "demographic_comparisons",
     "described_patients",
     "fan2018_table1",
@@ -409,3 +414,31 @@ def demographic_comparisons(people19: pd.DataFrame, categorical: str = "pearson"
         result = group_comparisons(subset, "evaluated", "consumer", categorical, continuous)
         parts.append(result.assign(comparison=f"completers vs dropouts, {wave}", role="consumer"))
     return pd.concat(parts).reset_index()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """Notebook 01's records and the tables computed from them, once: fan2018 Tables 1-2
+    and their tests, fan2019 Table 1, the response rates and the demographic comparisons.
+    The notebook shows them; :func:`analysis.stages.enrolment.results` judges them."""
+
+    people18: pd.DataFrame
+    people19: pd.DataFrame
+    table1: pd.DataFrame
+    tests1: pd.DataFrame
+    table2: pd.DataFrame
+    tests2: pd.DataFrame
+    table19: pd.DataFrame
+    rates: pd.DataFrame
+    comparisons: pd.DataFrame
+
+
+def compute(people18: pd.DataFrame, people19: pd.DataFrame, registry: pd.DataFrame,
+            categorical: str = "pearson", continuous: str = "t") -> Enrolment:
+    """Every table of the enrolment stage, from the records (``categorical`` and
+    ``continuous``: the tests of the demographic comparisons)."""
+    table1 = fan2018_table1(people18)
+    return Enrolment(people18, people19, table1, fan2018_table1_tests(table1),
+                     fan2018_table2(people18, registry), fan2018_table2_tests(people18, registry),
+                     fan2019_table1(people19, registry), response_rates(people19),
+                     demographic_comparisons(people19, categorical, continuous))
