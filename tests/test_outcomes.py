@@ -169,7 +169,8 @@ def test_out_of_range_rating_and_repeated_answer(registry, people, interviews):
 # --- the notebook with other parameters ----------------------------------------------------
 
 def _tracked_hashes():
-    folders = (paths.REPORTS, paths.FIGURES, paths.RECONSTRUCTED)
+    committed = paths.Outputs()  # the repository's own folders, whatever the run context
+    folders = (committed.reports, committed.figures, committed.records)
     return {p: hashlib.sha256(p.read_bytes()).hexdigest()
             for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 

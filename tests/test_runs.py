@@ -118,7 +118,6 @@ def test_a_kernel_writes_tracked_files_only_in_the_published_run(environment, re
             os.environ.pop(name, None)
             if saved[name] is not None:
                 os.environ[name] = saved[name]
-        paths.set_output(None)
 
 
 def test_real_data_cannot_be_written_into_the_repository(monkeypatch):
@@ -145,3 +144,22 @@ def test_data_folder_comes_from_the_environment_not_a_parameter(monkeypatch, tmp
     monkeypatch.setenv(paths.DATA_ENV, str(tmp_path))
     assert context.data_folder(paths.YOUR_DATA) == tmp_path
     assert context.data_folder("private/x") == paths.ROOT / "private" / "x"
+
+
+def test_outputs_are_one_object_read_from_the_run_context(monkeypatch, tmp_path):
+    """The run context is one value (the environment a run's kernels inherit): the output
+    folders follow it, and the repository's own copy of an output is found from it."""
+    monkeypatch.delenv(paths.OUTPUT_ENV, raising=False)
+    assert paths.outputs() == paths.Outputs(None)
+    assert paths.TABLES == paths.ROOT / "reports" / "tables"
+    assert paths.RECORDS == paths.RECONSTRUCTED
+    monkeypatch.setenv(paths.OUTPUT_ENV, str(tmp_path))
+    here = paths.outputs()
+    assert here.folder == tmp_path.resolve()
+    assert paths.TABLES == tmp_path.resolve() / "reports" / "tables"
+    assert paths.REPRODUCTION_CSV == tmp_path.resolve() / "reports" / "reproduction.csv"
+    assert paths.RECORDS == tmp_path.resolve() / "data" / "reconstructed"
+    assert here.committed(here.tables / "a.csv") == paths.ROOT / "reports" / "tables" / "a.csv"
+    assert here.committed(paths.ROOT / "x") == paths.ROOT / "x"
+    with pytest.raises(AttributeError, match="NO_SUCH"):
+        _ = paths.NO_SUCH

@@ -2,16 +2,19 @@
 
 The committed outputs (``reports/``, ``figures/``, ``data/reconstructed/``) are written only
 by the published reproduction (``make reproduce``: ``python -m analysis.run`` with every
-parameter at its default). Every other run writes elsewhere: :func:`set_output` (or the
-environment variable :data:`OUTPUT_ENV`, which notebook kernels inherit from
-``python -m analysis.run``) moves every output folder under another directory: a scratch
-run's ``build/runs/<name>/``, a kernel's ``build/scratch/``, real data's ``private/output/``,
-all ignored by git. :mod:`analysis.io.context` decides which, at the start of a notebook.
+parameter at its default). Every other run writes elsewhere: the run's :class:`Outputs`
+(:func:`outputs`, read from the environment variable :data:`OUTPUT_ENV` that notebook kernels
+inherit from ``python -m analysis.run``) moves every output folder under another directory:
+a scratch run's ``build/runs/<name>/``, a kernel's ``build/scratch/``, real data's
+``private/output/``, all ignored by git. :mod:`analysis.io.context` decides which, at the
+start of a notebook. Nothing rewrites a module global: ``paths.TABLES`` and the other output
+names are read from the current :class:`Outputs` each time they are used.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,34 +60,85 @@ PAPER_FILES = {
 }
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """Where one run writes: the repository's committed folders (``folder`` None, the
+    published reproduction) or the same layout under ``folder`` (a scratch run's
+    ``build/runs/<name>/``, a kernel's ``build/scratch/``, real data's ``private/...``).
+    ``records`` is where the notebooks write, and read back, the record-level files."""
+
+    folder: Path | None = None
+
+    @property
+    def base(self) -> Path:
+        return ROOT if self.folder is None else self.folder
+
+    @property
+    def figures(self) -> Path:
+        return self.base / "figures"
+
+    @property
+    def reports(self) -> Path:
+        return self.base / "reports"
+
+    @property
+    def results(self) -> Path:
+        return self.reports / "results"
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+    @property
+    def records(self) -> Path:
+        return RECONSTRUCTED if self.folder is None else self.folder / "data" / "reconstructed"
+
+    def committed(self, path: Path) -> Path:
+        """The repository's own copy of an output ``path`` (the same file under ``ROOT``)."""
+        if self.folder is None or not path.is_relative_to(self.folder):
+            return path
+        return ROOT / path.relative_to(self.folder)
+
+
+def outputs() -> Outputs:
+    """This run's :class:`Outputs`. The run context is the environment variable
+    :data:`OUTPUT_ENV`, set by ``python -m analysis.run`` (or :func:`set_output`) and
+    inherited by every notebook kernel it starts, so one value says where a run writes and
+    nothing rewrites module globals."""
+    chosen = os.environ.get(OUTPUT_ENV)
+    return Outputs(Path(chosen).resolve() if chosen else None)
+
+
 def set_output(folder: Path | str | None) -> None:
-    """Point every output folder at ``folder`` (``None``: the repository's own). ``RECORDS``
-    is where the notebooks write, and read back, the reconstructed record-level files:
-    ``data/reconstructed`` normally, ``<folder>/data/reconstructed`` when redirected (e.g.
-    a run with values read off the figures, which must not replace the committed data)."""
-    global FIGURES, REPORTS, RESULTS, TABLES, REPRODUCTION_CSV, REPRODUCTION_MD, OUTPUT, RECORDS
-    OUTPUT = None if folder is None else Path(folder).resolve()
-    base = ROOT if OUTPUT is None else OUTPUT
-    RECORDS = RECONSTRUCTED if OUTPUT is None else OUTPUT / "data" / "reconstructed"
-    FIGURES = base / "figures"
-    REPORTS = base / "reports"
-    RESULTS = REPORTS / "results"
-    TABLES = REPORTS / "tables"
-    REPRODUCTION_CSV = REPORTS / "reproduction.csv"
-    REPRODUCTION_MD = REPORTS / "reproduction.md"
+    """Make ``folder`` this process's output folder (``None``: the repository's own), for it
+    and the kernels it starts."""
+    if folder is None:
+        os.environ.pop(OUTPUT_ENV, None)
+    else:
+        os.environ[OUTPUT_ENV] = str(Path(folder).resolve())
 
 
 def redirected() -> bool:
     """Whether outputs go somewhere other than the repository's committed folders."""
-    return OUTPUT is not None
+    return outputs().folder is not None
 
 
 def committed(path: Path) -> Path:
-    """The repository's own copy of an output ``path`` (the same file under ``ROOT``)."""
-    if OUTPUT is None or not path.is_relative_to(OUTPUT):
-        return path
-    return ROOT / path.relative_to(OUTPUT)
+    """The repository's own copy of an output ``path`` (:meth:`Outputs.committed`)."""
+    return outputs().committed(path)
 
 
-OUTPUT: Path | None = None
-set_output(os.environ.get(OUTPUT_ENV) or None)
+#: The output folders by their historical names, each read from the current run's
+#: :class:`Outputs` when used (``paths.TABLES`` is ``outputs().tables``).
+_OUTPUT_NAMES = {"FIGURES": "figures", "REPORTS": "reports", "RESULTS": "results",
+                 "TABLES": "tables", "RECORDS": "records", "OUTPUT": "folder"}
+_REPORT_FILES = {"REPRODUCTION_CSV": "reproduction.csv", "REPRODUCTION_MD": "reproduction.md"}
+
+
+def __getattr__(name: str) -> Path | None:
+    """``paths.FIGURES``, ``paths.TABLES``, ...: the current run's folders (PEP 562)."""
+    if name in _OUTPUT_NAMES:
+        return getattr(outputs(), _OUTPUT_NAMES[name])
+    if name in _REPORT_FILES:
+        return outputs().reports / _REPORT_FILES[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
