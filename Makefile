@@ -12,7 +12,7 @@ LAB    := $(VENV)/.installed-lab
 BOOK   := $(VENV)/.installed-book
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test lint lab book book-student primers benchmark setup clean
+.PHONY: help reproduce test test-fast lint lab book book-student primers benchmark setup clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ reproduce: $(STAMP) ## set up .venv, run every notebook, write figures/, data/re
 
 test: $(TESTS) ## run the whole test suite (unit tests, registry checks, nbval on every notebook)
 	$(BIN)/python -m pytest -n auto --dist worksteal
+
+test-fast: $(TESTS) ## the unit tests alone (no notebook, command or browser), for the edit loop
+	$(BIN)/python -m pytest -n 2 -m "not slow and not integration"
 
 lint: $(TESTS) ## ruff on the package, tests and notebooks (complexity rules included)
 	$(BIN)/ruff check analysis tests notebooks scripts

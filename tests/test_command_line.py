@@ -18,6 +18,8 @@ from analysis import lookalike, run
 from analysis.io import paths
 from analysis.lookalike import write_lookalike
 
+pytestmark = pytest.mark.integration
+
 P18, P19 = "fan2018_participants.csv", "fan2019_participants.csv"
 SESSIONS, INTERVIEWS = "fan2018_sessions.csv", "interviews.csv"
 

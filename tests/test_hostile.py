@@ -23,6 +23,8 @@ from analysis import lookalike, run
 from analysis.io import faults, kernel, ownership, paths, runs
 from analysis.io.dataset import dataset_problems
 
+pytestmark = pytest.mark.integration
+
 PLANT = "zqx" + "hostile"  # in two parts, so that this file does not hold it
 P18, P19 = "fan2018_participants.csv", "fan2019_participants.csv"
 SESSIONS, INTERVIEWS = "fan2018_sessions.csv", "interviews.csv"

@@ -16,6 +16,8 @@ from analysis.io import paths
 from analysis.io.annotations import load_explanations
 from analysis.report.page import CURVES, FIGURES, build_html
 
+pytestmark = pytest.mark.integration
+
 AXE = paths.BUILD / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 PAGE = paths.REPORTS / "reproduction.html"
 

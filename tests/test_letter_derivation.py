@@ -680,6 +680,7 @@ def moments_of(counts, lo=1):
     ("service_punctuality", "service_punctuality", "service_punctuality"),
     ("richness_of_activity_topic", "richness_of_activity_topic", "richness_activity_topic"),
 ])
+@pytest.mark.integration
 def test_welch_t_for_ratings(question, table_item, result_item):
     # Complete enumeration (about 2 s for both items): every sample of n = 41 ratings with the
     # printed mean and SD, and every split of it into 25 initial and 16 later consumers.

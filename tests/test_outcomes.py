@@ -175,6 +175,7 @@ def _tracked_hashes():
             for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.integration
 def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path, monkeypatch):
     """A kernel started outside ``analysis.run`` (papermill here; JupyterLab or nbval alike)
     writes to a scratch folder, never the committed outputs."""
@@ -194,6 +195,7 @@ def test_notebook_runs_with_holm_and_exact_p_without_touching_outputs(tmp_path, 
     assert (tmp_path / "scratch" / "reports" / "results" / "04_outcomes.csv").is_file()
 
 
+@pytest.mark.integration
 def test_notebook_refuses_a_bad_parameter(tmp_path):
     import papermill
 

@@ -29,6 +29,7 @@ def seeded(request, reconstructed):
     return seed, reconstructed("fan2018", seed), reconstructed("fan2019", seed)
 
 
+@pytest.mark.integration
 def test_every_constraint_and_status_holds(registry, seeded):
     """Compared with the printed numbers (not with earlier output): every row of the stage has
     the status expected from explanations.csv, so every constraint is met."""

@@ -323,6 +323,7 @@ def test_repeated_and_missing_columns_in_digitised_values(tmp_path):
         read_fig1_values(path)
 
 
+@pytest.mark.integration
 def test_every_reading_gives_a_finding_or_a_table(registry):
     """Issue 15: under each reading of "about once every ...", either a table fits (and is
     used) or the notebook is told which nearest reading fits, and the sentence says which."""
