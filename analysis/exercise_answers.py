@@ -60,10 +60,15 @@ def percent_of_count(stem: str) -> str:
             f"{format_half_away(exact, 0)}%; the paper prints {_printed(f'{stem}.percent')}%.")
 
 
+def _failing(name: str) -> tuple[pd.DataFrame, int]:
+    """The rows of audit table ``name`` that fail their check, and how many were checked."""
+    checks = _table(name)
+    return checks[checks["consistent"] == "False"], len(checks)
+
+
 def inconsistent_p_values() -> str:
-    audit = _table("audit_tests.csv")
-    flagged = audit[audit["consistent"] == "False"]
-    return (f"{len(flagged)} of {len(audit)} printed p-values do not follow from their printed "
+    flagged, checked = _failing("audit_tests.csv")
+    return (f"{len(flagged)} of {checked} printed p-values do not follow from their printed "
             f"statistic and df: " + "; ".join(flagged["text"]) + ".")
 
 
@@ -190,9 +195,8 @@ def _described(row_id: str) -> str:
 
 
 def impossible_values() -> str:
-    checks = _table("audit_granularity.csv")
-    failing = checks[checks["consistent"] == "False"]
-    return (f"{len(failing)} of {len(checks)}: "
+    failing, checked = _failing("audit_granularity.csv")
+    return (f"{len(failing)} of {checked}: "
             + "; ".join(_described(row_id) for row_id in failing["id"]) + ".")
 
 

@@ -53,7 +53,7 @@ from analysis.printed.significance import ALPHA
 from analysis.reconstruct.participant_records import reconstruct_fan2018, reconstruct_fan2019
 from analysis.report import paragraphs
 from analysis.report.figures import enrolment_flow, inline, save
-from analysis.report.prose import printed, say
+from analysis.report.prose import say, typeset
 from analysis.report.results import check_stage, write_results
 from analysis.stages import enrolment
 from analysis.stages import enrolment_tables as tables
@@ -130,7 +130,7 @@ shown
 computed.tests1.round(4)
 
 # %%
-printed1 = {role: printed(registry, f"fan2018.table1.enrolment_by_community_year.{group}.statistic")
+printed1 = {role: typeset(registry, f"fan2018.table1.enrolment_by_community_year.{group}.statistic")
             for role, group in (("peer", "peers"), ("consumer", "consumers"))}
 table1_said = paragraphs.table1_statistics(printed1, computed.tests1)  # decided and tested in analysis/report/paragraphs.py
 table1_said.table()
@@ -194,7 +194,7 @@ computed.rates.round(4)
 
 # %%
 rate = "fan2019.results.response_rate.{}_initial_vs_later.{}"
-said = {role: (printed(registry, rate.format(group, "statistic")), printed(registry, rate.format(group, "p")))
+said = {role: (typeset(registry, rate.format(group, "statistic")), typeset(registry, rate.format(group, "p")))
         for role, group in (("peer", "peers"), ("consumer", "consumers"))}
 rates_said = paragraphs.response_rates(computed.rates, said)
 rates_said.table()
@@ -223,9 +223,9 @@ say(policies_said.text)
 threshold = ALPHA / tables.bonferroni_m("categorical")
 comparisons = computed.comparisons
 print(f"Bonferroni threshold {ALPHA:g} / {tables.bonferroni_m('categorical')} = {threshold:.5f}; printed: p < "
-      + printed(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
-print("printed, completers vs dropouts: ps " + printed(registry, "fan2019.results.dropout_demographics.initial_consumers.p").replace(">", "> ")
-      + " (initial), ps " + printed(registry, "fan2019.results.dropout_demographics.later_consumers.p").replace(">", "> ") + " (later)")
+      + typeset(registry, "fan2019.results.bonferroni_threshold.initial_vs_later.p"))
+print("printed, completers vs dropouts: ps " + typeset(registry, "fan2019.results.dropout_demographics.initial_consumers.p").replace(">", "> ")
+      + " (initial), ps " + typeset(registry, "fan2019.results.dropout_demographics.later_consumers.p").replace(">", "> ") + " (later)")
 comparisons.pivot_table(index="variable", columns=["comparison", "role"], values="p").round(3)
 
 # %% [markdown]

@@ -56,7 +56,7 @@ from analysis.io.registry import load_registry
 from analysis.reconstruct.interview_records import reconstruct_interviews
 from analysis.report import paragraphs_outcomes as outcome_paragraphs
 from analysis.report.figures import benefit_by_group, inline, save
-from analysis.report.prose import printed, say
+from analysis.report.prose import say, typeset
 from analysis.report.results import check_stage, write_results
 from analysis.stages import outcome_tables as tables
 from analysis.stages import outcomes
@@ -102,7 +102,7 @@ tests18.round(3)
 
 # %%
 readings18 = tables.fan2018_readings(tests18, registry).set_index("question")
-readings_said = outcome_paragraphs.readings_of_n(readings18, printed(registry, "fan2018.results.satisfied_with_peers.consumers.percent"))
+readings_said = outcome_paragraphs.readings_of_n(readings18, typeset(registry, "fan2018.results.satisfied_with_peers.consumers.percent"))
 readings_said.table()
 
 # %% tags=["remove-input"]
@@ -151,7 +151,7 @@ say(slips_said.text)
 
 # %%
 confidence = "fan2019.table2.confidence.peers"
-confidence_said = outcome_paragraphs.confidence_question(printed(registry, f"{confidence}.mean"), printed(registry, f"{confidence}.sd"),
+confidence_said = outcome_paragraphs.confidence_question(typeset(registry, f"{confidence}.mean"), typeset(registry, f"{confidence}.sd"),
                                                          checks.set_index("id").loc[f"{confidence}.mean"])
 n_providers = confidence_said.facts["n"]
 confidence_said.table()
@@ -238,7 +238,7 @@ comparisons.round(4)
 # %%
 work = "fan2019.results.improve_work_skill.peers_vs_consumers"
 benefit_said = outcome_paragraphs.benefit_choices(interviews, comparisons, tables.item_labels(registry),
-                                                  {q: printed(registry, f"{work}.{q}") for q in ("statistic", "p")})
+                                                  {q: typeset(registry, f"{work}.{q}") for q in ("statistic", "p")})
 benefit_said.table()
 
 # %% tags=["remove-input"]
@@ -266,7 +266,7 @@ carers
 # %%
 conservative = "fan2019.results.satisfied_all_recruited.consumers"
 conservative_said = outcome_paragraphs.conservative_share(
-    int(printed(registry, f"{conservative}.count")), printed(registry, f"{conservative}.percent"),
+    int(typeset(registry, f"{conservative}.count")), typeset(registry, f"{conservative}.percent"),
     int((people["fan2019"]["role"] == "consumer").sum()),
     tables.respondents(summary, "consumer", "overall_satisfied_with_the_peer_service_providers_and_service"))
 conservative_said.table()

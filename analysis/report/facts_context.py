@@ -28,11 +28,8 @@ from analysis.printed.rounding import format_half_away, parse_printed
 from analysis.printed.significance import ALPHA
 from analysis.report.templates import Fact
 
-__all__ = ["Context", "facts_table", "flag", "how_many", "p_value", "printed", "row_base",
+__all__ = ["Context", "facts_table", "flag", "how_many", "p_value", "printed_fact", "row_base",
            "sides", "value"]
-
-#: The significance level the papers test at.
-
 
 @dataclass
 class Context:
@@ -97,7 +94,7 @@ class Context:
         return chosen.iloc[0]
 
 
-def printed(ctx: Context, row_id: str) -> Fact:
+def printed_fact(ctx: Context, row_id: str) -> Fact:
     """A printed number as a fact: shown as printed, a number printed as a word in digits."""
     parsed = parse_printed(ctx.printed[row_id])
     shown = str(int(parsed.value)) if parsed.word else ctx.printed[row_id]

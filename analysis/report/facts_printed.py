@@ -17,7 +17,7 @@ from analysis.report.facts_context import (
     flag,
     how_many,
     p_value,
-    printed,
+    printed_fact,
     sides,
     value,
 )
@@ -34,10 +34,10 @@ def fisher_row(ctx: Context, row: pd.Series) -> dict[str, Fact]:
     text_p, text_stat = ctx.printed[f"{stem}.p"], ctx.printed[f"{stem}.statistic"]
     return {"pearson_stat": value(pearson["statistic"], parse_printed(text_stat).decimals,
                                   "Pearson chi-square of the printed counts"),
-            "printed_stat": printed(ctx, f"{stem}.statistic"),
+            "printed_stat": printed_fact(ctx, f"{stem}.statistic"),
             "pearson_p": p_value(pearson["p"], "Pearson p of the printed counts"),
             "fisher_p": p_value(fisher["p"], "two-sided Fisher exact p of the printed counts"),
-            "printed_p": printed(ctx, f"{stem}.p"),
+            "printed_p": printed_fact(ctx, f"{stem}.p"),
             "fisher_rounds": flag(compare(fisher["p"], text_p), "Fisher's p rounds to it"),
             "pearson_rounds": flag(compare(pearson["p"], text_p), "Pearson's p rounds to it"),
             "stat_rounds": flag(compare(pearson["statistic"], text_stat),
@@ -76,8 +76,8 @@ def double_rounding(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
                             "output tables; the paper names SPSS 19, not its display)",
                             str(display)),
             "again": Fact(float(again), "published", "the display rounded again", str(again)),
-            "printed_stat": printed(ctx, f"{stem}.statistic"),
-            "printed_p": printed(ctx, f"{stem}.p"),
+            "printed_stat": printed_fact(ctx, f"{stem}.statistic"),
+            "printed_p": printed_fact(ctx, f"{stem}.p"),
             "pearson_p": p_value(pearson["p"], "Pearson p of the printed counts"),
             "single_rounds": flag(compare(pearson["statistic"], text), "rounded once"),
             "again_rounds": flag(compare(display, text), "rounded twice"),
@@ -98,7 +98,7 @@ def assessed_counts(ctx: Context, test: str) -> dict[str, Fact]:
     missing_id = ctx.input_id(test, column=NOT_ASSESSED)
     everyone_id = ctx.denominator(missing_id)
     everyone, missing = ctx.number(everyone_id), ctx.number(missing_id)
-    return {"n_all": printed(ctx, everyone_id), "not_assessed": printed(ctx, missing_id),
+    return {"n_all": printed_fact(ctx, everyone_id), "not_assessed": printed_fact(ctx, missing_id),
             "n_assessed": Fact(int(everyone - missing), "published", "all minus not assessed")}
 
 
@@ -157,12 +157,12 @@ def typo(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     neighbours = [t for t in _with_missing(ctx) if t != test]
     reproduced = [t for t in neighbours if compare(ctx.variant(
         t, "pearson", "assessed only")["statistic"], ctx.printed[f"{t}.statistic"])]
-    return {**assessed_counts(ctx, test), "yes": printed(ctx, f"{stem}.count"),
+    return {**assessed_counts(ctx, test), "yes": printed_fact(ctx, f"{stem}.count"),
             "on_assessed": Fact(float(assessed["statistic"]), "published",
                                 "goodness of fit on those assessed", shown),
             "its_p": p_value(assessed["p"], "its p"),
-            "printed_stat": printed(ctx, f"{stem}.statistic"),
-            "printed_p": printed(ctx, f"{stem}.p"),
+            "printed_stat": printed_fact(ctx, f"{stem}.statistic"),
+            "printed_p": printed_fact(ctx, f"{stem}.p"),
             "digits": Fact(_digits_apart(shown, text), "published", "digits that differ"),
             "p_rounds": flag(compare(assessed["p"], ctx.printed[f"{stem}.p"]), "its p rounds"),
             "neighbours": Fact(len(neighbours), "published", "the other consumer items"),
@@ -187,16 +187,16 @@ def copied(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     source = same[0] if same else stem
     own, theirs = ctx.variant(test, "pearson"), ctx.variant(ctx.test_of[source], "pearson")
     tried = ctx.variants.loc[ctx.variants["test"] == test, "statistic"].dropna()
-    return {"yes": printed(ctx, f"{stem}.count"),
-            "n": printed(ctx, ctx.denominator(f"{stem}.count")),
+    return {"yes": printed_fact(ctx, f"{stem}.count"),
+            "n": printed_fact(ctx, ctx.denominator(f"{stem}.count")),
             "own_stat": value(own["statistic"], 2, "goodness of fit of its own counts"),
             "own_p": value(own["p"], 3, "its p"),
-            "printed_stat": printed(ctx, f"{stem}.statistic"),
-            "printed_p": printed(ctx, f"{stem}.p"),
+            "printed_stat": printed_fact(ctx, f"{stem}.statistic"),
+            "printed_p": printed_fact(ctx, f"{stem}.p"),
             "same_pair": Fact(len(same), "published", "other rows of the section printing "
                               "the same statistic and p"),
             "other_item": Fact(source.split(".")[2].replace("_", " "), "words", "its item"),
-            "other_yes": printed(ctx, f"{source}.count"),
+            "other_yes": printed_fact(ctx, f"{source}.count"),
             "other_stat": value(theirs["statistic"], 3, "that item's own test"),
             "other_p": value(theirs["p"], 3, "its p"),
             "other_fits": flag(compare(theirs["statistic"], pair[0])
@@ -212,11 +212,11 @@ def percent(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     denominator = ctx.registry.set_index("id").loc[row_id, "denominator"]
     count_id = row_id.rsplit(".", 1)[0] + ".count"
     share = 100 * ctx.number(count_id) / ctx.number(denominator)
-    return {"count": printed(ctx, count_id), "n": printed(ctx, denominator),
+    return {"count": printed_fact(ctx, count_id), "n": printed_fact(ctx, denominator),
             "share": value(share, 1, "count / n x 100"),
             "rounded": value(share, parse_printed(ctx.printed[row_id]).decimals,
                              "rounded half away from zero at the printed decimals"),
-            "printed_percent": printed(ctx, row_id),
+            "printed_percent": printed_fact(ctx, row_id),
             "rounds": flag(compare(share, ctx.printed[row_id]), "it rounds to the printed")}
 
 
@@ -224,8 +224,8 @@ def followup(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     abstract = rows["id"].iloc[0]
     initial, later = (ctx.measure_id(f"fan2019_followup_months_{wave}")
                       for wave in ("initial", "later"))
-    return {"abstract": printed(ctx, abstract), "initial": printed(ctx, initial),
-            "later": printed(ctx, later),
+    return {"abstract": printed_fact(ctx, abstract), "initial": printed_fact(ctx, initial),
+            "later": printed_fact(ctx, later),
             "fits_later": flag(ctx.number(abstract) == ctx.number(later), ""),
             "fits_initial": flag(ctx.number(abstract) == ctx.number(initial), "")}
 

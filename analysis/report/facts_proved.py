@@ -20,7 +20,7 @@ from analysis.report.facts_context import (
     Context,
     flag,
     how_many,
-    printed,
+    printed_fact,
     value,
 )
 from analysis.report.templates import Fact
@@ -55,10 +55,10 @@ def age(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     proof = age_t_proof(ctx.registry)
     ranges = {name: (low, high) for name, low, high in (proof.ranges if proof else ())}
     low, high = t_box(ctx, test)
-    facts = {f"{q}_{g}": printed(ctx, ctx.input_id(test, g, q))
+    facts = {f"{q}_{g}": printed_fact(ctx, ctx.input_id(test, g, q))
              for q in ("mean", "sd", "n") for g in ("peers", "consumers")}
     how = proof.method if proof else "no proof"
-    return {**facts, "printed_t": printed(ctx, row["id"]),
+    return {**facts, "printed_t": printed_fact(ctx, row["id"]),
             "proved": flag(proof is not None and proof.verdict == "mismatch", how, "invariant"),
             "pooled": Fact(ranges.get("pooled t"), "invariant", how,
                            _span(ranges.get("pooled t"), 3)),
@@ -106,7 +106,7 @@ def ratio(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
         row_id = rows.loc[rows["measure"] == key, "id"].iloc[0]
         facts |= {f"{pick}_{k}": f for k, f in _reading_facts(ctx, row_id, key,
                                                               readings[pick]).items()}
-        facts[f"printed_{pick}"] = printed(ctx, row_id)
+        facts[f"printed_{pick}"] = printed_fact(ctx, row_id)
     return facts
 
 
@@ -119,7 +119,7 @@ def bonferroni(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
         facts[f"{name}_size"] = Fact(size, "published", "tests in the family of this reading")
         facts[f"{name}_alpha"] = Fact(ALPHA / size, "published", f"{ALPHA:g} / {size}",
                                       f"{ALPHA / size:.3g}")
-    facts["printed_threshold"] = printed(ctx, row_id)
+    facts["printed_threshold"] = printed_fact(ctx, row_id)
     return facts
 
 
@@ -138,7 +138,7 @@ def confidence(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     return {"n": Fact(n, "published", "providers interviewed"),
             "lo": Fact(found["lo"], "words", "the scale's lowest answer"),
             "hi": Fact(found["hi"], "words", "the scale's highest answer"),
-            "mean": printed(ctx, mean_id), "sd": printed(ctx, sd_id),
+            "mean": printed_fact(ctx, mean_id), "sd": printed_fact(ctx, sd_id),
             "grim": flag(grim(mean, n), "GRIM with whole-number answers"),
             "sums": Fact(sums, "published", "the whole totals either side of n x mean"),
             "sum_means": Fact([format_half_away(t / n, 2) for t in sums], "published",
@@ -173,7 +173,7 @@ def table4(ctx: Context, rows: pd.DataFrame) -> dict[str, Fact]:
     common = sorted(set.intersection(*(set(ns) for ns in ratings["grimmer_ns"])))
     low, high = RATING_N_WINDOW
     header_id = _header_id(rows)
-    return {"header_n": printed(ctx, header_id),
+    return {"header_n": printed_fact(ctx, header_id),
             "items": Fact(len(ratings), "published", "consumer ratings in Table 4"),
             "n_low": Fact(low, "published", "the n tried"),
             "n_high": Fact(high, "published", "the n tried"),

@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.printed.compare import compare
 from analysis.printed.rounding import parse_printed
 from analysis.printed.significance import ALPHA
-from analysis.report.prose import fmt, printed
+from analysis.report.prose import fmt, typeset
 
 __all__ = [
     "Said",
@@ -140,9 +140,9 @@ def age_t(registry: pd.DataFrame) -> Said:
 
     proof, ctx = age_t_proof(registry), Context(registry, pd.DataFrame())
     ranges = {name: (low, high) for name, low, high in (proof.ranges if proof else ())}
-    shown = printed(registry, f"{AGE_TEST}.statistic")
-    summary = {g: f"{printed(registry, ctx.input_id(AGE_TEST, g, 'mean'))} ± "
-                  f"{printed(registry, ctx.input_id(AGE_TEST, g, 'sd'))}"
+    shown = typeset(registry, f"{AGE_TEST}.statistic")
+    summary = {g: f"{typeset(registry, ctx.input_id(AGE_TEST, g, 'mean'))} ± "
+                  f"{typeset(registry, ctx.input_id(AGE_TEST, g, 'sd'))}"
                for g in ("peers", "consumers")}
     low, high = t_box(ctx, AGE_TEST)
     impossible = proof is not None and proof.verdict == "mismatch"

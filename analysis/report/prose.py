@@ -22,10 +22,10 @@ __all__ = [
     "chapter_note",
     "decimals",
     "fmt",
-    "printed",
     "say",
     "typed_counts",
     "typed_numbers",
+    "typeset",
     "verdict",
 ]
 
@@ -60,8 +60,9 @@ def say(text: str) -> None:
         display(Markdown(text))
 
 
-def printed(registry: pd.DataFrame, row_id: str) -> str:
-    """The number of registry row ``row_id`` exactly as printed, a minus sign as in print."""
+def typeset(registry: pd.DataFrame, row_id: str) -> str:
+    """The number of registry row ``row_id`` as typeset: exactly as printed, with the minus
+    sign of print (the registry keeps the ASCII one)."""
     return printed_text(registry, row_id).replace("-", "−")
 
 

@@ -22,16 +22,9 @@ import math
 import pandas as pd
 
 from analysis.evidence.levels import Bound, Proof, judged
+from analysis.io import questionnaire
 from analysis.io.annotations import load_granularity_specs, stage_rows
 from analysis.io.design import GROUP
-from analysis.io.questionnaire import (
-    CONSUMER_RATINGS,
-    FAN2018_QUESTIONS,
-    PROVIDER_RATINGS,
-    T_TESTS,
-    TABLE3_ITEMS,
-    questions,
-)
 from analysis.io.registry import printed_text, value
 from analysis.methods.granularity import grim
 from analysis.methods.integer_samples import sds_of_sum
@@ -101,7 +94,7 @@ def judge_fan2018_outcomes(claims: Claims, interviews: pd.DataFrame) -> None:
     (goodness of fit on all respondents or on those assessed, with or without Yates)."""
     tests = tables.fan2018_tests(interviews).set_index("question")
     for place in ("abstract", "results"):
-        for question, role in FAN2018_QUESTIONS.items():
+        for question, role in questionnaire.FAN2018_QUESTIONS.items():
             stem = f"fan2018.{place}.{question}.{role}s"
             if f"{stem}.count" not in claims:
                 continue
@@ -138,11 +131,11 @@ def judge_fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.Da
     """fan2019 Results: Peer service providers: the satisfaction threshold, the scale, the
     share who felt stressed, and the comparison of initial with later providers."""
     means = sorted((float(value(registry, f"fan2019.table2.{q}.peers.mean"))
-                    for q in PROVIDER_RATINGS), reverse=True)
+                    for q in questionnaire.PROVIDER_RATINGS), reverse=True)
     claims.measure("satisfaction_score_threshold", "printed", (
         f"largest whole score that most ({len(means) // 2 + 1} of {len(means)}) printed "
         "Table 2 means reach", math.floor(means[len(means) // 2])))
-    catalogue = questions()
+    catalogue = questionnaire.questions()
     for role, group in GROUP.items():
         top = catalogue.loc[(catalogue["role"] == role) & (catalogue["kind"] == "rating"), "hi"]
         claims.measure(f"rating_scale_top_{group}", "constraint",
@@ -154,7 +147,7 @@ def judge_fan2019_providers(claims: Claims, summary: _Answers, interviews: pd.Da
         "stressed / qualified",
         stressed / summary.get("qualified_to_be_peer_service_providers", "peer", "yes")))
     providers = tables.wave_comparisons(interviews, "peer")
-    satisfaction = providers[~providers["question"].isin(TABLE3_ITEMS)]
+    satisfaction = providers[~providers["question"].isin(questionnaire.TABLE3_ITEMS)]
     claims.measure("providers_waves_smallest_p", "constraint", (
         "smallest p, initial vs later providers (t tests, chi-square)",
         float(satisfaction["p"].min())))
@@ -218,7 +211,7 @@ def judge_fan2019_table4(claims: Claims, summary: _Answers) -> None:
     the printed means and SDs, 41 give all; notebook 06). One reading, n = 41, for every
     mean and SD of the table and of the Results that repeat them."""
     interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
-    for question in CONSUMER_RATINGS:
+    for question in questionnaire.CONSUMER_RATINGS:
         rated = int(summary.get(question, "consumer", "n"))
         for quantity in ("mean", "sd"):
             claims.add(f"fan2019.table4.{question}.consumers.{quantity}", "constraint",
@@ -232,8 +225,8 @@ def judge_fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.Da
     """fan2019 Results: Consumers: the range of the specific ratings, the richness of topic,
     satisfaction among all recruited, and the two initial-vs-later t tests."""
     interviewed = int(summary.get("continuous_participation_willingness", "consumer", "n"))
-    means = {q: float(summary.get(q, "consumer", "mean")) for q in CONSUMER_RATINGS}
-    other = [q for q in CONSUMER_RATINGS if q != "richness_of_activity_topic"]
+    means = {q: float(summary.get(q, "consumer", "mean")) for q in questionnaire.CONSUMER_RATINGS}
+    other = [q for q in questionnaire.CONSUMER_RATINGS if q != "richness_of_activity_topic"]
     rated = int(summary.get(other[0], "consumer", "n"))
     for pick in (min, max):
         claims.measure(f"specific_aspects_{pick.__name__}", "constraint",
@@ -250,7 +243,7 @@ def judge_fan2019_consumers(claims: Claims, summary: _Answers, interviews: pd.Da
     claims.measure("satisfied_of_recruited_percent", "constraint",
                    ("yes / respondents x 100", 100 * yes / recruited))
     waves = tables.wave_comparisons(interviews, "consumer").set_index("question")
-    for question, stem in T_TESTS.items():
+    for question, stem in questionnaire.T_TESTS.items():
         test = waves.loc[question]
         for quantity, pooled, welch in (("statistic", "statistic", "welch"),
                                         ("p", "p", "p_welch")):
@@ -284,7 +277,7 @@ def judge_fan2019_questionnaire(claims: Claims) -> None:
     """fan2019 Methods: numbers about the questionnaire itself, read from the question list
     (``data/questionnaires/questions.csv``): how many rating questions, their scales, and
     the areas of Table 3."""
-    catalogue = questions()
+    catalogue = questionnaire.questions()
     label = "the question list (data/questionnaires/questions.csv)"
     for role, group in GROUP.items():
         ratings = catalogue[(catalogue["role"] == role) & (catalogue["kind"] == "rating")]
@@ -295,7 +288,7 @@ def judge_fan2019_questionnaire(claims: Claims) -> None:
     claims.measure("confidence_scale_min", "constraint", (label, int(score["lo"].min())))
     claims.measure("confidence_scale_max", "constraint", (label, int(score["hi"].max())))
     areas = pd.Series([item.split("_", 2)[0] + "_" + item.split("_", 2)[1]
-                       for item in TABLE3_ITEMS])
+                       for item in questionnaire.TABLE3_ITEMS])
     for area in ("disease_related", "social_communication", "daily_life", "emotion_and"):
         claims.measure(f"benefit_questions_{area}", "constraint",
                        (label, int((areas == area).sum())))
