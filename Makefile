@@ -7,9 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # uv installs the pinned requirements (pip installs uv itself): the same pins, several times
-# faster than pip on a fresh clone (reports/benchmark.md).
+# faster than pip on a fresh clone (reports/benchmark.md). Bytecode is compiled at install,
+# as pip does: with PYTHONDONTWRITEBYTECODE set, nothing would cache it later.
 UV_VERSION := 0.13.9
-INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 STAMP  := $(VENV)/.installed
 TESTS  := $(VENV)/.installed-test
 LAB    := $(VENV)/.installed-lab
