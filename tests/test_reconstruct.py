@@ -44,6 +44,7 @@ def test_every_constraint_and_status_holds(registry, seeded):
     assert (constraints["status"] == "match").sum() > 180
 
 
+@pytest.mark.integration  # rebuilds a whole dataset
 def test_same_seed_same_data(registry, reconstructed):
     """The committed files, written by another process, are what the default seed gives."""
     for paper in ("fan2018", "fan2019"):
@@ -52,6 +53,7 @@ def test_same_seed_same_data(registry, reconstructed):
         assert as_records(reconstructed(paper, 20130701), registry).equals(committed)
 
 
+@pytest.mark.integration  # rebuilds a whole dataset
 def test_another_seed_other_people_same_margins(reconstructed):
     """Another seed gives other people with the same printed margins. (Which caregivers
     were interviewed, and so their waves, is free: only their total is printed.)"""
