@@ -149,14 +149,29 @@ SUMMARY_COLUMNS = ["id", "paper", "statement", "rests_on", "rule", "alpha", "fam
 UNKNOWN = "not computed"
 
 
-def _pick(rows: pd.DataFrame, variant: str, n_choice: str) -> pd.Series:
+def _pick(records: list[dict], variant: str, n_choice: str) -> dict:
     """A test's row for a joint specification: the same variant and n if it has them, else
     the same variant, else its own (the paper's) variant."""
-    for mask in ((rows["variant"] == variant) & (rows["n_choice"] == n_choice),
-                 rows["variant"] == variant, rows["own"]):
-        if mask.any():
-            return rows[mask].iloc[0]
-    return rows.iloc[0]
+    for wanted in (lambda r: r["variant"] == variant and r["n_choice"] == n_choice,
+                   lambda r: r["variant"] == variant, lambda r: r["own"]):
+        for record in records:
+            if wanted(record):
+                return record
+    return records[0]
+
+
+def _joint_row(parts: list[dict], rule: str) -> dict:
+    """The combined p range, verdict and flags of one joint specification's test rows."""
+    unknown = [r["basis"].startswith(UNKNOWN) for r in parts]
+    sampled = [r["basis"].startswith("sampled") for r in parts]
+    known = [r for r, u in zip(parts, unknown, strict=True) if not u]
+    pick = np.max if rule == "p < alpha" else np.min
+    return {"family_size": int(max(r["family_size"] for r in parts)),
+            "p_low": float(pick(np.array([r["p_low"] for r in known]))) if known else np.nan,
+            "p_high": float(pick(np.array([r["p_high"] for r in known]))) if known else np.nan,
+            "verdict": _combined({r["verdict"] for r in known}),
+            "paper_choice": all(bool(r["paper_choice"]) for r in parts),
+            "sampled": any(sampled), "unknown": any(unknown) or any(sampled)}
 
 
 def _joint(specs: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
@@ -168,28 +183,22 @@ def _joint(specs: pd.DataFrame, rule: str, alpha: float) -> pd.DataFrame:
     specs = specs.assign(own=[own.loc[t, "variant"] == v and own.loc[t, "n_choice"] == n
                               for t, v, n in zip(specs["test"], specs["variant"],
                                                  specs["n_choice"], strict=True)])
-    rows = []
+    grouped: dict[tuple, list[dict]] = {}
+    for record in specs.to_dict("records"):  # each test's rows by correction and family, once
+        grouped.setdefault((record["test"], record["correction"], record["family"]),
+                           []).append(record)
+    tests = list(dict.fromkeys(specs["test"]))
     computed = specs[~specs["basis"].str.startswith(UNKNOWN)]
     keys = (computed if not computed.empty else specs)[
         ["family", "correction", "variant", "n_choice"]].drop_duplicates()
+    rows = []
     for key in keys.itertuples(index=False):
-        parts = pd.DataFrame([
-            _pick(group[(group["correction"] == key.correction)
-                        & (group["family"] == key.family)], key.variant, key.n_choice)
-            for _, group in specs.groupby("test", sort=False)])
-        unknown = parts["basis"].str.startswith(UNKNOWN)
-        known = parts[~unknown]
-        pick = np.max if rule == "p < alpha" else np.min
-        sampled = parts["basis"].str.startswith("sampled")
-        rows.append({**key._asdict(), "family_size": int(parts["family_size"].max()),
-                     "threshold": alpha if key.correction != "none" else np.nan,
-                     "p_low": float(pick(known["p_low"])) if len(known) else np.nan,
-                     "p_high": float(pick(known["p_high"])) if len(known) else np.nan,
-                     "verdict": _combined(set(known["verdict"])),
-                     "paper_choice": bool(parts["paper_choice"].all()),
-                     "sampled": bool(sampled.any()),
-                     "unknown": bool(unknown.any() or sampled.any())})
-    return pd.DataFrame(rows)
+        parts = [_pick(grouped[(test, key.correction, key.family)], key.variant, key.n_choice)
+                 for test in tests]
+        rows.append({**key._asdict(), "threshold": alpha if key.correction != "none" else np.nan,
+                     **_joint_row(parts, rule)})
+    return pd.DataFrame(rows)[[*keys.columns, "family_size", "threshold", "p_low", "p_high",
+                               "verdict", "paper_choice", "sampled", "unknown"]]
 
 
 def _combined(verdicts: set[str]) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 
 mpl.use("agg")
 import matplotlib.pyplot as plt
@@ -312,31 +313,43 @@ def _marker(variant: str) -> str:
     return VARIANT_MARKERS.get(variant, "h")
 
 
-def _spec_mark(ax: plt.Axes, xs: list[float], level: float, spec) -> None:
-    """One specification's marks: its test's marker in its correction's colour, filled when
-    n is as printed and hollow under another reading of n."""
-    colour = CORRECTION_COLOURS[spec.correction]
-    face = colour if spec.n_choice in ("", "as printed") else "white"
-    ax.plot(xs, [level] * len(xs), ls="none", marker=_marker(spec.variant),
-            mfc=face, mec=colour, ms=3.6, mew=0.8, alpha=0.85)
-
-
-def _spec_row(ax: plt.Axes, y: float, specs: pd.DataFrame, floor: float) -> None:
-    """One conclusion's specifications: a marked dot per p known exactly, a bar with marked
-    ends per exact range (dotted where only sampled), a ring round the paper's own choice."""
+def _spec_marks(ax: plt.Axes, rows: list[tuple[float, pd.DataFrame]], floor: float) -> None:
+    """Every conclusion's specifications (``rows``: its height and its specifications): a
+    marked dot per p known exactly, a bar with marked ends per exact range (dotted where only
+    sampled), a ring round the paper's own choice. Marks are the specification's test's
+    marker in its correction's colour, filled when n is as printed and hollow under another
+    reading. Marks of one kind are drawn together, one artist each (a figure of thousands of
+    specifications draws in a fraction of a second)."""
     offsets = {c: (k - 1.5) * 0.16 for k, c in enumerate(CORRECTION_COLOURS)}
-    for spec in specs.itertuples(index=False):
-        if spec.basis.startswith("not computed"):
-            continue
-        low, high = max(spec.p_low, floor), max(spec.p_high, floor)
-        level = y + offsets[spec.correction]
-        if high > low * 1.0001:
-            style = ":" if spec.basis.startswith("sampled") else "-"
-            ax.plot([low, high], [level, level], color=CORRECTION_COLOURS[spec.correction],
-                    lw=1.0, alpha=0.6, ls=style)
-        _spec_mark(ax, [low, high] if high > low * 1.0001 else [low], level, spec)
-        if spec.paper_choice:
-            ax.plot([low], [level], "o", mfc="none", mec="black", ms=8, mew=1.0)
+    bars: dict[tuple, tuple[list[float], list[float]]] = {}
+    marks: dict[tuple, tuple[list[float], list[float]]] = {}
+    rings: tuple[list[float], list[float]] = ([], [])
+    for y, specs in rows:
+        for spec in specs.itertuples(index=False):
+            if spec.basis.startswith("not computed"):
+                continue
+            low, high = max(spec.p_low, floor), max(spec.p_high, floor)
+            level = y + offsets[spec.correction]
+            ends = [low, high] if high > low * 1.0001 else [low]
+            if len(ends) == 2:
+                style = ":" if spec.basis.startswith("sampled") else "-"
+                xs, ys = bars.setdefault((spec.correction, style), ([], []))
+                xs.extend([low, high, np.nan])  # NaN: a gap, so one line draws every bar
+                ys.extend([level, level, np.nan])
+            filled = spec.n_choice in ("", "as printed")
+            xs, ys = marks.setdefault((spec.correction, _marker(spec.variant), filled), ([], []))
+            xs.extend(ends)
+            ys.extend([level] * len(ends))
+            if spec.paper_choice:
+                rings[0].append(low)
+                rings[1].append(level)
+    for (correction, style), (xs, ys) in bars.items():
+        ax.plot(xs, ys, color=CORRECTION_COLOURS[correction], lw=1.0, alpha=0.6, ls=style)
+    for (correction, marker, filled), (xs, ys) in marks.items():
+        colour = CORRECTION_COLOURS[correction]
+        ax.plot(xs, ys, ls="none", marker=marker, mfc=colour if filled else "white",
+                mec=colour, ms=3.6, mew=0.8, alpha=0.85)
+    ax.plot(*rings, ls="none", marker="o", mfc="none", mec="black", ms=8, mew=1.0)
 
 
 def _first_upper(words: str) -> str:
@@ -387,8 +400,9 @@ def specification_curve(specs: pd.DataFrame, summary: pd.DataFrame, alpha: float
     keys = specification_keys(specs)
     legend_inches = 0.16 * max(len(v) for v in keys.values()) + 0.5
     fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(rows) + 1.8 + legend_inches))
-    for y, row in enumerate(rows.itertuples(index=False)):
-        _spec_row(ax, -y, specs[specs["conclusion"] == row.id], floor)
+    by_conclusion = dict(tuple(specs.groupby("conclusion", sort=False)))
+    _spec_marks(ax, [(-y, by_conclusion[row.id]) for y, row in
+                     enumerate(rows.itertuples(index=False))], floor)
     ax.axvline(alpha, color="#7f8c8d", ls="--", lw=0.9)
     ax.set_xscale("log")
     ax.set_xlim(floor / 2, 1.5)
