@@ -13,13 +13,14 @@ import pandas as pd
 from scipy.stats.contingency import expected_freq
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis.evidence.rules import cochran_small
 from analysis.evidence.words import choice_words
 from analysis.io import paths
 from analysis.io.registry import load_registry
 from analysis.methods.contingency import chi2_goodness_of_fit, chi2_independence, fisher_exact
 from analysis.methods.granularity import consistent_ns, consistent_scales, grim
 from analysis.printed.rounding import format_half_away, parse_printed
-from analysis.printed.significance import ALPHA
+from analysis.printed.significance import ALPHA, significant
 
 __all__ = ["caregivers_six_of_fifteen", "confidence_grim", "even_split_question",
            "expected_counts_choice", "fig2_printed", "fig2_unprinted",
@@ -212,7 +213,7 @@ def statcheck_verdict() -> str:
     wrong = audit[audit["consistent"] == "False"]
     decisions = audit[audit["decision_inconsistent"] == "True"]
     effect = ("none of them changes the decision at the papers' threshold, so no conclusion "
-              "rests on them" if decisions.empty else f"{len(decisions)} change the decision "
+              "turns on them" if decisions.empty else f"{len(decisions)} change the decision "
               "at the papers' threshold, so those conclusions need the authors' correction")
     return (f"{len(wrong)} of {len(audit)} printed tests are inconsistent with their own "
             f"statistic and df, and {effect}. An inconsistency shows that one printed number "
@@ -223,29 +224,33 @@ def statcheck_verdict() -> str:
 
 def expected_counts_choice(stem: str) -> str:
     """fan2018 Table 2 (working status): Cochran's (1954) rule for the chi-square
-    approximation, and whether Pearson's and Fisher's p fall on the same side of 0.05."""
+    approximation (:func:`analysis.evidence.rules.cochran_small`), and whether Pearson's and
+    Fisher's p fall on the same side of the papers' threshold."""
     table = _two_by_two(stem)
     expected = expected_freq(table)
-    small = int((expected < 5).sum())
+    broken = cochran_small(expected)  # the rules' own statement of Cochran's rule
     pearson = chi2_independence(table).iloc[0]["p"]
     fisher = fisher_exact(table).iloc[0]["p"]
-    same = (pearson < ALPHA) == (fisher < ALPHA)
-    return (f"The smallest expected count is {expected.min():.2f}, and {small} of "
-            f"{expected.size} cells expect fewer than 5, so Cochran's rule for the chi-square "
-            f"approximation {'fails' if small else 'holds'}"
-            f"{' and Fisher’s exact test is the safer choice' if small else ''}. Pearson's p "
+    same = significant(pearson) == significant(fisher)
+    rule = (f"Cochran's rule for the chi-square approximation fails ({broken}), so Fisher's "
+            "exact test is the safer choice" if broken else
+            "Cochran's rule for the chi-square approximation holds")
+    return (f"{rule}. Pearson's p "
             f"is {pearson:.3f} and Fisher's {fisher:.3f}: the choice "
             f"{'does not change' if same else 'changes'} the decision at {ALPHA}, and a "
             "reviewer asks the authors to name the test they used.")
 
 
-def range_verdict(low: float, high: float) -> str:
-    """What an exact range of p over the consistent tables says about a "differs
-    significantly" conclusion at the papers' threshold."""
+def range_verdict(low: float, high: float, exact: bool) -> str:
+    """What a range of p over the consistent tables says about a "differs significantly"
+    conclusion at the papers' threshold: of every such table when the range is ``exact``
+    (proved), else only of the tables sampled. Ends on either side prove, by their witness
+    tables, that the verdict depends on the table, sampled or not."""
+    tables = "every such table" if exact else "every table sampled (not a proof for all)"
     if high < ALPHA:
-        return "supports the printed conclusion for every such table"
+        return f"supports the printed conclusion for {tables}"
     if low >= ALPHA:
-        return "supports it for no such table"
+        return f"supports it for no {'such table' if exact else 'table sampled'}"
     return (f"falls on either side of {ALPHA}, so whether the conclusion survives depends on "
             "the unpublished table")
 
@@ -253,18 +258,19 @@ def range_verdict(low: float, high: float) -> str:
 def structural_zeros_choice() -> str:
     """fan2018's sessions chi-square (Fig. 1): periods before a community started are zero by
     design; the test of quasi-independence leaves them out (Bishop, Fienberg & Holland 1975,
-    ch. 5)."""
+    ch. 5). The range is exact or sampled as notebook 02 found it (its ``basis``)."""
     specs = _table("conclusion_specifications.csv")
     quasi = specs[(specs["conclusion"] == "fan2018.sessions_differ_by_community_and_period")
                   & (specs["variant"] == "quasi_independence")
                   & (specs["correction"] == "none")].iloc[0]
     low, high = float(quasi["p_low"]), float(quasi["p_high"])
-    verdict = range_verdict(low, high)
+    exact = quasi["basis"].startswith("exact")
+    verdict = range_verdict(low, high, exact)
     return (f"A Pearson test counts those empty periods as evidence that sessions differ, "
             f"though they could not have held sessions. Leaving them out, the p ranges from "
-            f"{low:.3g} to {high:.3g} over the tables consistent with the text: it {verdict}. "
-            "A reviewer asks for the test that leaves out cells zero by design, and for the "
-            "table.")
+            f"{low:.3g} to {high:.3g} over the tables consistent with the text "
+            f"({quasi['basis']}): it {verdict}. A reviewer asks for the test that leaves out "
+            "cells zero by design, and for the table.")
 
 
 def unprinted_shares() -> str:
@@ -273,7 +279,7 @@ def unprinted_shares() -> str:
     hidden = ranges[ranges["printed"] == ""]
     widths = hidden["max_percent"].astype(float) - hidden["min_percent"].astype(float)
     widest = hidden.loc[widths.idxmax()] if len(hidden) else None
-    where = (f"; the widest, {widest['label']}, could be anything from "
+    where = (f"; the widest, {widest['label']}, lies somewhere from "
              f"{float(widest['min_percent']):.1f}% to {float(widest['max_percent']):.1f}%"
              if widest is not None else "")
     return (f"{len(ranges) - len(hidden)} of {len(ranges)} shares are printed; the other "
@@ -298,6 +304,11 @@ def even_split_question(stem: str) -> str:
             "least a stated share), which the test cannot do.")
 
 
+def _p_words(low: float, high: float) -> str:
+    """A p known exactly, or its range over the consistent datasets."""
+    return f"{high:.3g}" if high <= low * 1.0001 else f"from {low:.3g} to {high:.3g}"
+
+
 def reviewer_on_fragile() -> str:
     """Notebook 05: the conclusion that holds as printed and fails under the fewest other
     defensible specifications, with those choices in words."""
@@ -315,7 +326,8 @@ def reviewer_on_fragile() -> str:
     return (f"'{summary.loc[chosen, 'statement']}' holds as printed but not under "
             f"{counts[chosen]} other specification(s), for example "
             f"{words} "
-            f"(p {float(first['p_high']):.3g}). A reviewer writes that the conclusion depends on "
+            f"(p {_p_words(float(first['p_low']), float(first['p_high']))}). A reviewer writes "
+            "that the conclusion depends on "
             "that analysis choice, asks the authors to justify the test and the correction, "
             "and to report the conclusion as sensitive to them rather than as established.")
 

@@ -30,15 +30,18 @@ def test_answers_name_choices_in_words_not_machine_ids():
         assert not re.search(r"\bfan20(18|19)\.\w", answer), exercise.answer.__name__
 
 
-@pytest.mark.parametrize(("low", "high", "words"), [
-    (0.001, ALPHA / 2, "supports the printed conclusion for every such table"),
-    (ALPHA, 0.9, "supports it for no such table"),
-    (0.001, ALPHA, "falls on either side"),
-    (ALPHA / 2, 0.5, "falls on either side"),
+@pytest.mark.parametrize(("low", "high", "exact", "words"), [
+    (0.001, ALPHA / 2, True, "supports the printed conclusion for every such table"),
+    (0.001, ALPHA / 2, False, "supports the printed conclusion for every table sampled (not "),
+    (ALPHA, 0.9, True, "supports it for no such table"),
+    (ALPHA, 0.9, False, "supports it for no table sampled"),
+    (0.001, ALPHA, True, "falls on either side"),
+    (ALPHA / 2, 0.5, False, "falls on either side"),
 ])
-def test_a_range_of_p_supports_the_conclusion_only_when_it_is_wholly_below_alpha(low, high,
-                                                                                  words):
-    assert reviewer.range_verdict(low, high).startswith(words)
+def test_a_range_of_p_supports_the_conclusion_only_when_it_is_wholly_below_alpha(
+        low, high, exact, words):
+    """A verdict over every table needs an exact range; a sampled one speaks for the sample."""
+    assert reviewer.range_verdict(low, high, exact).startswith(words)
 
 
 @pytest.mark.parametrize(("ns", "scales", "expected"), [
