@@ -267,9 +267,9 @@ print("wrote reports/results/01_enrolment.csv" + (" (private output)" if real el
 #
 # This cell fails if:
 # - any registry row of this stage has no result;
-# - a computed status is not one its problem explains (`match`, unless `explanations.csv` assigns the row to a problem that explains another);
+# - in the published reproduction, a computed status is not one its problem explains (`match`, unless `explanations.csv` assigns the row to a problem that explains another);
 # - the reconstructed data break a published count;
-# - the policy that explains every printed p, or the non-significant comparisons, stop holding.
+# - in the published reproduction, the policy that explains every printed p, or the non-significant comparisons, stop holding.
 #
 # That a rerun gives the same data is checked by the tests: `tests/test_pipeline.py` reruns every notebook in a scratch copy and requires byte-identical outputs.
 #

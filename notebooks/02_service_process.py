@@ -281,7 +281,7 @@ print("wrote reports/results/02_service_process.csv" + (" (private output)" if r
 # %% [markdown]
 # ## Last cell: every number has its expected status
 #
-# Fails if a registry row of this stage has no result, if a status drifts from the expected one (under the default parameters), if the chosen table breaks a stated constraint, or if the records do not give back the table.
+# Fails if a registry row of this stage has no result, if a status drifts from the expected one (in the published reproduction), if the chosen table breaks a stated constraint, or if the records do not give back the table.
 
 # %%
 summary = check_stage(results, registry, service_process.STAGE, explanations)

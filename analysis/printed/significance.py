@@ -1,8 +1,9 @@
 """The one owner of significance: the threshold the papers test at, and whether a computed
 or a printed p is below it.
 
-Neither paper states its threshold in words. fan2019 implies 0.05: its Bonferroni threshold
-for six comparisons is printed as 8.33×10^-3 (Results), which is 0.05 / 6. fan2018 states
+Neither paper states its threshold in words. fan2019's printed Bonferroni threshold,
+8.33×10^-3 (Results), equals 0.05 / 6, which fits a level of 0.05 over six tests (its family
+is itself open: ``readings.csv``). fan2018 states
 none and is read at the same level: an assumption (``fan2018.alpha`` and ``fan2019.alpha``
 in ``data/published/assumptions.csv``, shown with the others in
 ``reports/assumptions.csv``). Every module that asks "is this significant?" asks here.
