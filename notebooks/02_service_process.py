@@ -111,7 +111,7 @@ say(fig1_readings.fit_sentence(fit, tolerance, used, total))
 # Count exactly the tables within the bands that sum to the printed total (dynamic programming). Then add the χ² constraint: among those, estimate how many give a Pearson χ² that rounds to the printed value, by importance sampling (method in `analysis/methods/tables.py`: tables drawn exactly from a tuned product distribution conditioned on the total; the last two cells enumerated; weights make the estimate unbiased). Every accepted table is an exact solution (a *witness*).
 
 # %%
-feasible = tables.feasible_tables(low, high, total, window, seed=seed, draws=draws)
+feasible = fig1_readings.sampled_tables(low, high, total, window, seed=seed, draws=draws)
 summary = pd.Series({
     f"tables within the bands summing to {total} (exact)": f"{feasible.band_tables:,}",
     f"of which chi-square rounds to {printed_text(registry, f'{session_records.FIG1_TEST}.statistic')} (estimate)": f"{feasible.estimate:.3g}",

@@ -211,6 +211,30 @@ EDITIONS = {"teacher": (SOURCE, HTML, True),
                         ROOT / "build" / "book-student" / "html", False)}
 
 
+#: What the primers' outputs depend on besides their own code cells (which jupyter-cache
+#: keys by itself): the package, its data and outputs, the pinned environment, the papers.
+EXECUTION_INPUTS = ("analysis", "data", "reports", "requirements.txt")
+
+
+def execution_cache() -> Path:
+    """The primers' jupyter-cache, one per state of :data:`EXECUTION_INPUTS` (a change to
+    any of them starts a new one, so no page shows an output of other code or data); both
+    editions share it. Older caches are removed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in EXECUTION_INPUTS:
+        top = ROOT / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    folder = ROOT / "build" / "book-cache"
+    for old in folder.glob("*"):
+        if old.name != digest.hexdigest()[:16]:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / digest.hexdigest()[:16]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python scripts/book.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -223,7 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     source, html, with_answers = EDITIONS[edition]
     assemble(source, with_answers)
     quiet_kernels()
-    status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(source), str(html)])
+    import os
+
+    import fcntl
+
+    (ROOT / "build").mkdir(exist_ok=True)
+    with (ROOT / "build" / "book-cache.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time executes into the cache
+        os.environ["BOOK_EXECUTION_CACHE"] = str(execution_cache())
+        status = build_main(["-b", "html", "-W", "--keep-going", "-q", "-E", str(source),
+                             str(html)])
     if status == 0:
         print(f"course ({edition}s' edition): {(html / 'index.html').relative_to(ROOT)}")
     return status

@@ -1,4 +1,5 @@
-"""An on-disk memo for the slow proofs (the exact Fig. 1 bounds, the quasi-independence
+"""An on-disk memo for the slow proofs and samplings (the exact Fig. 1 bounds, the sampled
+Fig. 1 tables, the count of fan2018's age samples, the quasi-independence
 search), so that a rerun on the same inputs and the same code does not prove them again.
 
 :func:`memoised` wraps a deterministic function. Its key is a SHA-256 of the package's

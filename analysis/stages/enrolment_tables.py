@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.io.cache import memoised
 from analysis.io.design import COMMUNITIES, VARIABLES
 from analysis.io.registry import categories, value
 from analysis.methods.contingency import (
@@ -367,6 +368,7 @@ def layout_counts(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
     )
 
 
+@memoised
 def age_freedom_fan2018(registry: pd.DataFrame) -> pd.DataFrame:
     """How constrained are fan2018's ages? The number of feasible (sum, sum of squares) pairs
     per group, the exact number of samples of the peers' ages (multisets), and the range of
