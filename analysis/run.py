@@ -353,20 +353,23 @@ def _environment(run: runs.Plan, locations: dict[str, Path]) -> None:
 def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> None:
     """The report, its page, the run's record and (published run only) the computed parts
     of the README."""
+    from analysis.report.changes import published_run
     from analysis.report.page import write_html, write_notebook_pages
     from analysis.report.review import write_review
-    from analysis.report.summary import write_report
+    from analysis.report.summary import write_report, write_run_report
 
-    record = None
-    if run.mode != "repository":
+    record, comparison = None, None
+    if run.mode == "repository":
+        report = write_report()
+    else:
         record = runs.provenance(run, [p.stem for p in selected],
                                  {p.stem: defaults(p.stem) | v for p, v in per_notebook.items()})
         runs.write_provenance(run, record)
-    report = write_report(provenance=record)
+        report, comparison = write_run_report(record, published_run())
     ran = run.output / "notebooks" if run.output else paths.NOTEBOOKS
     write_notebook_pages(sorted(ran.glob("[0-9][0-9]_*.ipynb")))
     write_review(report, provenance=record)
-    page = write_html(report=report, provenance=record)
+    page = write_html(report=report, provenance=record, comparison=comparison)
     if run.mode == "repository" and len(selected) == len(notebooks()):
         from analysis.report.documents import update_documents
 
@@ -378,6 +381,10 @@ def _write_reports(run: runs.Plan, selected: list[Path], per_notebook: dict) -> 
           f"({len(report)} rows: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}; "
           f"evidence: {', '.join(f'{k} {v}' for k, v in sorted(levels.items()))})")
     print(f"report page: {executed.shown_path(page)}")
+    if comparison is not None:
+        from analysis.report.change_words import summary_lines
+
+        print("\n".join(summary_lines(comparison)))
 
 
 def _execute(args, selected, per_notebook, run, locations) -> int:

@@ -41,6 +41,9 @@ from analysis.printed.compare import rounded_as_printed
 from analysis.printed.rounding import parse_printed
 from analysis.report import page_sections as parts
 from analysis.report.assumptions import effect_words
+from analysis.report.change_words import TITLE as CHANGES_TITLE
+from analysis.report.change_words import html_section
+from analysis.report.changes import Comparison
 from analysis.report.notes import PROBLEM_TEXT_COLUMNS
 from analysis.report.page_assets import SCRIPT, STYLE
 from analysis.report.summary import category_of, evidence_counts, headline
@@ -337,9 +340,11 @@ def _audit_part() -> list[str]:
             + _plain_table(shown, columns) + "</details>"]
 
 
-def build_html(report: pd.DataFrame | None = None, provenance: dict | None = None) -> str:
+def build_html(report: pd.DataFrame | None = None, provenance: dict | None = None,
+               comparison: Comparison | None = None) -> str:
     """The report page as a string (see the module docstring); with ``provenance`` of a run
-    on real data, worded for your data."""
+    on real data, worded for your data; with ``comparison`` (a run that is not the published
+    reproduction), what the run changed as its first section, above the contents."""
     if report is None:
         report = pd.read_csv(paths.REPRODUCTION_CSV, dtype=str, keep_default_na=False)
     real = bool(provenance) and provenance["mode"] == "real"
@@ -364,17 +369,23 @@ def build_html(report: pd.DataFrame | None = None, provenance: dict | None = Non
         "numbers": [parts.numbers_table(rows, _notebook_links())],
         "provenance": [parts.provenance_block(_provenance(provenance))],
     }
-    body = [*_head(real), parts.toc(SECTIONS)]
-    for anchor, title in SECTIONS:
+    shown = SECTIONS
+    if comparison is not None:
+        sections["changes"] = html_section(comparison)
+        shown = [("changes", CHANGES_TITLE), *SECTIONS]
+    body = [*_head(real)]
+    for anchor, title in shown:
+        if anchor == "verdict":
+            body.append(parts.toc(shown))
         body += [f"<section id='{anchor}'><h2>{e(title)}</h2>", *sections[anchor], "</section>"]
     return "\n".join([*body, f"</main><script>{SCRIPT}</script>", "</body></html>"]) + "\n"
 
 
 def write_html(path: Path | str | None = None, report: pd.DataFrame | None = None,
-               provenance: dict | None = None) -> Path:
+               provenance: dict | None = None, comparison: Comparison | None = None) -> Path:
     """Write :func:`build_html` to ``reports/reproduction.html`` atomically."""
     path = paths.REPORTS / "reproduction.html" if path is None else Path(path)
-    atomic_write_text(path, build_html(report, provenance))
+    atomic_write_text(path, build_html(report, provenance, comparison))
     return path
 
 

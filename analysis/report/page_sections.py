@@ -10,6 +10,7 @@ import html
 import pandas as pd
 
 from analysis.printed.significance import ALPHA
+from analysis.report.results import STATUS_LABELS
 
 __all__ = [
     "LABELS",
@@ -27,15 +28,7 @@ __all__ = [
     "toc",
 ]
 
-LABELS = {
-    "match": "match",
-    "match_other_method": "match, other method",
-    "mismatch": "mismatch",
-    "depends_on_reading": "depends on the reading",
-    "not_reproducible": "not reproducible",
-    "not_computable": "not computable on these data",
-    "pending": "pending",
-}
+LABELS = STATUS_LABELS
 FILTERS = ("paper", "status", "evidence", "category", "location")
 
 

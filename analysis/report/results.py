@@ -45,6 +45,7 @@ from analysis.printed.discrepancy import CLASSES
 from analysis.printed.judge import unexpected_statuses
 
 __all__ = [
+    "STATUS_LABELS",
     "ORIGINS",
     "REPORT_COLUMNS",
     "RESULT_COLUMNS",
@@ -58,6 +59,16 @@ __all__ = [
 
 STATUSES = ("match", "match_other_method", "mismatch", "depends_on_reading", "not_reproducible",
             "not_computable", "pending")
+#: Each status in words, as the page and the comparisons of runs show it.
+STATUS_LABELS = {
+    "match": "match",
+    "match_other_method": "match, other method",
+    "mismatch": "mismatch",
+    "depends_on_reading": "depends on the reading",
+    "not_reproducible": "not reproducible",
+    "not_computable": "not computable on these data",
+    "pending": "pending",
+}
 
 
 #: How a judged row's value came about (the report's ``role`` column): a number the

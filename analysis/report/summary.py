@@ -11,13 +11,15 @@ from analysis.io import paths
 from analysis.io.files import atomic_write_text, read_csv_strict
 from analysis.io.registry import load_registry
 from analysis.report.assumptions import assumption_effects
+from analysis.report.change_words import changes_frame, markdown_section
+from analysis.report.changes import Comparison, RunOutputs, compare, this_run
 from analysis.report.notes import render_notes
 from analysis.report.results import REPORT_COLUMNS, STATUSES, build_report, load_results
 
 __all__ = ["CATEGORIES", "EVIDENCE_ORDER", "FIGURE_VALUES", "categories", "category_of", "counted",
            "evidence_counts",
            "figure_values_markdown", "headline", "provenance_markdown", "summary_markdown",
-           "write_report"]
+           "write_report", "write_run_report"]
 
 #: Evidence levels from strongest to weakest (see :mod:`analysis.evidence`).
 EVIDENCE_ORDER = ("published", "invariant", "dependent", "by_construction", "real_data",
@@ -177,14 +179,16 @@ def _real_headline(report: pd.DataFrame) -> str:
             "alone have evidence `published`.")
 
 
-def summary_markdown(report: pd.DataFrame, provenance: dict | None = None) -> str:
-    """A short human-readable summary: counts by status and paper, then every mismatch and
+def summary_markdown(report: pd.DataFrame, provenance: dict | None = None,
+                     changes: str = "") -> str:
+    """A short human-readable summary: what the run changed (``changes``, a run that is not
+    the published reproduction), counts by status and paper, then every mismatch and
     other-method match with its note; with ``provenance``, how the run was made."""
     counts = pd.crosstab(report["status"], report["paper"], margins=True, margins_name="all")
     order = [s for s in (*STATUSES, "all") if s in counts.index]
     counts = counts.loc[order].reset_index()
     real = bool(provenance) and provenance["mode"] == "real"
-    lines = [*_intro(provenance), "", "## In one paragraph", "",
+    lines = [*_intro(provenance), "", *([changes] if changes else []), "## In one paragraph", "",
              _real_headline(report) if real else headline(report), "",
              *(provenance_markdown(provenance) if provenance else []),
              "## Numbers by evidence and status", ""]
@@ -260,6 +264,34 @@ def _side_tables(rendered, report: pd.DataFrame, beside: Path | None) -> dict[Pa
                 index=False, lineterminator="\n")}
 
 
+def _final_report(registry: pd.DataFrame | None, results_dir: Path | str | None,
+                  out_csv: Path | None, provenance: dict | None
+                  ) -> tuple[pd.DataFrame, dict[Path, str]]:
+    """The report's rows with their notes rendered, and the side tables to write with it
+    (none with real data: the notes are about the synthetic records)."""
+    registry = load_registry() if registry is None else registry
+    report = build_report(registry, load_results(results_dir, registry))
+    if bool(provenance) and provenance["mode"] == "real":
+        report["note"] = ""
+        return report, {}
+    rendered = render_notes(report, registry, strict=not provenance)
+    report = rendered.report[REPORT_COLUMNS]
+    return report, _side_tables(rendered, report, None if out_csv is None else out_csv.parent)
+
+
+def _write(report: pd.DataFrame, outputs: dict[Path, str], out_csv: Path | str | None,
+           out_md: Path | str | None, provenance: dict | None, changes: str = "") -> None:
+    real = bool(provenance) and provenance["mode"] == "real"
+    out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
+    out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
+    text = summary_markdown(report, provenance, changes)
+    figures = "" if real else figure_values_markdown()
+    outputs |= {out_csv: report.to_csv(index=False, lineterminator="\n"),
+                out_md: text + ("\n" + figures if figures else "")}
+    for path, content in outputs.items():
+        atomic_write_text(path, content)
+
+
 def write_report(
     registry: pd.DataFrame | None = None,
     results_dir: Path | str | None = None,
@@ -273,23 +305,21 @@ def write_report(
     problems and assumptions (beside ``out_csv`` when it is given). With real data
     (``provenance["mode"] == "real"``) the notes, written about the synthetic records, are
     left out, and so are the figure-value tables."""
-    registry = load_registry() if registry is None else registry
-    report = build_report(registry, load_results(results_dir, registry))
-    real = bool(provenance) and provenance["mode"] == "real"
-    outputs: dict[Path, str] = {}
-    if real:
-        report["note"] = ""
-    else:
-        rendered = render_notes(report, registry, strict=not provenance)
-        report = rendered.report[REPORT_COLUMNS]
-        outputs = _side_tables(rendered, report, None if out_csv is None
-                               else Path(out_csv).parent)
-    out_csv = paths.REPRODUCTION_CSV if out_csv is None else Path(out_csv)
-    out_md = paths.REPRODUCTION_MD if out_md is None else Path(out_md)
-    text = summary_markdown(report, provenance)
-    figures = "" if real else figure_values_markdown()
-    outputs |= {out_csv: report.to_csv(index=False, lineterminator="\n"),
-                out_md: text + ("\n" + figures if figures else "")}
-    for path, content in outputs.items():
-        atomic_write_text(path, content)
+    out_csv = None if out_csv is None else Path(out_csv)
+    report, outputs = _final_report(registry, results_dir, out_csv, provenance)
+    _write(report, outputs, out_csv, out_md, provenance)
     return report
+
+
+def write_run_report(provenance: dict, before: RunOutputs) -> tuple[pd.DataFrame, Comparison]:
+    """:func:`write_report` for a run that is not the published reproduction, compared
+    with ``before`` (the committed reproduction): ``reports/changes.csv``, and the
+    comparison as the first section of ``reproduction.md``
+    (:mod:`analysis.report.change_words`). Returns the report and the comparison."""
+    report, outputs = _final_report(None, None, None, provenance)
+    conclusions = paths.REPORTS / "conclusions.csv"
+    comparison = compare(before, this_run(report, conclusions, provenance))
+    outputs[paths.REPORTS / "changes.csv"] = changes_frame(comparison).to_csv(
+        index=False, lineterminator="\n")
+    _write(report, outputs, None, None, provenance, markdown_section(comparison))
+    return report, comparison

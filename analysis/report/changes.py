@@ -1,0 +1,259 @@
+"""What a run changed: every printed number, conclusion and parameter whose value differs
+between two runs (issue 25).
+
+A researcher who reruns with another choice first asks what the choice changed. Every run
+that is not the published reproduction compares itself with it (``python -m analysis.run``
+writes ``reports/changes.csv``, a section at the top of ``reproduction.md`` and of the page,
+and prints a summary); ``python -m analysis.compare A B`` compares any two runs.
+
+:func:`read_run` reads what a run wrote (``reports/reproduction.csv``,
+``reports/conclusions.csv`` and ``run.json``); :func:`compare` lists, for the 662 printed
+numbers, each whose reproduced value, status, evidence or discrepancy class differs (before
+and after), each conclusion whose verdict or p range differs, and each parameter whose value
+differs. A reproduced value is compared at the printed decimals, as the report compares it
+with the printed number (differences beyond them are counted, not listed); other values as
+numbers where both parse as numbers (equal within 1e-12, relative), else as text. Nothing here reads a record: the reports hold aggregates only, a
+run on your data is named "your data", and no folder's path is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.io import paths
+from analysis.io.files import InputError, read_csv_strict
+from analysis.io.parameters import declared, defaults
+from analysis.printed.compare import rounded_as_printed
+
+__all__ = ["CONCLUSION_FIELDS", "ROW_FIELDS", "Comparison", "RunOutputs", "compare",
+           "beyond_printed", "published_run", "read_run", "same_as_printed", "same_value", "this_run"]
+
+#: The columns of ``reproduction.csv`` whose change a comparison lists.
+ROW_FIELDS = ("reproduced", "status", "evidence", "discrepancy")
+#: The columns of ``conclusions.csv`` whose change a comparison lists (the p range, from
+#: ``p_min`` and ``p_max``, is compared as a pair).
+CONCLUSION_FIELDS = ("as_printed", "all_choices", "over_data")
+ROW_COLUMNS = ["id", "paper", "printed", *ROW_FIELDS]
+CONCLUSION_COLUMNS = ["id", "paper", "statement", *CONCLUSION_FIELDS, "p_min", "p_max"]
+#: How each kind of run is named in a comparison: never by its folder.
+KINDS = {"repository": "the published reproduction", "real": "the run on your data"}
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    """What one run wrote that a comparison reads: ``label`` (how it is named), ``mode``
+    (repository, scratch or real), every notebook's effective ``parameters``, its
+    ``reproduction`` rows and its ``conclusions`` (empty if it has none)."""
+    label: str
+    mode: str
+    parameters: dict[str, dict[str, object]]
+    reproduction: pd.DataFrame
+    conclusions: pd.DataFrame
+
+
+def _all_defaults() -> dict[str, dict[str, object]]:
+    return {notebook: defaults(notebook) for notebook in declared()["notebook"].unique()}
+
+
+def _reports(folder: Path, role: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reproduction rows and the conclusions under ``folder``; a missing or malformed
+    file is an :class:`InputError` naming the file inside the run (never the folder)."""
+    try:
+        rows = read_csv_strict(folder / "reproduction.csv", ROW_COLUMNS)[ROW_COLUMNS]
+        found = folder / "conclusions.csv"
+        conclusions = (read_csv_strict(found, CONCLUSION_COLUMNS)[CONCLUSION_COLUMNS]
+                       if found.is_file() else pd.DataFrame(columns=CONCLUSION_COLUMNS))
+    except InputError as error:
+        raise InputError(f"{role}: reports/{error}") from None
+    return rows.reset_index(drop=True), conclusions.reset_index(drop=True)
+
+
+def published_run() -> RunOutputs:
+    """The committed reproduction (``reports/`` of the repository), every parameter at its
+    default."""
+    rows, conclusions = _reports(paths.ROOT / "reports", KINDS["repository"])
+    return RunOutputs(KINDS["repository"], "repository", _all_defaults(), rows, conclusions)
+
+
+def _label(mode: str, given: dict[str, object]) -> str:
+    """A run named by what it is: "your data", or the run with its parameters."""
+    if mode in KINDS:
+        return KINDS[mode]
+    said = ", ".join(f"{name} = {json.dumps(value)}" for name, value in sorted(given.items()))
+    return f"the run with {said}" if said else "a run at the defaults"
+
+
+def _effective(record: dict) -> dict[str, dict[str, object]]:
+    """Every notebook's parameters in a run: the defaults, with those of the notebooks it
+    ran as it ran them (a notebook it did not run keeps the committed results)."""
+    parameters = _all_defaults()
+    for notebook, values in record["parameters_by_notebook"].items():
+        parameters.setdefault(notebook, {}).update(dict(values))
+    return parameters
+
+
+def as_written(report: pd.DataFrame) -> pd.DataFrame:
+    """The report's compared columns as ``reproduction.csv`` holds them (text)."""
+    text = report[ROW_COLUMNS].to_csv(index=False, lineterminator="\n")
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def this_run(report: pd.DataFrame, conclusions: Path, provenance: dict) -> RunOutputs:
+    """The run being written: its report rows (in memory), its ``conclusions.csv`` and its
+    record (:func:`analysis.io.runs.provenance`)."""
+    found = (read_csv_strict(conclusions, CONCLUSION_COLUMNS)[CONCLUSION_COLUMNS]
+             if conclusions.is_file() else pd.DataFrame(columns=CONCLUSION_COLUMNS))
+    return RunOutputs(_label(provenance["mode"], provenance["parameters"]), provenance["mode"],
+                      _effective(provenance), as_written(report), found.reset_index(drop=True))
+
+
+def read_run(folder: Path | str, role: str = "the run") -> RunOutputs:
+    """What the run in ``folder`` wrote (a folder of ``python -m analysis.run``, with its
+    ``run.json``); :class:`InputError` if it is not one. ``role`` names it in messages."""
+    folder = Path(folder)
+    record_path = folder / "run.json"
+    if not record_path.is_file():
+        raise InputError(f"{role}: run.json not found: not the folder of a run of "
+                         "python -m analysis.run (or 'published')")
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        mode, given = str(record["mode"]), dict(record["parameters"])
+        parameters = _effective(record)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise InputError(f"{role}: run.json is not a run's record") from None
+    rows, conclusions = _reports(folder / "reports", role)
+    return RunOutputs(_label(mode, given), mode, parameters, rows, conclusions)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def same_value(before: str, after: str) -> bool:
+    """Whether two reported values are the same: as numbers within 1e-12 (relative) where
+    both are numbers, else as text."""
+    a, b = _number(before), _number(after)
+    if a is None or b is None:
+        return before == after
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
+
+
+def same_as_printed(before: str, after: str, printed: str) -> bool:
+    """Whether two reproduced values are the same number at the printed decimals (as the
+    report compares them with the printed one: :func:`rounded_as_printed`); values that
+    are not numbers, or a printed word, by :func:`same_value`."""
+    if _number(before) is None or _number(after) is None:
+        return same_value(before, after)
+    try:
+        return rounded_as_printed(before, printed) == rounded_as_printed(after, printed)
+    except (ValueError, ArithmeticError):
+        return same_value(before, after)
+
+
+def _same(field: str, old: pd.Series, new: pd.Series) -> bool:
+    if field == "reproduced" and "printed" in new.index:
+        return same_as_printed(old[field], new[field], new["printed"])
+    return same_value(old[field], new[field])
+
+
+def _changed(before: pd.DataFrame, after: pd.DataFrame, fields: tuple[str, ...]
+             ) -> pd.DataFrame:
+    """One row per (id, field) whose value differs between ``before`` and ``after``
+    (frames indexed by id; a reproduced value at the printed decimals); a row only one of
+    them has is listed once, field ``row``."""
+    found = []
+    for row_id in [*before.index, *[i for i in after.index if i not in before.index]]:
+        if row_id not in after.index or row_id not in before.index:
+            present = row_id in after.index
+            paper = (after if present else before).loc[row_id, "paper"]
+            found.append((row_id, paper, "row", "" if present else "present",
+                          "present" if present else ""))
+            continue
+        old, new = before.loc[row_id], after.loc[row_id]
+        found += [(row_id, new["paper"], field, old[field], new[field]) for field in fields
+                  if not _same(field, old, new)]
+    return pd.DataFrame(found, columns=["id", "paper", "field", "before", "after"])
+
+
+def beyond_printed(before: pd.DataFrame, after: pd.DataFrame) -> int:
+    """How many printed numbers' reproduced values differ only beyond the printed decimals
+    (not listed as changes: the report compares at the printed decimals)."""
+    old, new = before.set_index("id"), after.set_index("id")
+    common = old.index.intersection(new.index, sort=False)
+    return sum(not same_value(old.loc[i, "reproduced"], new.loc[i, "reproduced"])
+               and _same("reproduced", old.loc[i], new.loc[i]) for i in common)
+
+
+def p_range(row: pd.Series) -> str:
+    """A conclusion's p range in words: one value, or "from ... to ..."."""
+    low, high = _number(row["p_min"]), _number(row["p_max"])
+    if low is None or high is None:
+        return "not computed"
+    return f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"from {low:.3g} to {high:.3g}"
+
+
+def conclusion_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Every conclusion whose verdict (as printed, under every choice, over the data) or p
+    range (at three significant digits) differs."""
+    old, new = before.set_index("id"), after.set_index("id")
+    found = _changed(old, new, CONCLUSION_FIELDS)
+    ranges = [(i, new.loc[i, "paper"], "p range", p_range(old.loc[i]), p_range(new.loc[i]))
+              for i in old.index.intersection(new.index, sort=False)
+              if p_range(old.loc[i]) != p_range(new.loc[i])]
+    found = pd.concat([found, pd.DataFrame(ranges, columns=found.columns)], ignore_index=True)
+    order = {i: k for k, i in enumerate([*old.index, *new.index])}
+    return found.sort_values("id", key=lambda s: s.map(order), kind="stable",
+                             ignore_index=True)
+
+
+def parameter_changes(before: dict[str, dict], after: dict[str, dict]) -> pd.DataFrame:
+    """Every notebook parameter whose value differs, as JSON text."""
+    found = [(notebook, name, json.dumps(before.get(notebook, {}).get(name)),
+              json.dumps(after.get(notebook, {}).get(name)))
+             for notebook in sorted({*before, *after})
+             for name in sorted({*before.get(notebook, {}), *after.get(notebook, {})})
+             if before.get(notebook, {}).get(name) != after.get(notebook, {}).get(name)]
+    return pd.DataFrame(found, columns=["notebook", "parameter", "before", "after"])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two runs and what differs between them: ``parameters`` (notebook, parameter, before,
+    after), ``rows`` (id, paper, field, before, after, and the row's evidence before) and
+    ``conclusions`` (id, paper, field, before, after)."""
+    before: RunOutputs
+    after: RunOutputs
+    parameters: pd.DataFrame
+    rows: pd.DataFrame
+    conclusions: pd.DataFrame
+    beyond_printed: int = 0
+
+    @property
+    def unchanged(self) -> bool:
+        """No printed number and no conclusion differ (parameters may)."""
+        return self.rows.empty and self.conclusions.empty
+
+    def changed_ids(self) -> list[str]:
+        """The printed numbers that differ, in report order."""
+        return list(dict.fromkeys(self.rows["id"]))
+
+
+def compare(before: RunOutputs, after: RunOutputs) -> Comparison:
+    """What differs from ``before`` to ``after``."""
+    old = before.reproduction.set_index("id")
+    rows = _changed(old, after.reproduction.set_index("id"), ROW_FIELDS)
+    rows["evidence_before"] = [old.loc[i, "evidence"] if i in old.index else ""
+                               for i in rows["id"]]
+    return Comparison(before, after, parameter_changes(before.parameters, after.parameters),
+                      rows, conclusion_changes(before.conclusions, after.conclusions),
+                      beyond_printed(before.reproduction, after.reproduction))
