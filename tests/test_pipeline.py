@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.io import paths
@@ -302,6 +303,13 @@ def test_real_data_leak_nothing_and_say_your_data(copy, tmp_path, planted):
     assert "pending" not in statuses
     assert "not_computable" in statuses
     assert not (output / "INCOMPLETE.txt").exists()
+    page = (output / "reports" / "reproduction.html").read_text(encoding="utf-8")
+    first = page[:page.index("<nav class='toc'")]
+    for said in ("What this run changed", "Compared with the published reproduction, the run "
+                 "on your data", "The papers&#x27; conclusions on your data"):
+        assert said in first
+    assert _changes(output)
+    assert "the run on your data" in result.stdout
 
 
 def _recent(root: Path, since: float, skip: Path) -> list[Path]:
@@ -337,9 +345,68 @@ def _prose(path: Path) -> bytes:
 
 def test_a_default_typed_out_is_the_published_run(copy):
     """``-p n_spread 12`` (the default, typed): the published run, and papermill injects no
-    parameters cell, so every committed file stays byte-identical."""
+    parameters cell, so every committed file stays byte-identical. The defaults under
+    another name (``--name``) are a scratch run that says nothing changed (issue 25)."""
     result = _run(copy, "--only", "06_audit", "-p", "n_spread", "12")
     assert result.returncode == 0, result.stderr[-2000:]
+    assert _git_clean(copy)
+    named = _run(copy, "--only", "06_audit", "--name", "same-defaults")
+    assert named.returncode == 0, named.stderr[-2000:]
+    said = "Compared with the published reproduction, a run at the defaults: nothing changed"
+    assert said in named.stdout
+    assert "parameters that differ: none" in named.stdout
+    reports = copy / "build" / "runs" / "same-defaults" / "reports"
+    assert said in (reports / "reproduction.md").read_text(encoding="utf-8")
+    assert len((reports / "changes.csv").read_text(encoding="utf-8").splitlines()) == 1
+    assert _git_clean(copy)
+
+
+def _changes(folder: Path) -> list[dict]:
+    return list(csv.DictReader((folder / "reports" / "changes.csv").open(encoding="utf-8")))
+
+
+def test_a_smaller_alpha_moves_exactly_the_conclusions_it_must(copy):
+    """Issue 25, a planted change with a known effect: ``alpha`` 0.01 in notebook 05. A
+    conclusion that holds under every choice (``p < alpha``) and has a corrected p (compared
+    with ``alpha``) in [0.01, 0.05) in the committed specifications must stop holding; no
+    other conclusion's verdict under every choice may move, and no printed number."""
+    specs = pd.read_csv(paths.TABLES / "conclusion_specifications.csv", keep_default_na=False)
+    held = pd.read_csv(paths.REPORTS / "conclusions.csv", keep_default_na=False)
+    held = set(held.loc[(held["all_choices"] == "holds") & (held["rule"] == "p < alpha"), "id"])
+    high = pd.to_numeric(specs["p_high"], errors="coerce")
+    inside = specs[(specs["correction"] != "none") & (high >= 0.01) & (high < 0.05)]
+    expected = held & set(inside["conclusion"])
+    assert expected, "the planted change must have an effect"
+    result = _run(copy, "--only", "05_conclusions", "-p", "alpha", "0.01")
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = _changes(copy / "build" / "runs" / "alpha-0.01")
+    moved = {r["id"] for r in found if r["kind"] == "conclusion" and r["field"] == "all_choices"}
+    assert moved == expected
+    assert all(r["before"] == "holds" and r["after"] in ("mixed", "fails") for r in found
+               if r["kind"] == "conclusion" and r["field"] == "all_choices")
+    assert not [r for r in found if r["kind"] == "number"]
+    for conclusion in sorted(expected):
+        assert f"  conclusion {conclusion}: under every choice holds → " in result.stdout
+    assert _git_clean(copy)
+
+
+def test_another_seed_moves_only_reconstruction_dependent_rows(copy):
+    """Issue 25: another seed for notebook 02 draws another Fig. 1 table. No row recomputed
+    from printed numbers (``published``) moves at all; no ``invariant`` row moves at the
+    printed decimals (what their proof says); whatever moves is reconstruction-dependent."""
+    result = _run(copy, "--only", "02_service_process", "-p", "seed", "7")
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = copy / "build" / "runs" / "seed-7"
+    before = pd.read_csv(paths.REPORTS / "reproduction.csv", dtype=str, keep_default_na=False)
+    after = pd.read_csv(folder / "reports" / "reproduction.csv", dtype=str,
+                        keep_default_na=False)
+    merged = before.merge(after, on="id", suffixes=("", "_after"))
+    raw = merged[merged["reproduced"] != merged["reproduced_after"]]
+    assert not raw.empty, "another Fig. 1 table must move some unrounded value"
+    assert set(raw["evidence"]) <= {"invariant", "dependent", "by_construction"}
+    numbers = [r for r in _changes(folder) if r["kind"] == "number"]
+    assert {r["evidence_before"] for r in numbers} <= {"dependent", "by_construction"}
+    assert "Compared with the published reproduction, the run with seed = 7" in result.stdout
     assert _git_clean(copy)
 
 

@@ -1,0 +1,205 @@
+"""What a run changed (issue 25): the comparison of two runs (``analysis.report.changes``),
+its words (``analysis.report.change_words``) and ``python -m analysis.compare``, on the
+committed reproduction and on copies of it with planted changes whose effect is known."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import compare as compare_cli
+from analysis.io.files import InputError
+from analysis.report import change_words as words
+from analysis.report import changes
+from analysis.report.page import build_html
+
+
+@pytest.fixture(scope="module")
+def published() -> changes.RunOutputs:
+    return changes.published_run()
+
+
+@pytest.mark.parametrize(("before", "after", "same"), [
+    ("0.5", "0.5", True), ("0.5", "0.50000000000000001", True), ("0.5", "0.51", False),
+    ("", "", True), ("", "0.5", False), ("holds", "holds", True), ("holds", "mixed", False),
+    ("nan", "nan", True), ("nan", "0.5", False), ("1e-300", "1e-300", True)])
+def test_same_value_truth_table(before, after, same):
+    assert changes.same_value(before, after) is same
+
+
+@pytest.mark.parametrize(("before", "after", "printed", "same"), [
+    ("48.7494", "48.7481", "48.75", True),      # the Fig. 1 statistic under two seeds
+    ("0.8636", "1.2091", "1", True),            # both round to the printed 1
+    ("0.0123", "0.0456", "0.01", False),
+    ("1.92e-05", "1.93e-05", "<0.001", True),   # below a printed bound: 0.000 both
+    ("4", "5", "four", False), ("4", "4", "four", True),
+    ("0.125", "0.135", "0.1", True), ("0.149", "0.151", "0.1", False),  # half away from zero
+    ("", "0.5", "0.5", False), ("holds", "holds", "0.5", True)])
+def test_same_as_printed_truth_table(before, after, printed, same):
+    assert changes.same_as_printed(before, after, printed) is same
+
+
+def test_a_run_compared_with_itself_changes_nothing(published):
+    comparison = changes.compare(published, published)
+    assert comparison.unchanged and comparison.parameters.empty
+    said = words.headline(comparison)
+    assert "nothing changed" in said
+    assert f"all {len(published.reproduction)} printed numbers" in said
+    assert f"all {len(published.conclusions)} conclusions" in said
+    assert words.changes_frame(comparison).empty
+    assert list(words.changes_frame(comparison).columns) == words.CHANGES_COLUMNS
+
+
+def _planted(published: changes.RunOutputs) -> tuple[changes.RunOutputs, dict]:
+    """A copy of the published run with known changes: one status, one reproduced value at
+    the printed decimals, one only beyond them, one row gone, one conclusion's verdict, and
+    one parameter."""
+    rows = published.reproduction.copy()
+    numeric = rows[pd.to_numeric(rows["reproduced"], errors="coerce").notna()
+                   & rows["printed"].str.fullmatch(r"\d+\.\d\d")].index
+    status, moved, beyond = rows.index[0], numeric[0], numeric[1]
+    rows.loc[status, "status"] = "mismatch"
+    rows.loc[moved, "reproduced"] = str(float(rows.loc[moved, "reproduced"]) + 1)
+    rows.loc[beyond, "reproduced"] = str(float(rows.loc[beyond, "reproduced"]) + 1e-9)
+    gone = rows.index[-1]
+    known = {"status": rows.loc[status, "id"], "moved": rows.loc[moved, "id"],
+             "gone": rows.loc[gone, "id"]}
+    rows = rows.drop(index=gone)
+    conclusions = published.conclusions.copy()
+    conclusions.loc[0, "all_choices"] = "fails"
+    known["conclusion"] = conclusions.loc[0, "id"]
+    parameters = {k: dict(v) for k, v in published.parameters.items()}
+    parameters["05_conclusions"]["alpha"] = 0.01
+    return dataclasses.replace(published, label="the planted run", mode="scratch",
+                               parameters=parameters, reproduction=rows,
+                               conclusions=conclusions), known
+
+
+def test_planted_changes_are_each_listed_once(published):
+    after, known = _planted(published)
+    comparison = changes.compare(published, after)
+    listed = {(r.id, r.field) for r in comparison.rows.itertuples()}
+    assert listed == {(known["status"], "status"), (known["moved"], "reproduced"),
+                      (known["gone"], "row")}
+    assert comparison.beyond_printed == 1
+    assert set(comparison.conclusions["id"]) == {known["conclusion"]}
+    assert comparison.parameters.to_dict("records") == [
+        {"notebook": "05_conclusions", "parameter": "alpha", "before": "0.05", "after": "0.01"}]
+    said = words.headline(comparison)
+    assert f"changes 3 of {len(published.reproduction)} printed numbers" in said
+    assert "1 reproduced value differs only beyond the printed decimals" in said
+    assert f"1 of {len(published.conclusions)} conclusions" in said
+    frame = words.changes_frame(comparison)
+    assert frame["kind"].value_counts().to_dict() == {"number": 3, "conclusion": 1,
+                                                       "parameter": 1}
+
+
+def test_the_summary_lists_the_first_numbers_and_every_conclusion(published):
+    rows = published.reproduction.copy()
+    rows["status"] = "pending"
+    conclusions = published.conclusions.assign(all_choices="fails")
+    after = dataclasses.replace(published, label="x", reproduction=rows,
+                                conclusions=conclusions)
+    lines = words.summary_lines(changes.compare(published, after), first=3)
+    assert len([line for line in lines if line.startswith("  fan")]) == 3
+    more = len(rows) - 3
+    assert f"  ... and {more} more in reports/changes.csv" in lines
+    changed = (published.conclusions["all_choices"] != "fails").sum()
+    assert len([line for line in lines if line.startswith("  conclusion ")]) == changed
+
+
+def test_the_report_section_lists_at_most_its_limit(published):
+    rows = published.reproduction.assign(status="pending")
+    after = dataclasses.replace(published, reproduction=rows)
+    text = words.markdown_section(changes.compare(published, after))
+    assert text.startswith(f"## {words.TITLE}")
+    assert len(re.findall(r"^\| fan20", text, re.MULTILINE)) == words.LISTED
+    assert f"The other {len(rows) - words.LISTED} changes are in `changes.csv`." in text
+
+
+def test_a_real_data_run_shows_the_papers_on_your_data_first(published):
+    rows = published.reproduction.assign(evidence="real_data")
+    after = dataclasses.replace(published, label=changes.KINDS["real"], mode="real",
+                                reproduction=rows)
+    comparison = changes.compare(published, after)
+    titles = [title for title, _, _ in words._tables(comparison)]
+    assert titles[:2] == ["The papers' printed numbers: the published reproduction and your data",
+                          "The papers' conclusions on your data"]
+    counts = words.real_data_counts(comparison)
+    assert counts[changes.KINDS["real"]].sum() == len(rows)
+    page = build_html(provenance={"mode": "real", "parameters": {}, "seeds": {},
+                                  "notebooks_run": [], "commit": "c", "date": "d",
+                                  "python": "3", "packages": {}}, comparison=comparison)
+    assert page.index(words.TITLE) < page.index("<nav class='toc'")
+    assert page.index("the run on your data") < page.index("<nav class='toc'")
+
+
+def test_the_published_page_has_no_comparison():
+    assert words.TITLE not in build_html()
+
+
+def _run_folder(root: Path, published: changes.RunOutputs, mode: str = "scratch") -> Path:
+    folder = root / "run"
+    shutil.copytree(Path(changes.paths.ROOT) / "reports", folder / "reports",
+                    ignore=shutil.ignore_patterns("notebooks", "tables", "*.html"))
+    record = {"mode": mode, "parameters": {"seed": 7},
+              "parameters_by_notebook": {"02_service_process": {"seed": 7}}}
+    (folder / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def test_a_run_folder_is_read_and_named_by_its_parameters(tmp_path, published):
+    run = changes.read_run(_run_folder(tmp_path, published))
+    assert run.label == "the run with seed = 7"
+    assert run.parameters["02_service_process"]["seed"] == 7
+    assert run.parameters["01_enrolment"]["seed"] == published.parameters["01_enrolment"]["seed"]
+    real = changes.read_run(_run_folder(tmp_path / "r", published, mode="real"))
+    assert real.label == changes.KINDS["real"]
+
+
+@pytest.mark.parametrize("damage", ["no run.json", "bad run.json", "no report",
+                                    "bad report"])
+def test_a_folder_that_is_not_a_run_is_refused_by_role(tmp_path, published, damage):
+    folder = _run_folder(tmp_path / "secretfolder", published)
+    if damage == "no run.json":
+        (folder / "run.json").unlink()
+    elif damage == "bad run.json":
+        (folder / "run.json").write_text("[1, 2]", encoding="utf-8")
+    elif damage == "no report":
+        (folder / "reports" / "reproduction.csv").unlink()
+    else:
+        (folder / "reports" / "reproduction.csv").write_text("id,paper\nx,y,z\n",
+                                                              encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        changes.read_run(folder, "run B")
+    assert str(raised.value).startswith("run B: ")
+    assert "secretfolder" not in str(raised.value)
+
+
+def test_compare_command_line(tmp_path, published, capsys):
+    folder = _run_folder(tmp_path / "secretfolder", published)
+    assert compare_cli.main(["published", "published"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    target = tmp_path / "changes.csv"
+    assert compare_cli.main(["published", str(folder), "--csv", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Compared with the published reproduction, the run with seed = 7")
+    assert "secretfolder" not in out
+    assert target.read_text(encoding="utf-8").startswith(",".join(words.CHANGES_COLUMNS))
+    assert compare_cli.main(["published", str(folder), "--csv", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    inside = Path(changes.paths.ROOT) / "reports" / "new-changes.csv"
+    assert compare_cli.main(["published", str(folder), "--csv", str(inside)]) == 2
+    assert "where git tracks files" in capsys.readouterr().err
+    assert not inside.exists()
+    assert compare_cli.main([str(tmp_path), "published"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("refused: run A: run.json not found") and str(tmp_path) not in err
+    assert compare_cli.main(["published", str(folder), "--markdown"]) == 0
+    assert capsys.readouterr().out.startswith(f"## {words.TITLE}")
