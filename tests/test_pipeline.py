@@ -37,6 +37,7 @@ import pytest
 from analysis.io import paths
 from analysis.io.cache import CACHE_ENV, cache_dir
 from analysis.io.sessions import read_sessions
+from analysis.report.documents import EXPERIMENT, experiment_lines
 from analysis.lookalike import write_lookalike
 from analysis.reconstruct.session_records import band_matrices, frequency_bands, sessions_table
 from analysis.run import notebooks as all_notebooks
@@ -377,8 +378,14 @@ def test_a_smaller_alpha_moves_exactly_the_conclusions_it_must(copy):
     inside = specs[(specs["correction"] != "none") & (high >= 0.01) & (high < 0.05)]
     expected = held & set(inside["conclusion"])
     assert expected, "the planted change must have an effect"
-    result = _run(copy, "--only", "05_conclusions", "-p", "alpha", "0.01")
+    notebook, name, value = EXPERIMENT
+    assert (notebook, name, value) == ("05_conclusions", "alpha", 0.01)
+    result = _run(copy, "--only", notebook, "-p", name, json.dumps(value))
     assert result.returncode == 0, result.stderr[-2000:]
+    printed = result.stdout.splitlines()
+    shown = experiment_lines()  # what the README shows as this command's output
+    start = printed.index(shown[0])
+    assert printed[start:start + len(shown)] == shown
     found = _changes(copy / "build" / "runs" / "alpha-0.01")
     moved = {r["id"] for r in found if r["kind"] == "conclusion" and r["field"] == "all_choices"}
     assert moved == expected

@@ -32,7 +32,7 @@ from analysis.io.parameters import declared, defaults
 from analysis.printed.compare import rounded_as_printed
 
 __all__ = ["CONCLUSION_FIELDS", "ROW_FIELDS", "Comparison", "RunOutputs", "compare",
-           "beyond_printed", "published_run", "read_run", "same_as_printed", "same_value", "this_run"]
+           "beyond_printed", "published_run", "read_run", "same_as_printed", "same_value", "this_run", "variant"]
 
 #: The columns of ``reproduction.csv`` whose change a comparison lists.
 ROW_FIELDS = ("reproduced", "status", "evidence", "discrepancy")
@@ -129,6 +129,19 @@ def read_run(folder: Path | str, role: str = "the run") -> RunOutputs:
         raise InputError(f"{role}: run.json is not a run's record") from None
     rows, conclusions = _reports(folder / "reports", role)
     return RunOutputs(_label(mode, given), mode, parameters, rows, conclusions)
+
+
+def variant(run: RunOutputs, notebook: str, given: dict[str, object],
+            conclusions: pd.DataFrame | None = None) -> RunOutputs:
+    """``run`` as a scratch run with ``given`` parameters for ``notebook`` would leave it
+    when only its conclusions change (the README's experiment: notebook 05 writes no
+    printed number)."""
+    parameters = {k: dict(v) for k, v in run.parameters.items()}
+    parameters[notebook] = parameters.get(notebook, {}) | given
+    found = run.conclusions if conclusions is None else pd.read_csv(io.StringIO(
+        conclusions[CONCLUSION_COLUMNS].to_csv(index=False, lineterminator="\n")), dtype=str,
+        keep_default_na=False)
+    return RunOutputs(_label("scratch", given), "scratch", parameters, run.reproduction, found)
 
 
 def _number(text: str) -> float | None:

@@ -11,6 +11,7 @@ differ from a fresh rendering, which the tests require to be none.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -161,12 +162,50 @@ def _walk(row_id: str = WALKED) -> str:
     ])
 
 
+#: The experiment the README shows: a notebook, a parameter and its value.
+EXPERIMENT = ("05_conclusions", "alpha", 0.01)
+
+
+def experiment_command(experiment: tuple[str, str, object] = EXPERIMENT) -> str:
+    notebook, name, value = experiment
+    return f".venv/bin/python -m analysis.run --only {notebook} -p {name} {json.dumps(value)}"
+
+
+def experiment_lines(experiment: tuple[str, str, object] = EXPERIMENT) -> list[str]:
+    """What :func:`experiment_command` prints last, its comparison with the published
+    reproduction (:func:`analysis.report.change_words.summary_lines`), computed here in one
+    process from the committed outputs: notebook 05's conclusions under that parameter
+    (:func:`analysis.stages.conclusions.evaluate`) beside the committed ones. The test of
+    the experiment runs the command and requires the same lines."""
+    from analysis.io.files import read_csv_strict
+    from analysis.io.registry import load_registry
+    from analysis.report.change_words import summary_lines
+    from analysis.report.changes import compare, published_run, variant
+    from analysis.stages.conclusions import evaluate
+
+    notebook, name, value = experiment
+    if notebook != "05_conclusions":
+        raise ValueError("the README's experiment is computed for notebook 05 only")
+    fig1 = read_csv_strict(paths.TABLES / "fan2018_fig1_tests.csv",
+                           ["variant", "p_low", "p_high", "basis"])
+    summary = evaluate(load_registry(), fig1, **{name: value})[2]
+    published = published_run()
+    return summary_lines(compare(published, variant(published, notebook, {name: value},
+                                                    conclusions=summary)))
+
+
+def _experiment() -> str:
+    return "\n".join(["```text", f"$ {experiment_command()}", "...",
+                      *experiment_lines(), "```"])
+
+
 def blocks(tables: Path | None = None) -> dict[str, str]:
     """Every computed block, by name, rendered from the current reports."""
     tables = paths.TABLES if tables is None else Path(tables)
     return {"headline": _headline(tables), "findings": _findings(),
             "fig1_freedom": _fig1_text(tables), "by_evidence": _independent(),
-            "parameters": parameter_list(), "walk": _walk()}
+            "parameters": parameter_list(), "walk": _walk(),
+            "experiment": _experiment()}
 
 
 def render(text: str, rendered: dict[str, str]) -> str:
