@@ -247,9 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     source, html, with_answers = EDITIONS[edition]
     assemble(source, with_answers)
     quiet_kernels()
-    import os
-
     import fcntl
+    import os
 
     (ROOT / "build").mkdir(exist_ok=True)
     with (ROOT / "build" / "book-cache.lock").open("w") as lock:

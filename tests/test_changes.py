@@ -47,7 +47,8 @@ def test_same_as_printed_truth_table(before, after, printed, same):
 
 def test_a_run_compared_with_itself_changes_nothing(published):
     comparison = changes.compare(published, published)
-    assert comparison.unchanged and comparison.parameters.empty
+    assert comparison.unchanged
+    assert comparison.parameters.empty
     said = words.headline(comparison)
     assert "nothing changed" in said
     assert f"all {len(published.reproduction)} printed numbers" in said
@@ -200,6 +201,37 @@ def test_compare_command_line(tmp_path, published, capsys):
     assert not inside.exists()
     assert compare_cli.main([str(tmp_path), "published"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("refused: run A: run.json not found") and str(tmp_path) not in err
+    assert err.startswith("refused: run A: run.json not found")
+    assert str(tmp_path) not in err
     assert compare_cli.main(["published", str(folder), "--markdown"]) == 0
     assert capsys.readouterr().out.startswith(f"## {words.TITLE}")
+
+
+@pytest.mark.parametrize(("p", "verdict"), [("0.001", "holds"), ("0.049", "holds"),
+                                            ("0.05", "fails"), ("0.2", "fails"),
+                                            ("", "not computed"), ("n/a", "not computed")])
+def test_the_papers_test_decides_by_the_reproduced_p(published, p, verdict):
+    """fan2018's consumer enrolment conclusion (``p < alpha`` at the paper's 0.05, one test):
+    its verdict with the paper's test follows the p this run reproduced for that test."""
+    conclusion = "fan2018.consumers_enrolment_differs_by_community_year"
+    test_p = "fan2018.table1.enrolment_by_community_year.consumers.p"
+    rows = published.reproduction.copy()
+    rows.loc[rows["id"] == test_p, "reproduced"] = p
+    after = dataclasses.replace(published, reproduction=rows)
+    found = changes.paper_test(after).set_index("id")
+    assert found.loc[conclusion, "verdict"] == verdict
+    before = changes.paper_test(published).set_index("id").loc[conclusion, "verdict"]
+    listed = changes.compare(published, after).conclusions
+    moved = listed[(listed["id"] == conclusion) & (listed["field"] == changes.PAPER_TEST)]
+    assert len(moved) == (before != verdict)
+
+
+def test_a_conclusion_no_p_decides_is_not_applicable(published):
+    from analysis.io.annotations import load_conclusions
+
+    rules = load_conclusions().set_index("id")["rule"]
+    found = changes.paper_test(published).set_index("id")
+    descriptive = set(rules[rules == "descriptive"].index)
+    assert descriptive, "fan2019 draws descriptive conclusions"
+    assert set(found.index[found["verdict"] == "not_applicable"]) == descriptive
+    assert set(found.loc[sorted(descriptive), "p"]) == {""}

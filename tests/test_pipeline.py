@@ -37,9 +37,9 @@ import pytest
 from analysis.io import paths
 from analysis.io.cache import CACHE_ENV, cache_dir
 from analysis.io.sessions import read_sessions
-from analysis.report.documents import EXPERIMENT, experiment_lines
 from analysis.lookalike import write_lookalike
 from analysis.reconstruct.session_records import band_matrices, frequency_bands, sessions_table
+from analysis.report.documents import EXPERIMENT, experiment_lines
 from analysis.run import notebooks as all_notebooks
 
 OUTPUT_FOLDERS = ("data/reconstructed", "reports", "figures")

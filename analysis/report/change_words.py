@@ -10,11 +10,18 @@ import html
 
 import pandas as pd
 
-from analysis.report.changes import Comparison, p_range
+from analysis.report.changes import Comparison, paper_test
 from analysis.report.results import STATUS_LABELS as LABELS
 
-__all__ = ["CHANGES_COLUMNS", "TITLE", "changes_frame", "markdown_section", "html_section",
-           "real_data_counts", "summary_lines"]
+__all__ = [
+    "CHANGES_COLUMNS",
+    "TITLE",
+    "changes_frame",
+    "html_section",
+    "markdown_section",
+    "real_data_counts",
+    "summary_lines",
+]
 
 #: The comparison's section, first in the report and the page of every run but the published
 #: reproduction.
@@ -24,7 +31,7 @@ CHANGES_COLUMNS = ["kind", "id", "paper", "field", "before", "after", "evidence_
 FIELD_WORDS = {"reproduced": "reproduced value", "status": "status", "evidence": "evidence",
                "discrepancy": "discrepancy class", "row": "row", "as_printed": "as printed",
                "all_choices": "under every choice", "over_data": "over the data",
-               "p range": "p range"}
+               "p range": "p range", "paper_test": "with the paper's test"}
 #: How many changed numbers the summary and the markdown list (the CSV lists every one).
 FIRST = 5
 LISTED = 40
@@ -139,18 +146,20 @@ def _markdown_table(frame: pd.DataFrame) -> list[str]:
 
 
 def _conclusion_rows(comparison: Comparison) -> pd.DataFrame:
-    """Every conclusion of the later run: its verdict under every choice and its p range,
-    in each run."""
-    old = comparison.before.conclusions.set_index("id")
+    """Every conclusion decided by a p: the paper's own test as each run reproduced it
+    (:func:`analysis.report.changes.paper_test`; on real data, the conclusion on your data),
+    and its verdict under every defensible choice, which notebook 05 judges from the printed
+    numbers (and, for Fig. 1, the sessions given), not from the records."""
     first, second = comparison.before.label, comparison.after.label
-    rows = []
-    for c in comparison.after.conclusions.itertuples(index=False):
-        was = old.loc[c.id] if c.id in old.index else None
-        rows.append((c.id, "" if was is None else was["all_choices"], c.all_choices,
-                     "" if was is None else p_range(was), p_range(pd.Series(c._asdict()))))
-    return pd.DataFrame(rows, columns=["conclusion", f"under every choice: {first}",
-                                       f"under every choice: {second}", f"p range: {first}",
-                                       f"p range: {second}"])
+    old = paper_test(comparison.before).set_index("id")
+    new = paper_test(comparison.after).set_index("id")
+    choices = comparison.after.conclusions.set_index("id")["all_choices"]
+    rows = [(i, old.loc[i, "verdict"] if i in old.index else "", new.loc[i, "verdict"],
+             old.loc[i, "p"] if i in old.index else "", new.loc[i, "p"], choices[i])
+            for i in new.index if new.loc[i, "verdict"] != "not_applicable"]
+    return pd.DataFrame(rows, columns=[
+        "conclusion", f"paper's test: {first}", f"paper's test: {second}", f"p: {first}",
+        f"p: {second}", "under every choice (from the printed numbers)"])
 
 
 def _tables(comparison: Comparison) -> list[tuple[str, pd.DataFrame, str]]:

@@ -12,8 +12,11 @@ numbers, each whose reproduced value, status, evidence or discrepancy class diff
 and after), each conclusion whose verdict or p range differs, and each parameter whose value
 differs. A reproduced value is compared at the printed decimals, as the report compares it
 with the printed number (differences beyond them are counted, not listed); other values as
-numbers where both parse as numbers (equal within 1e-12, relative), else as text. Nothing here reads a record: the reports hold aggregates only, a
-run on your data is named "your data", and no folder's path is written.
+numbers where both parse as numbers (equal within 1e-12, relative), else as text. Each
+conclusion is also judged with the paper's own test as each run reproduced its p
+(:func:`paper_test`): on real data, the conclusion on the data. Nothing here reads a record:
+the reports hold aggregates only, a run on your data is named "the run on your data", and no
+folder's path is written.
 """
 
 from __future__ import annotations
@@ -27,18 +30,35 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io import paths
+from analysis.io.annotations import load_conclusions
 from analysis.io.files import InputError, read_csv_strict
 from analysis.io.parameters import declared, defaults
 from analysis.printed.compare import rounded_as_printed
+from analysis.printed.significance import significant
 
-__all__ = ["CONCLUSION_FIELDS", "ROW_FIELDS", "Comparison", "RunOutputs", "compare",
-           "beyond_printed", "published_run", "read_run", "same_as_printed", "same_value", "this_run", "variant"]
+__all__ = [
+    "CONCLUSION_FIELDS",
+    "ROW_FIELDS",
+    "Comparison",
+    "RunOutputs",
+    "beyond_printed",
+    "compare",
+    "paper_test",
+    "published_run",
+    "read_run",
+    "same_as_printed",
+    "same_value",
+    "this_run",
+    "variant",
+]
 
 #: The columns of ``reproduction.csv`` whose change a comparison lists.
 ROW_FIELDS = ("reproduced", "status", "evidence", "discrepancy")
 #: The columns of ``conclusions.csv`` whose change a comparison lists (the p range, from
 #: ``p_min`` and ``p_max``, is compared as a pair).
 CONCLUSION_FIELDS = ("as_printed", "all_choices", "over_data")
+#: The field of a conclusion's verdict with the paper's own test as a run reproduced its p.
+PAPER_TEST = "paper_test"
 ROW_COLUMNS = ["id", "paper", "printed", *ROW_FIELDS]
 CONCLUSION_COLUMNS = ["id", "paper", "statement", *CONCLUSION_FIELDS, "p_min", "p_max"]
 #: How each kind of run is named in a comparison: never by its folder.
@@ -215,11 +235,44 @@ def p_range(row: pd.Series) -> str:
     return f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"from {low:.3g} to {high:.3g}"
 
 
-def conclusion_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Every conclusion whose verdict (as printed, under every choice, over the data) or p
-    range (at three significant digits) differs."""
-    old, new = before.set_index("id"), after.set_index("id")
-    found = _changed(old, new, CONCLUSION_FIELDS)
+#: The decision rules a p decides (``data/published/conclusions.csv``, ``rule``).
+RULES = ("p < alpha", "p >= alpha")
+
+
+def paper_test(run: RunOutputs) -> pd.DataFrame:
+    """For each conclusion of ``run``: ``verdict``, the paper's own test(s) as this run
+    reproduced their p (``<test>.p`` rows of the report), against the paper's threshold (the
+    conclusion's ``alpha``): holds, fails, or mixed across its tests; ``not computed`` when
+    a test's p is not a printed number this run reproduced; ``not_applicable`` for a
+    conclusion no p decides. The direction of a difference is not checked. ``p``: the p, or
+    the range of p over its tests. In a run on real data this is the conclusion on the data."""
+    declared = load_conclusions().set_index("id")
+    reproduced = run.reproduction.set_index("id")["reproduced"]
+    rows = []
+    for row_id in run.conclusions["id"]:
+        known = row_id in declared.index and declared.loc[row_id, "rule"] in RULES
+        values = ([_number(reproduced.get(f"{test}.p", "")) for test in
+                   declared.loc[row_id, "tests"].split()] if known else [])
+        if not known or not values or None in values:
+            rows.append((row_id, "not computed" if known else "not_applicable", ""))
+            continue
+        alpha, claimed = float(declared.loc[row_id, "alpha"]), declared.loc[row_id, "rule"]
+        held = [significant(p, alpha) == (claimed == "p < alpha") for p in values]
+        rows.append((row_id, "holds" if all(held) else "fails" if not any(held) else "mixed",
+                     p_range(pd.Series({"p_min": str(min(values)),
+                                        "p_max": str(max(values))}))))
+    return pd.DataFrame(rows, columns=["id", "verdict", "p"])
+
+
+def conclusion_changes(before: RunOutputs, after: RunOutputs) -> pd.DataFrame:
+    """Every conclusion whose verdict (as printed, under every choice, over the data, with
+    the paper's test as each run reproduced it: :func:`paper_test`) or p range (at three
+    significant digits) differs."""
+    old = before.conclusions.merge(paper_test(before).rename(columns={
+        "verdict": PAPER_TEST})[["id", PAPER_TEST]], on="id").set_index("id")
+    new = after.conclusions.merge(paper_test(after).rename(columns={
+        "verdict": PAPER_TEST})[["id", PAPER_TEST]], on="id").set_index("id")
+    found = _changed(old, new, (*CONCLUSION_FIELDS, PAPER_TEST))
     ranges = [(i, new.loc[i, "paper"], "p range", p_range(old.loc[i]), p_range(new.loc[i]))
               for i in old.index.intersection(new.index, sort=False)
               if p_range(old.loc[i]) != p_range(new.loc[i])]
@@ -268,5 +321,5 @@ def compare(before: RunOutputs, after: RunOutputs) -> Comparison:
     rows["evidence_before"] = [old.loc[i, "evidence"] if i in old.index else ""
                                for i in rows["id"]]
     return Comparison(before, after, parameter_changes(before.parameters, after.parameters),
-                      rows, conclusion_changes(before.conclusions, after.conclusions),
+                      rows, conclusion_changes(before, after),
                       beyond_printed(before.reproduction, after.reproduction))

@@ -45,11 +45,11 @@ from analysis.printed.discrepancy import CLASSES
 from analysis.printed.judge import unexpected_statuses
 
 __all__ = [
-    "STATUS_LABELS",
     "ORIGINS",
     "REPORT_COLUMNS",
     "RESULT_COLUMNS",
     "STATUSES",
+    "STATUS_LABELS",
     "build_report",
     "check_stage",
     "load_results",
