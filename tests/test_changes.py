@@ -134,6 +134,15 @@ def test_a_real_data_run_shows_the_papers_on_your_data_first(published):
                           "The papers' conclusions on your data"]
     counts = words.real_data_counts(comparison)
     assert counts[changes.KINDS["real"]].sum() == len(rows)
+    said = words.real_data_sentences(comparison)
+    assert len(said) == rows["paper"].nunique() + 1
+    for paper, sentence in zip(sorted(rows["paper"].unique()), said, strict=False):
+        computed = int(re.search(r"(\d+) are computed from your data", sentence)[1])
+        assert computed == (rows["paper"] == paper).sum()
+        reproduced = sentence.split("which reproduce ")[1]
+        assert sum(map(int, re.findall(r"(?:^|, )(\d+) ", reproduced))) == computed
+    decided = (changes.paper_test(after)["verdict"] != "not_applicable").sum()
+    assert said[-1].startswith(f"Of the {decided} conclusions a p decides")
     page = build_html(provenance={"mode": "real", "parameters": {}, "seeds": {},
                                   "notebooks_run": [], "commit": "c", "date": "d",
                                   "python": "3", "packages": {}}, comparison=comparison)

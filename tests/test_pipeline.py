@@ -306,8 +306,10 @@ def test_real_data_leak_nothing_and_say_your_data(copy, tmp_path, planted):
     assert not (output / "INCOMPLETE.txt").exists()
     page = (output / "reports" / "reproduction.html").read_text(encoding="utf-8")
     first = page[:page.index("<nav class='toc'")]
-    for said in ("What this run changed", "Compared with the published reproduction, the run "
-                 "on your data", "The papers&#x27; conclusions on your data"):
+    for said in ("What this run changed", "are computed from your data, which reproduce",
+                 "with the paper&#x27;s own test on your data",
+                 "Compared with the published reproduction, the run on your data",
+                 "The papers&#x27; conclusions on your data"):
         assert said in first
     assert _changes(output)
     assert "the run on your data" in result.stdout

@@ -138,6 +138,44 @@ def real_data_counts(comparison: Comparison) -> pd.DataFrame:
     return frame
 
 
+#: How a status reads in the sentence of a run on your data ("236 as printed").
+ON_DATA = {"match": "as printed", "match_other_method": "only by another method than the "
+           "paper names", "mismatch": "not at all (mismatch)",
+           "not_computable": "cannot be computed on these data",
+           "depends_on_reading": "depending on how the text is read",
+           "not_reproducible": "not reproducible",
+           "pending": "pending (a notebook did not finish)"}
+
+
+#: How the rows not computed from your data are counted in that sentence.
+EVIDENCE_WORDS = {"published": "are recomputed from other printed numbers alone",
+                  "unavailable": "cannot be computed from any record (not reproducible)"}
+
+
+def real_data_sentences(comparison: Comparison) -> list[str]:
+    """For a run on your data, one sentence per paper: how many of its printed numbers the
+    data reproduce as printed, by another method, or not at all; then the conclusions the
+    paper's own tests decide on the data (:func:`analysis.report.changes.paper_test`)."""
+    said = []
+    for paper, rows in comparison.after.reproduction.groupby("paper", sort=True):
+        data = rows[rows["evidence"] == "real_data"]
+        counts = data["status"].value_counts()
+        parts = [f"{int(counts[s])} {ON_DATA.get(s, s)}" for s in ON_DATA if s in counts]
+        rest = rows[rows["evidence"] != "real_data"]["evidence"].value_counts()
+        others = "; ".join(f"{int(n)} {EVIDENCE_WORDS.get(k, k)}" for k, n in rest.items())
+        said.append(f"{paper}: of its {len(rows)} printed numbers, {len(data)} are computed "
+                    f"from your data, which reproduce {', '.join(parts) or 'none'}"
+                    + (f"; {others}" if others else "") + ".")
+    tests = paper_test(comparison.after)
+    tests = tests[tests["verdict"] != "not_applicable"]
+    counts = tests["verdict"].value_counts()
+    verdicts = ", ".join(f"{int(counts[v])} {v}" for v in ("holds", "fails", "mixed",
+                                                          "not computed") if v in counts)
+    said.append(f"Of the {len(tests)} conclusions a p decides, with the paper's own test on "
+                f"your data: {verdicts}.")
+    return said
+
+
 def _markdown_table(frame: pd.DataFrame) -> list[str]:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -184,7 +222,10 @@ def _tables(comparison: Comparison) -> list[tuple[str, pd.DataFrame, str]]:
 
 def markdown_section(comparison: Comparison) -> str:
     """``## What this run changed`` for the top of ``reproduction.md``."""
-    lines = [f"## {TITLE}", "", headline(comparison), ""]
+    lines = [f"## {TITLE}", ""]
+    if comparison.after.mode == "real":
+        lines += [*(f"- {line}" for line in real_data_sentences(comparison)), ""]
+    lines += [headline(comparison), ""]
     for title, frame, note in _tables(comparison):
         if frame.empty:
             continue
@@ -210,7 +251,9 @@ def _html_table(frame: pd.DataFrame, title: str) -> str:
 
 def html_section(comparison: Comparison) -> list[str]:
     """The page's first section: the headline, then each table that is not empty."""
-    parts = [f"<p class='verdict'>{e(headline(comparison))}</p>"]
+    parts = ([f"<p class='verdict'>{e(line)}</p>" for line in real_data_sentences(comparison)]
+             if comparison.after.mode == "real" else [])
+    parts.append(f"<p class='small'>{e(headline(comparison))}</p>")
     for title, frame, note in _tables(comparison):
         if frame.empty:
             continue
