@@ -22,6 +22,10 @@ scratch work and never touches a tracked file:
   ``private/output/``; the folder's path never reaches an output (it is "your data");
 - ``--output DIR`` chooses the folder (outside the repository, or under ``build/`` or
   ``private/``; never over tracked files); ``--name NAME`` names a scratch run's folder;
+- every run but the published reproduction compares itself with it: ``reports/changes.csv``,
+  the first section of its ``reproduction.md`` and page, and a summary printed last (what
+  changed: parameters, printed numbers at the printed decimals, conclusions;
+  :mod:`analysis.report.changes`); ``python -m analysis.compare A B`` compares any two runs;
 - ``--only 01_enrolment`` runs some notebooks (not with real data, which runs them all);
 - ``--jobs N`` runs at most N notebooks at a time (default: 2, or 1 on one core).
 
