@@ -218,3 +218,37 @@ def test_a_headline_category_filters_to_its_rows(browser, report):
     link.click()
     wanted = (category_of(report) == "reading") & (report["paper"] == "fan2019")
     assert _shown(browser) == int(wanted.sum()) == int(link.text)
+
+
+def test_the_first_section_of_a_real_data_page_is_accessible(browser, tmp_path):
+    """A page of a run on your data opens with what the run changed (issue 25): above the
+    contents, and axe-core finds no serious or critical violation in that section."""
+    import dataclasses
+
+    from analysis.report import changes
+
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed here (npm install --prefix build/npm "
+                    "axe-core); .ci/run installs it so CI runs this test")
+    published = changes.published_run()
+    after = dataclasses.replace(published, label=changes.KINDS["real"], mode="real",
+                                reproduction=published.reproduction.assign(
+                                    evidence="real_data"))
+    record = {"mode": "real", "parameters": {}, "seeds": {}, "notebooks_run": [],
+              "commit": "c", "date": "d", "python": "3", "packages": {}}
+    page = tmp_path / "reproduction.html"
+    page.write_text(build_html(provenance=record,
+                               comparison=changes.compare(published, after)), encoding="utf-8")
+    browser.get(page.as_uri())
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(120)
+    found = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document.getElementById('changes'), {resultTypes: ['violations']})"
+        ".then(function (r) { done(r.violations.map(function (v) {"
+        "    return [v.id, v.impact, v.nodes.length, v.help]; })); });")
+    assert [v for v in found if v[1] in ("serious", "critical")] == []
+    top = browser.execute_script(
+        "return [document.getElementById('changes').getBoundingClientRect().top,"
+        " document.querySelector('nav.toc').getBoundingClientRect().top]")
+    assert top[0] < top[1]
