@@ -173,7 +173,7 @@ def test_a_refused_interview_file_leaves_the_old_one(tmp_path, registry, people)
 def test_a_result_that_does_not_round_is_refused_and_nothing_is_written(registry):
     target = paths.RESULTS / "99_bad.csv"
     row = {"id": "fan2018.methods.recruited.peers.n", "reproduced": "13", "status": "match",
-           "method": "count", "role": "constraint", "discrepancy": "none",
+           "method": "count", "origin": "constraint", "discrepancy": "none",
            "evidence": "by_construction", "basis": "", "range_min": "", "range_max": "",
            "note": ""}
     with pytest.raises(InputError, match="does not round to printed"):

@@ -71,7 +71,7 @@ def test_a_rule_keeps_its_role_when_unavailable(rows, explanations):
     for row_id in ("p.a.x.g.count", "p.a.y.g.count", "p.b.y.g.count"):
         claims.add(row_id, "derived", ("x", int(rows.set_index("id").loc[row_id, "printed"])))
     judged = claims.frame().set_index("id")
-    assert judged.loc["p.c.z.g.other", "role"] == "constraint"
+    assert judged.loc["p.c.z.g.other", "origin"] == "constraint"
     assert judged.loc["p.c.z.g.other", "status"] == "not_reproducible"
 
 

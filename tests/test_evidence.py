@@ -73,21 +73,21 @@ def test_an_empty_or_unexplained_range_is_refused():
 
 def _frame(**row):
     base = {"id": "x.p", "reproduced": "0.0033", "status": "match", "method": "m",
-            "role": "derived"}
+            "origin": "derived"}
     return pd.DataFrame([{**base, **row}])
 
 
 @pytest.mark.parametrize(("row", "recomputed", "bound", "real", "level"), [
     ({"status": "not_reproducible", "reproduced": ""}, {}, None, False, "unavailable"),
     ({}, {}, None, True, "real_data"),
-    ({"role": "printed"}, {}, None, True, "published"),
+    ({"origin": "printed"}, {}, None, True, "published"),
     ({}, {"x.p": [("printed", 0.0033)]}, None, False, "published"),
     ({}, {"x.p": [("printed", 0.00331)]}, Bound(0.0031, 0.0034, "e", True), False, "invariant"),
     ({}, {}, Bound(0.0031, 0.0039, "e", True), False, "dependent"),
     ({}, {}, Bound(0.0031, 0.0034, "s", False), False, "dependent"),  # sampled: never proof
-    ({"role": "constraint"}, {}, None, False, "by_construction"),
-    ({"role": "constraint"}, {}, Bound(0.0031, 0.0034, "e", True), False, "invariant"),
-    ({"role": "constraint"}, {}, Bound(0.0031, 0.0039, "e", True), False, "by_construction"),
+    ({"origin": "constraint"}, {}, None, False, "by_construction"),
+    ({"origin": "constraint"}, {}, Bound(0.0031, 0.0034, "e", True), False, "invariant"),
+    ({"origin": "constraint"}, {}, Bound(0.0031, 0.0039, "e", True), False, "by_construction"),
 ])
 def test_evidence_levels_in_order(row, recomputed, bound, real, level):
     bounds = {} if bound is None else {"x.p": bound}

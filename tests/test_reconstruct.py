@@ -40,7 +40,7 @@ def test_every_constraint_and_status_holds(registry, seeded):
     assert results["id"].tolist() == stage_rows(registry, enrolment.STAGE)["id"].tolist()
     drift = unexpected_statuses(results, explanations)
     assert drift.empty, drift.to_string()
-    constraints = results[results["role"] == "constraint"]
+    constraints = results[results["origin"] == "constraint"]
     assert (constraints["status"] == "match").sum() > 180
 
 

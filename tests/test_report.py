@@ -51,7 +51,7 @@ def test_report_merges_results(registry, tmp_path):
         ({"reproduced": "70.1"}, "does not round to printed '66.7'"),
         ({"status": "matched"}, "column 'status'"),
         ({"status": "pending"}, "column 'status'"),
-        ({"role": "target"}, "column 'role'"),
+        ({"origin": "target"}, "column 'origin'"),
         ({"id": "fan2018.nowhere.count"}, "not a registry id"),
         ({"status": "match_other_method", "method": ""}, "column 'method'"),
         ({"reproduced": "about 66"}, "column 'reproduced'"),

@@ -5,13 +5,13 @@ A stage judges its rows from records (:class:`analysis.printed.claims.Claims`); 
 
 1. ``unavailable`` if the row is ``not_reproducible``;
 2. ``real_data`` in the real-data mode, for every row computed from records;
-3. ``published`` if the handler computed it from printed numbers or design facts only (role
+3. ``published`` if the handler computed it from printed numbers or design facts only (origin
    ``printed``), or if a recomputation from printed numbers alone
    (:func:`analysis.evidence.recomputed.printed_values`) gives the reproduced value exactly;
 4. ``invariant`` if the row carries an exact range over every consistent dataset (a
    :class:`Bound`) and the whole range gives one verdict (:func:`verdict_over`), or a
    :class:`Proof` of its verdict (e.g. GRIM: no whole-number answers give the printed mean);
-5. ``by_construction`` if the reconstruction was built to give it (role ``constraint``);
+5. ``by_construction`` if the reconstruction was built to give it (origin ``constraint``);
 6. ``dependent`` if it carries a range that is not invariant (exact or sampled, as said);
 7. otherwise an error: a row derived from records must say what it rests on.
 """
@@ -118,10 +118,10 @@ def _same(value: object, number: float) -> bool:
 
 def _published(row: pd.Series, recomputed: dict) -> str | None:
     """How printed numbers alone give this row's value and status, if they do: the handler
-    used printed numbers only (role ``printed``), or every value the judge tried up to its
+    used printed numbers only (origin ``printed``), or every value the judge tried up to its
     verdict (``tried``) is also a value recomputed from printed numbers, so the verdict
     cannot depend on the records."""
-    if row["role"] == "printed":
+    if row["origin"] == "printed":
         return f"computed from printed numbers and design facts only: {row['method']}"
     found = recomputed.get(row["id"], ())
     tried = row.get("tried")
@@ -162,7 +162,7 @@ def _level(row: pd.Series, recomputed: dict, bounds: dict, real_data: bool) -> d
         out["range_min"], out["range_max"] = repr(float(bound.low)), repr(float(bound.high))
     if row["status"] == "not_reproducible":
         return {**out, "evidence": "unavailable", "basis": "the inputs are not published"}
-    if real_data and row["role"] != "printed":
+    if real_data and row["origin"] != "printed":
         return {**out, "evidence": "real_data", "basis": "computed from the real records"}
     published = _published(row, recomputed)
     if published:
@@ -172,7 +172,7 @@ def _level(row: pd.Series, recomputed: dict, bounds: dict, real_data: bool) -> d
     ranged = _ranged(bound, row["printed"], row["status"]) if bound is not None else None
     if ranged and ranged[0] == "invariant":
         return {**out, "evidence": "invariant", "basis": ranged[1]}
-    if row["role"] == "constraint":
+    if row["origin"] == "constraint":
         basis = "the reconstruction was built to give the printed number (existence only)"
         return {**out, "evidence": "by_construction",
                 "basis": basis + (f"; {ranged[1]}" if ranged else "")}
@@ -189,7 +189,7 @@ def assign(frame: pd.DataFrame, printed: dict[str, str], recomputed: dict | None
     Parameters
     ----------
     frame : DataFrame
-        Columns ``id, reproduced, status, method, role``.
+        Columns ``id, reproduced, status, method, origin``.
     printed : dict
         Registry id -> printed text.
     recomputed : dict, optional

@@ -72,7 +72,7 @@ class Claims:
         self.explanations = explanations
         self.printed = dict(zip(self.rows["id"], self.rows["printed"], strict=True))
         self.judged: dict[str, dict] = {}
-        self.roles_if_unavailable: dict[str, str] = {}
+        self.origins_if_unavailable: dict[str, str] = {}
         self.bounds: dict[str, object] = {}
         self.handlers: dict[str, str] = {}
 
@@ -119,17 +119,17 @@ class Claims:
             raise ValueError("data/published/stages.csv, column judged_by: "
                              + "; ".join(drift[:5]) + f" ({len(drift)} rows)")
 
-    def add(self, row_id: str, role: str, *attempts: Attempt) -> dict:
+    def add(self, row_id: str, origin: str, *attempts: Attempt) -> dict:
         """Judge row ``row_id`` (see :func:`analysis.printed.judge.judge`)."""
         if row_id not in self.printed:
             raise KeyError(f"{row_id!r} is not a row of this stage (data/published/stages.csv)")
-        return self._record(judge(row_id, self.printed[row_id], attempts, role))
+        return self._record(judge(row_id, self.printed[row_id], attempts, origin))
 
-    def measure(self, key: str, role: str, *attempts: Attempt) -> list[dict]:
+    def measure(self, key: str, origin: str, *attempts: Attempt) -> list[dict]:
         """Judge every row printing measure ``key`` against the same attempts."""
-        return [self.add(row_id, role, *attempts) for row_id in self.measure_ids(key)]
+        return [self.add(row_id, origin, *attempts) for row_id in self.measure_ids(key)]
 
-    def readings(self, key: str, role: str, readings: list[Reading],
+    def readings(self, key: str, origin: str, readings: list[Reading],
                  declared: pd.DataFrame) -> list[dict]:
         """Judge every row of measure (or id) ``key`` under each reading
         (:func:`analysis.printed.judge.judge_readings`); the readings must be exactly those
@@ -141,12 +141,12 @@ class Claims:
         labelled = [(label, judged) for label, (_n, judged) in zip(mine["label"], readings,
                                                                     strict=True)]
         ids = [key] if key in self.printed else self.measure_ids(key)
-        return [self._record(judge_readings(row_id, self.printed[row_id], labelled, role))
+        return [self._record(judge_readings(row_id, self.printed[row_id], labelled, origin))
                 for row_id in ids]
 
-    def unavailable(self, row_id: str, role: str = "") -> dict:
+    def unavailable(self, row_id: str, origin: str = "") -> dict:
         """Mark ``row_id`` as not reproducible now (the reason is in explanations.csv)."""
-        return self._record(not_reproducible(row_id, self.explanations, role))
+        return self._record(not_reproducible(row_id, self.explanations, origin))
 
     def bound(self, key: str, bound: object) -> None:
         """Attach ``bound`` (an :class:`analysis.evidence.levels.Bound`, or a
@@ -158,11 +158,11 @@ class Claims:
                 raise ValueError(f"{row_id}: bounded twice")
             self.bounds[row_id] = bound
 
-    def unavailable_measure(self, key: str, role: str = "") -> None:
-        """Give the rows of measure ``key``, if no handler judges them, the ``role`` of a
+    def unavailable_measure(self, key: str, origin: str = "") -> None:
+        """Give the rows of measure ``key``, if no handler judges them, the ``origin`` of a
         rule the records obey (e.g. the inclusion ages) when they are marked unavailable."""
         for row_id in self.measure_ids(key):
-            self.roles_if_unavailable[row_id] = role
+            self.origins_if_unavailable[row_id] = origin
 
     def frame(self, only: Iterable[str] | None = None) -> pd.DataFrame:
         """The judged rows in registry order; rows nobody claimed are ``not_reproducible``
@@ -179,7 +179,7 @@ class Claims:
         for row_id in self.rows["id"]:
             if row_id not in self.judged:
                 self._record(not_reproducible(row_id, self.explanations,
-                                              self.roles_if_unavailable.get(row_id, "")),
+                                              self.origins_if_unavailable.get(row_id, "")),
                              UNCLAIMED)
             rows.append(self.judged[row_id])
         self.check_handlers(self.rows["id"])

@@ -81,11 +81,11 @@ def whole(value: object) -> float | int:
 UNDEFINED = "not computable on these data"
 
 
-def not_computable(row_id: str, attempts: list[tuple[str, object]], role: str) -> dict:
+def not_computable(row_id: str, attempts: list[tuple[str, object]], origin: str) -> dict:
     """A row whose every attempt is undefined on the data given (real data only: the
     published run's drift check refuses this status)."""
     return {"id": row_id, "reproduced": "", "status": "not_computable",
-            "method": "; ".join(m for m, v in attempts if v is UNDEFINED), "role": role,
+            "method": "; ".join(m for m, v in attempts if v is UNDEFINED), "origin": origin,
             "discrepancy": "", "note": UNDEFINED, "tried": []}
 
 
@@ -113,7 +113,7 @@ def double_rounded(value: object, first: int = 3) -> Decimal:
     return round_half_away(value, first)
 
 
-def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> dict:
+def judge(row_id: str, printed: str, attempts: Iterable[Attempt], origin: str) -> dict:
     """One report row for ``row_id``: the first attempt that matches decides the status.
 
     Parameters
@@ -122,7 +122,7 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
         The registry row and its printed number.
     attempts : iterable of (method, value)
         The paper's method first; values or callables.
-    role : {"constraint", "derived", "printed"}
+    origin : {"constraint", "derived", "printed"}
         Whether the reconstructed data were built to satisfy this number (``constraint``),
         it is computed from records (``derived``), or from printed numbers and design facts
         only (``printed``).
@@ -137,7 +137,7 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
             break
     computed = [(m, v) for m, v in tried if v is not None and v is not UNDEFINED]
     if not computed and any(v is UNDEFINED for _m, v in tried):
-        return not_computable(row_id, tried, role)
+        return not_computable(row_id, tried, origin)
     if not computed:
         raise ValueError(f"{row_id}: no attempt with a value")
     if status is None:
@@ -156,7 +156,7 @@ def judge(row_id: str, printed: str, attempts: Iterable[Attempt], role: str) -> 
         "reproduced": _text(value),
         "status": status,
         "method": method,
-        "role": role,
+        "origin": origin,
         "discrepancy": discrepancy,
         "note": note,
         "tried": [v for _m, v in tried if v is not None and v is not UNDEFINED],
@@ -186,7 +186,7 @@ def reading_verdict(printed: str, judged: object) -> tuple[str, object]:
                            key=lambda v: _distance(v, printed))
 
 
-def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], role: str) -> dict:
+def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], origin: str) -> dict:
     """One report row for a number judged under several readings of the text: ``match`` if
     every reading that can be judged matches, ``mismatch`` if none does, otherwise
     ``depends_on_reading``. ``method`` names each reading with its value and verdict;
@@ -194,7 +194,7 @@ def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], role:
     outcomes = [(name, *reading_verdict(printed, judged)) for name, judged in readings]
     judged = [o for o in outcomes if o[1] != "unjudged"]
     if not judged:
-        return not_computable(row_id, [(name, UNDEFINED) for name, _j in readings], role)
+        return not_computable(row_id, [(name, UNDEFINED) for name, _j in readings], origin)
     verdicts = {verdict for _n, verdict, _v in judged}
     status = ("match" if verdicts == {"match"} else "mismatch" if verdicts == {"mismatch"}
               else "depends_on_reading")
@@ -204,7 +204,7 @@ def judge_readings(row_id: str, printed: str, readings: Iterable[Reading], role:
     return {"id": row_id, "reproduced": _text(shown), "status": status,
             "method": "; ".join(f"{name}: {_shown(value)} ({verdict})"
                                 for name, verdict, value in outcomes),
-            "role": role, "discrepancy": "" if wrong is None else classify(
+            "origin": origin, "discrepancy": "" if wrong is None else classify(
                 printed, wrong, row_id.rsplit(".", 1)[-1]),
             "note": "", "tried": []}
 
@@ -217,7 +217,7 @@ def _shown(value: object) -> str:
     return f"{float(value):.4g}"
 
 
-def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") -> dict:
+def not_reproducible(row_id: str, explanations: pd.DataFrame, origin: str = "") -> dict:
     """A row whose inputs are not published: explanations.csv must give it a reason (a
     problem of kind ``unavailable``, whose note is rendered with the report)."""
     if row_id not in explanations.index or explanations.loc[row_id, "kind"] != "unavailable":
@@ -228,7 +228,7 @@ def not_reproducible(row_id: str, explanations: pd.DataFrame, role: str = "") ->
         "reproduced": "",
         "status": "not_reproducible",
         "method": "",
-        "role": role,
+        "origin": origin,
         "discrepancy": "",
         "note": "",
         "tried": [],

@@ -71,19 +71,19 @@ STATUS_LABELS = {
 }
 
 
-#: How a judged row's value came about (the report's ``role`` column): a number the
+#: How a judged row's value came about (the report's ``origin`` column): a number the
 #: reconstruction was built to satisfy, one derived from the records, or one computed from
 #: printed numbers alone. Not the participants' roles (:data:`analysis.io.participants.ROLES`).
 ORIGINS = ("constraint", "derived", "printed")
 
 
-RESULT_COLUMNS = ["id", "reproduced", "status", "method", "role", "discrepancy", *EVIDENCE_COLUMNS,
+RESULT_COLUMNS = ["id", "reproduced", "status", "method", "origin", "discrepancy", *EVIDENCE_COLUMNS,
                   "note"]
 
 
 REPORT_COLUMNS = [
     "id", "paper", "location", "item", "group", "quantity", "printed", "reproduced", "status",
-    "evidence", "discrepancy", "method", "role", "basis", "range_min", "range_max", "source",
+    "evidence", "discrepancy", "method", "origin", "basis", "range_min", "range_max", "source",
     "problem", "note",
 ]
 
@@ -93,8 +93,8 @@ def _row_problems(row: pd.Series, printed: str) -> list[str]:
     found = []
     if row["status"] not in STATUSES or row["status"] == "pending":
         found.append(f", column 'status': {row['status']!r} is not one of {STATUSES[:-1]}")
-    if row["role"] not in (*ORIGINS, ""):
-        found.append(f", column 'role': {row['role']!r} is not one of {ORIGINS}")
+    if row["origin"] not in (*ORIGINS, ""):
+        found.append(f", column 'origin': {row['origin']!r} is not one of {ORIGINS}")
     if row["evidence"] not in LEVELS:
         found.append(f", column 'evidence': {row['evidence']!r} is not one of {LEVELS}")
     if row["discrepancy"] not in (*CLASSES, ""):
@@ -147,7 +147,7 @@ def load_results(
 ) -> pd.DataFrame:
     """Read every ``<notebook>.csv`` in ``results_dir`` (default ``reports/results``, see
     :func:`_result_files`), check
-    it (known ids, allowed statuses and roles, ``match`` rows that really round to the printed
+    it (known ids, allowed statuses and origins, ``match`` rows that really round to the printed
     value, mismatches with a note) and return them with a ``source`` column (the notebook).
 
     Raises :class:`InputError` if an id is claimed by two notebooks.
@@ -177,7 +177,7 @@ def build_report(registry: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     registry rows absent from ``results`` get status ``pending``."""
     merged = registry.merge(results, on="id", how="left", validate="one_to_one")
     merged["problem"] = ""
-    for column in ("reproduced", "method", "role", "note", "source", "discrepancy",
+    for column in ("reproduced", "method", "origin", "note", "source", "discrepancy",
                    *EVIDENCE_COLUMNS):
         merged[column] = merged[column].fillna("")
     merged["status"] = merged["status"].fillna("pending")
