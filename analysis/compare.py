@@ -31,8 +31,8 @@ __all__ = ["main"]
 PUBLISHED = "published"
 
 
-def _run(given: str, role: str) -> RunOutputs:
-    return published_run() if given == PUBLISHED else read_run(Path(given).expanduser(), role)
+def _run(given: str, called: str) -> RunOutputs:
+    return published_run() if given == PUBLISHED else read_run(Path(given).expanduser(), called)
 
 
 def _csv_target(given: str) -> Path:

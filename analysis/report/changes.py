@@ -81,7 +81,7 @@ def _all_defaults() -> dict[str, dict[str, object]]:
     return {notebook: defaults(notebook) for notebook in declared()["notebook"].unique()}
 
 
-def _reports(folder: Path, role: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _reports(folder: Path, called: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reproduction rows and the conclusions under ``folder``; a missing or malformed
     file is an :class:`InputError` naming the file inside the run (never the folder)."""
     try:
@@ -90,7 +90,7 @@ def _reports(folder: Path, role: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         conclusions = (read_csv_strict(found, CONCLUSION_COLUMNS)[CONCLUSION_COLUMNS]
                        if found.is_file() else pd.DataFrame(columns=CONCLUSION_COLUMNS))
     except InputError as error:
-        raise InputError(f"{role}: reports/{error}") from None
+        raise InputError(f"{called}: reports/{error}") from None
     return rows.reset_index(drop=True), conclusions.reset_index(drop=True)
 
 
@@ -133,21 +133,22 @@ def this_run(report: pd.DataFrame, conclusions: Path, provenance: dict) -> RunOu
                       _effective(provenance), as_written(report), found.reset_index(drop=True))
 
 
-def read_run(folder: Path | str, role: str = "the run") -> RunOutputs:
+def read_run(folder: Path | str, called: str = "the run") -> RunOutputs:
     """What the run in ``folder`` wrote (a folder of ``python -m analysis.run``, with its
-    ``run.json``); :class:`InputError` if it is not one. ``role`` names it in messages."""
+    ``run.json``); :class:`InputError` if it is not one. ``called`` names it in messages
+    (never its folder)."""
     folder = Path(folder)
     record_path = folder / "run.json"
     if not record_path.is_file():
-        raise InputError(f"{role}: run.json not found: not the folder of a run of "
+        raise InputError(f"{called}: run.json not found: not the folder of a run of "
                          "python -m analysis.run (or 'published')")
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
         mode, given = str(record["mode"]), dict(record["parameters"])
         parameters = _effective(record)
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise InputError(f"{role}: run.json is not a run's record") from None
-    rows, conclusions = _reports(folder / "reports", role)
+        raise InputError(f"{called}: run.json is not a run's record") from None
+    rows, conclusions = _reports(folder / "reports", called)
     return RunOutputs(_label(mode, given), mode, parameters, rows, conclusions)
 
 
