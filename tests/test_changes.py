@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import compare as compare_cli
-from analysis.io.files import InputError
+from analysis.io.files import MAX_INPUT_BYTES, InputError
 from analysis.report import change_words as words
 from analysis.report import changes
 from analysis.report.page import build_html
@@ -244,3 +244,65 @@ def test_a_conclusion_no_p_decides_is_not_applicable(published):
     assert descriptive, "fan2019 draws descriptive conclusions"
     assert set(found.index[found["verdict"] == "not_applicable"]) == descriptive
     assert set(found.loc[sorted(descriptive), "p"]) == {""}
+
+
+@pytest.mark.parametrize("damage", ["repeated id", "empty id", "header only", "no conclusions",
+                                    "deep run.json", "wrong mode", "huge run.json"])
+def test_damaged_runs_are_refused_with_one_line_each(tmp_path, published, damage, capsys):
+    """What a hostile helper found (issue 25): each damaged run is refused by its name in
+    the comparison (run A), with exit status 2, never a traceback or the folder's name."""
+    folder = _run_folder(tmp_path / "zqxsecret", published)
+    report = folder / "reports" / "reproduction.csv"
+    lines = report.read_text(encoding="utf-8").splitlines(keepends=True)
+    if damage == "repeated id":
+        report.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    elif damage == "empty id":
+        report.write_text("".join([lines[0], "," + lines[1].split(",", 1)[1]]),
+                          encoding="utf-8")
+    elif damage == "header only":
+        report.write_text(lines[0], encoding="utf-8")
+    elif damage == "no conclusions":
+        (folder / "reports" / "conclusions.csv").unlink()
+    elif damage == "deep run.json":
+        (folder / "run.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif damage == "wrong mode":
+        (folder / "run.json").write_text(json.dumps(
+            {"mode": "repository", "parameters": {}, "parameters_by_notebook": {}}))
+    else:
+        with (folder / "run.json").open("wb") as handle:
+            handle.truncate(MAX_INPUT_BYTES + 1)
+    assert compare_cli.main([str(folder), "published"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("refused: run A: ")
+    assert "Traceback" not in err
+    assert "zqxsecret" not in err
+
+
+@pytest.mark.parametrize("given", ["~zqxsecretnobody/run", "zqxsecret" * 40])
+def test_a_folder_that_cannot_be_named_is_refused_unnamed(given, capsys):
+    assert compare_cli.main([given, "published"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("refused: run A: ") and "zqxsecret" not in err
+
+
+@pytest.mark.parametrize(("csv", "status"), [("", 2), ("~zqxsecretnobody/x.csv", 2),
+                                             ("/sys/zqxsecret.csv", None)])
+def test_a_csv_that_cannot_be_written_is_one_line(csv, status, capsys):
+    found = compare_cli.main(["published", "published", "--csv", csv])
+    err = capsys.readouterr().err
+    assert found == status if status else found in (1, 2)
+    assert err.startswith(("refused: --csv", "failed: --csv")) and "Traceback" not in err
+    assert "zqxsecret" not in err
+
+
+def test_parameters_are_compared_as_written_and_paths_shown_by_role(tmp_path, published):
+    folder = _run_folder(tmp_path, published)
+    record = {"mode": "scratch", "parameters": {"alpha": float("nan"),
+                                                "data_dir": "/home/zqxsecret"},
+              "parameters_by_notebook": {"05_conclusions": {"alpha": float("nan")},
+                                         "01_enrolment": {"data_dir": "/home/zqxsecret"}}}
+    (folder / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    run = changes.read_run(folder)
+    assert "zqxsecret" not in run.label
+    assert "zqxsecret" not in json.dumps(run.parameters)
+    assert changes.compare(run, run).parameters.empty  # NaN equals itself as written

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FILE_MODE", "MAX_INPUT_BYTES", "InputError", "atomic_write_text", "read_csv_strict"]
+__all__ = ["FILE_MODE", "MAX_INPUT_BYTES", "InputError", "atomic_write_text", "read_csv_strict",
+           "read_text_strict"]
 
 #: The mode of every file the package writes (what git checks files out with).
 FILE_MODE = 0o644
@@ -64,6 +65,14 @@ def _text(path: Path, raw: bytes) -> str:
         line = raw[:offset].count(b"\n") + 1
         raise InputError(f"{path.name}, line {line}: not UTF-8 text (byte {raw[offset]:#04x}); "
                          "save the file as UTF-8") from None
+
+
+def read_text_strict(path: Path | str) -> str:
+    """A UTF-8 text file, checked as :func:`read_csv_strict` checks one (a regular file, at
+    most :data:`MAX_INPUT_BYTES`, UTF-8): :class:`InputError` naming the file, never its
+    folder."""
+    path = Path(path)
+    return _text(path, _checked_bytes(path))
 
 
 def _rows(path: Path) -> tuple[list[list[str]], list[int]]:

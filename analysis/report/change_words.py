@@ -82,23 +82,31 @@ def _beyond(comparison: Comparison) -> str:
 def _numbers(comparison: Comparison) -> str:
     """The printed numbers that changed at the printed decimals, in words, with their
     fields and their evidence before the change."""
-    total, count = len(comparison.before.reproduction), len(comparison.changed_ids())
-    fields = _counted(comparison.rows[comparison.rows["field"] != "row"], "field")
-    evidence = _counted(comparison.rows.drop_duplicates("id"), "evidence_before")
-    untouched = sorted({"published", "invariant"} - set(comparison.rows["evidence_before"]))
-    kept = f"; no {' or '.join(untouched)} row changed" if untouched else ""
-    beyond = f"; {_beyond(comparison)}" if comparison.beyond_printed else ""
-    return (f"{count} of {total} printed numbers at the printed decimals ({fields}; by their "
-            f"evidence before: {evidence}{kept}{beyond})" if count else
-            f"none of the {total} printed numbers at the printed decimals"
-            + (f" ({_beyond(comparison)})" if beyond else ""))
+    total, count = comparison.totals()[0], len(comparison.changed_ids())
+    rows = comparison.rows
+    untouched = sorted({"published", "invariant"} - set(rows["evidence_before"]))
+    parts = [_counted(rows[rows["field"] != "row"], "field"),
+             _counted(rows[rows["field"] == "row"].assign(field=lambda f: "only in " + f[
+                 "before"].map({"present": "the first run", "absent": "the second run"})),
+                 "field"),
+             "by their evidence before: " + _counted(rows.drop_duplicates("id").assign(
+                 evidence_before=lambda f: f["evidence_before"].replace("", "new")),
+                 "evidence_before"),
+             f"no {' or '.join(untouched)} row changed" if untouched else "",
+             _beyond(comparison)]
+    said = "; ".join(part for part in parts if part)
+    if not count:
+        beyond = _beyond(comparison)
+        return (f"none of the {total} printed numbers at the printed decimals"
+                + (f" ({beyond})" if beyond else ""))
+    return f"{count} of {total} printed numbers at the printed decimals ({said})"
 
 
 def headline(comparison: Comparison) -> str:
     """One sentence: what was compared and how much changed."""
     before, after = comparison.before, comparison.after
     lead = f"Compared with {before.label}, {after.label}"
-    total, concluded = len(before.reproduction), len(before.conclusions)
+    total, concluded = comparison.totals()
     if comparison.unchanged:
         beyond = f"; {_beyond(comparison)}" if comparison.beyond_printed else ""
         return (f"{lead}: nothing changed (all {total} printed numbers are the same at the "
@@ -177,7 +185,7 @@ def real_data_sentences(comparison: Comparison) -> list[str]:
 
 
 def _markdown_table(frame: pd.DataFrame) -> list[str]:
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    header = "| " + " | ".join(str(c).replace("|", "\\|") for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     return [header, rule, *("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
                             for row in frame.itertuples(index=False))]

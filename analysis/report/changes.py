@@ -31,8 +31,8 @@ import pandas as pd
 
 from analysis.io import paths
 from analysis.io.annotations import load_conclusions
-from analysis.io.files import InputError, read_csv_strict
-from analysis.io.parameters import declared, defaults
+from analysis.io.files import InputError, read_csv_strict, read_text_strict
+from analysis.io.parameters import declared, defaults, path_parameters
 from analysis.printed.compare import rounded_as_printed
 from analysis.printed.significance import significant
 
@@ -81,17 +81,33 @@ def _all_defaults() -> dict[str, dict[str, object]]:
     return {notebook: defaults(notebook) for notebook in declared()["notebook"].unique()}
 
 
+def _checked(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` (read from ``name``, indexed by line) if every row has an id and no id
+    repeats; returned indexed from 0."""
+    empty = frame.index[frame["id"].str.strip() == ""]
+    if len(empty):
+        raise InputError(f"{name}, line {empty[0]}, column 'id': empty")
+    repeated = frame.index[frame["id"].duplicated()]
+    if len(repeated):
+        raise InputError(f"{name}, line {repeated[0]}, column 'id': "
+                         f"{frame.loc[repeated[0], 'id']!r} appears more than once")
+    return frame.reset_index(drop=True)
+
+
 def _reports(folder: Path, called: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The reproduction rows and the conclusions under ``folder``; a missing or malformed
-    file is an :class:`InputError` naming the file inside the run (never the folder)."""
+    """The reproduction rows and the conclusions under ``folder`` (a run writes both); a
+    missing, empty or malformed file is an :class:`InputError` naming the file inside the
+    run, never the folder."""
     try:
-        rows = read_csv_strict(folder / "reproduction.csv", ROW_COLUMNS)[ROW_COLUMNS]
-        found = folder / "conclusions.csv"
-        conclusions = (read_csv_strict(found, CONCLUSION_COLUMNS)[CONCLUSION_COLUMNS]
-                       if found.is_file() else pd.DataFrame(columns=CONCLUSION_COLUMNS))
+        rows = _checked(read_csv_strict(folder / "reproduction.csv", ROW_COLUMNS,
+                                        rows_required=True)[ROW_COLUMNS], "reproduction.csv")
+        conclusions = _checked(read_csv_strict(folder / "conclusions.csv", CONCLUSION_COLUMNS,
+                                               rows_required=True)[CONCLUSION_COLUMNS],
+                               "conclusions.csv")
     except InputError as error:
-        raise InputError(f"{called}: reports/{error}") from None
-    return rows.reset_index(drop=True), conclusions.reset_index(drop=True)
+        raise InputError("\n".join(f"{called}: reports/{line}"
+                                   for line in str(error).splitlines())) from None
+    return rows, conclusions
 
 
 def published_run() -> RunOutputs:
@@ -101,20 +117,38 @@ def published_run() -> RunOutputs:
     return RunOutputs(KINDS["repository"], "repository", _all_defaults(), rows, conclusions)
 
 
+def _shown(name: str, value: object) -> object:
+    """A parameter's value as a comparison shows it: a path parameter by its role ("your
+    data"), whatever a record holds, so that no path is shown."""
+    return path_parameters().get(name, value)
+
+
 def _label(mode: str, given: dict[str, object]) -> str:
-    """A run named by what it is: "your data", or the run with its parameters."""
+    """A run named by what it is: "the run on your data", or the run with its parameters
+    (each value at most :data:`SHOWN` characters)."""
     if mode in KINDS:
         return KINDS[mode]
-    said = ", ".join(f"{name} = {json.dumps(value)}" for name, value in sorted(given.items()))
+    said = ", ".join(f"{name} = {_short(json.dumps(_shown(name, value)))}"
+                     for name, value in sorted(given.items()))
     return f"the run with {said}" if said else "a run at the defaults"
+
+
+#: The longest parameter value a label shows in full.
+SHOWN = 60
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
 
 
 def _effective(record: dict) -> dict[str, dict[str, object]]:
     """Every notebook's parameters in a run: the defaults, with those of the notebooks it
-    ran as it ran them (a notebook it did not run keeps the committed results)."""
+    ran as it ran them (a notebook it did not run keeps the committed results); path
+    parameters by their roles."""
     parameters = _all_defaults()
     for notebook, values in record["parameters_by_notebook"].items():
-        parameters.setdefault(notebook, {}).update(dict(values))
+        parameters.setdefault(str(notebook), {}).update(
+            {str(k): _shown(str(k), v) for k, v in dict(values).items()})
     return parameters
 
 
@@ -133,21 +167,35 @@ def this_run(report: pd.DataFrame, conclusions: Path, provenance: dict) -> RunOu
                       _effective(provenance), as_written(report), found.reset_index(drop=True))
 
 
+def _record(folder: Path, called: str) -> tuple[str, dict, dict]:
+    """The mode, given parameters and effective parameters of the run in ``folder``."""
+    try:
+        found = (folder / "run.json").is_file()
+    except OSError as error:
+        raise InputError(f"{called}: cannot be read ({error.strerror})") from None
+    if not found:
+        raise InputError(f"{called}: run.json not found: not the folder of a run of "
+                         "python -m analysis.run (or 'published')")
+    try:
+        text = read_text_strict(folder / "run.json")
+    except InputError as error:
+        raise InputError(f"{called}: {error}") from None
+    try:
+        record = json.loads(text)
+        mode, given = str(record["mode"]), dict(record["parameters"])
+        if mode not in ("scratch", "real"):
+            raise ValueError(mode)
+        return mode, given, _effective(record)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise InputError(f"{called}: run.json is not a run's record") from None
+
+
 def read_run(folder: Path | str, called: str = "the run") -> RunOutputs:
     """What the run in ``folder`` wrote (a folder of ``python -m analysis.run``, with its
     ``run.json``); :class:`InputError` if it is not one. ``called`` names it in messages
     (never its folder)."""
     folder = Path(folder)
-    record_path = folder / "run.json"
-    if not record_path.is_file():
-        raise InputError(f"{called}: run.json not found: not the folder of a run of "
-                         "python -m analysis.run (or 'published')")
-    try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        mode, given = str(record["mode"]), dict(record["parameters"])
-        parameters = _effective(record)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise InputError(f"{called}: run.json is not a run's record") from None
+    mode, given, parameters = _record(folder, called)
     rows, conclusions = _reports(folder / "reports", called)
     return RunOutputs(_label(mode, given), mode, parameters, rows, conclusions)
 
@@ -210,8 +258,8 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, fields: tuple[str, ...]
         if row_id not in after.index or row_id not in before.index:
             present = row_id in after.index
             paper = (after if present else before).loc[row_id, "paper"]
-            found.append((row_id, paper, "row", "" if present else "present",
-                          "present" if present else ""))
+            found.append((row_id, paper, "row", "absent" if present else "present",
+                          "present" if present else "absent"))
             continue
         old, new = before.loc[row_id], after.loc[row_id]
         found += [(row_id, new["paper"], field, old[field], new[field]) for field in fields
@@ -284,12 +332,15 @@ def conclusion_changes(before: RunOutputs, after: RunOutputs) -> pd.DataFrame:
 
 
 def parameter_changes(before: dict[str, dict], after: dict[str, dict]) -> pd.DataFrame:
-    """Every notebook parameter whose value differs, as JSON text."""
-    found = [(notebook, name, json.dumps(before.get(notebook, {}).get(name)),
-              json.dumps(after.get(notebook, {}).get(name)))
+    """Every notebook parameter whose value differs, as JSON text (compared as text, so that
+    a NaN equals itself)."""
+    def text(run: dict[str, dict], notebook: str, name: str) -> str:
+        return json.dumps(run.get(notebook, {}).get(name))
+
+    found = [(notebook, name, text(before, notebook, name), text(after, notebook, name))
              for notebook in sorted({*before, *after})
              for name in sorted({*before.get(notebook, {}), *after.get(notebook, {})})
-             if before.get(notebook, {}).get(name) != after.get(notebook, {}).get(name)]
+             if text(before, notebook, name) != text(after, notebook, name)]
     return pd.DataFrame(found, columns=["notebook", "parameter", "before", "after"])
 
 
@@ -313,6 +364,11 @@ class Comparison:
     def changed_ids(self) -> list[str]:
         """The printed numbers that differ, in report order."""
         return list(dict.fromkeys(self.rows["id"]))
+
+    def totals(self) -> tuple[int, int]:
+        """How many printed numbers and conclusions either run has."""
+        return (len({*self.before.reproduction["id"], *self.after.reproduction["id"]}),
+                len({*self.before.conclusions["id"], *self.after.conclusions["id"]}))
 
 
 def compare(before: RunOutputs, after: RunOutputs) -> Comparison:

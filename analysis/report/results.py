@@ -77,7 +77,8 @@ STATUS_LABELS = {
 ORIGINS = ("constraint", "derived", "printed")
 
 
-RESULT_COLUMNS = ["id", "reproduced", "status", "method", "origin", "discrepancy", *EVIDENCE_COLUMNS,
+RESULT_COLUMNS = ["id", "reproduced", "status", "method", "origin", "discrepancy",
+                  *EVIDENCE_COLUMNS,
                   "note"]
 
 
