@@ -198,12 +198,36 @@ def _dependents(selected: list[Path]) -> dict[str, int]:
     return {name: sum(name in closure[other] for other in needs) for name in needs}
 
 
+#: How long each notebook took in the last run that was not on real data (seconds): the
+#: scheduler starts the longer of two notebooks that equally many others wait for first
+#: (longest processing time first), which shortens the run's tail. Only an order; a
+#: missing or unreadable file changes nothing but the order.
+TIMINGS = paths.BUILD / "timings.json"
+
+
+def _last_timings() -> dict[str, float]:
+    try:
+        found = json.loads(TIMINGS.read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in found.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_timings(timings: dict[str, float]) -> None:
+    if timings:
+        try:
+            atomic_write_text(TIMINGS, json.dumps(_last_timings() | timings, indent=1,
+                                                  sort_keys=True) + "\n")
+        except OSError:  # only an order for the next run
+            pass
+
+
 def _ready(waiting: list[Path], done: set[str], selected: set[str],
-           priority: dict[str, int]) -> list[Path]:
-    """The waiting notebooks whose selected requirements have all finished, those that
-    more notebooks wait for first."""
+           priority: dict[str, tuple[int, float]]) -> list[Path]:
+    """The waiting notebooks whose selected requirements have all finished: those that
+    more notebooks wait for first, then the longest last time."""
     ready = [p for p in waiting if set(requirements(p)) & selected <= done]
-    return sorted(ready, key=lambda p: (-priority[p.stem], p.name))
+    return sorted(ready, key=lambda p: (-priority[p.stem][0], -priority[p.stem][1], p.name))
 
 
 def _stop_kernels() -> None:
@@ -270,10 +294,12 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
     the others go on and only the notebooks that need the failed one are skipped. On
     Ctrl-C or SIGTERM the kernels are stopped and ``KeyboardInterrupt`` raised. Returns the
     failures (notebook, error)."""
-    names, priority = {p.stem for p in selected}, _dependents(selected)
+    last = _last_timings()
+    names = {p.stem for p in selected}
+    priority = {k: (v, last.get(k, 0.0)) for k, v in _dependents(selected).items()}
     context = (selected, per_notebook, run, temporary, jobs, names, priority)
     keep_going = run is not None and run.mode == "real"
-    waiting, done, failures = list(selected), set(), []
+    waiting, done, failures, timings = list(selected), set(), [], {}
     running: dict[Future, Path] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
@@ -291,11 +317,14 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
                 path = running.pop(future)
                 done.add(path.stem)
                 _report(future, path, f"[{len(done)}/{len(selected)}]", failures, keep_going)
+                if future.exception() is None and not keep_going:
+                    timings[path.stem] = future.result()
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_kernels()
         raise
     pool.shutdown()
+    _save_timings(timings)
     return failures
 
 

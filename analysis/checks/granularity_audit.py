@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.io.annotations import load_granularity_specs, measure_value
+from analysis.io.cache import memoised
 from analysis.io.questionnaire import CONSUMER_RATINGS, questions, stem_of
 from analysis.io.registry import printed_text, value
 from analysis.methods.granularity import (
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 
+@memoised
 def granularity_checks(registry: pd.DataFrame, specs: pd.DataFrame | None = None) -> pd.DataFrame:
     """GRIM (and GRIMMER where an SD is printed) for every mean of ``specs``, and
     percent-vs-count for every percentage of the registry with a count and a denominator.

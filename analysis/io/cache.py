@@ -1,14 +1,16 @@
 """An on-disk memo for the slow proofs and samplings (the exact Fig. 1 bounds, the sampled
-Fig. 1 tables, the count of fan2018's age samples, the quasi-independence
-search), so that a rerun on the same inputs and the same code does not prove them again.
+Fig. 1 tables, the count of fan2018's age samples, the quasi-independence search, the
+GRIM/GRIMMER checks of printed means) and the rendered notebook pages, so that a rerun on
+the same inputs and the same code does not compute them again.
 
 :func:`memoised` wraps a deterministic function. Its key is a SHA-256 of the package's
-source (every ``analysis/**/*.py``: any change to the code invalidates every entry), the
-function's name, and its arguments (DataFrames and arrays by their contents). Entries are
-pickles in ``$ANALYSIS_CACHE`` or else ``build/cache/`` (git-ignored), written atomically;
-a missing or unreadable entry is recomputed, by one process at a time (a lock file per
-entry). The cache never changes a result: a fresh
-clone computes everything, and a test checks that a hit returns what a fresh call returns.
+source and the facts it reads (:data:`KEYED`: any change to either invalidates every
+entry), the function's name, and its arguments (DataFrames and arrays by their contents).
+Entries are pickles in ``$ANALYSIS_CACHE`` or else ``build/cache/`` (git-ignored), written
+atomically; a missing or unreadable entry is recomputed, by one process at a time (a lock
+file per entry). Nothing computed from a user's data is memoised. The cache never changes a
+result: a fresh clone computes everything, and a test checks that a hit returns what a
+fresh call returns.
 """
 
 from __future__ import annotations
@@ -36,12 +38,22 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or paths.ROOT / "build" / "cache")
 
 
+#: What every entry's key covers besides its arguments: the package's code, and the facts
+#: it reads itself (the papers' printed numbers, the design, the questionnaires), so that an
+#: edit to either invalidates every entry. The reconstructed records are not covered: a
+#: function that uses them takes them as arguments.
+KEYED = (("analysis", "*.py"), ("data/published", "*"), ("data/design", "*"),
+         ("data/questionnaires", "*"), ("data/papers", "*"))
+
+
 @functools.cache
 def _source_digest() -> str:
     digest = hashlib.sha256()
-    for path in sorted((paths.ROOT / "analysis").rglob("*.py")):
-        digest.update(path.relative_to(paths.ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
+    for folder, pattern in KEYED:
+        for path in sorted((paths.ROOT / folder).rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(paths.ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.io import paths
+from analysis.io import context, paths
+from analysis.io.cache import memoised
 from analysis.io.files import atomic_write_text
 from analysis.io.parameters import declared
 from analysis.io.registry import load_registry
@@ -49,6 +50,7 @@ from analysis.report.page_assets import SCRIPT, STYLE
 from analysis.report.summary import category_of, evidence_counts, headline
 
 __all__ = ["CURVES", "FIGURES", "build_html", "conclusions_table", "distinct_problems",
+           "notebook_html",
            "rows_with_context", "write_html", "write_notebook_pages"]
 
 e = parts.e
@@ -389,12 +391,10 @@ def write_html(path: Path | str | None = None, report: pd.DataFrame | None = Non
     return path
 
 
-def write_notebook_pages(notebooks: list[Path]) -> list[Path]:
-    """Each executed notebook rendered to ``reports/notebooks/<name>.html`` (nbconvert's lab
-    template, cell anchors ``#cell-id=...``; cells tagged ``remove-input`` show their output
-    only), without the scripts it would fetch from the
-    network; the template's style sheet, the same for every page, is written once
-    (``reports/notebooks/notebook.css``)."""
+def notebook_html(text: str) -> str:
+    """One executed notebook (its ``.ipynb`` text) rendered by nbconvert's lab template,
+    cells tagged ``remove-input`` showing their output only, without the scripts it would
+    fetch from the network."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -403,10 +403,25 @@ def write_notebook_pages(notebooks: list[Path]) -> list[Path]:
     # a paragraph said from computed values (analysis.report.prose) shows as text, not code
     exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"remove-input"}),
                                    enabled=True)
+    body, _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4))
+    return re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+
+
+#: :func:`notebook_html` memoised on the notebook's text and the package's code
+#: (:mod:`analysis.io.cache`): an unchanged notebook is not rendered again. Never used on
+#: real data, whose notebooks must not reach the cache.
+cached_notebook_html = memoised(notebook_html)
+
+
+def write_notebook_pages(notebooks: list[Path]) -> list[Path]:
+    """Each executed notebook rendered to ``reports/notebooks/<name>.html``
+    (:func:`notebook_html`, cell anchors ``#cell-id=...``; memoised except on real data);
+    the template's style sheet, the same for every page, is written once
+    (``reports/notebooks/notebook.css``)."""
+    render = notebook_html if context.real_data() else cached_notebook_html
     written, shared = [], None
     for notebook in notebooks:
-        body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-        body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+        body = render(notebook.read_text(encoding="utf-8"))
         head, rest = body.split("</head>", 1)
         styles = "\n".join(re.findall(r"<style[^>]*>.*?</style>", head, re.DOTALL))
         if shared not in (None, styles):
