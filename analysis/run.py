@@ -61,6 +61,7 @@ from analysis.io.parameters import (
     path_parameters,
     shown_as,
 )
+from analysis.io.schedule import dependents, last_timings, ready, requirements, save_timings
 from analysis.report.templates import TemplateError
 
 __all__ = [
@@ -78,6 +79,8 @@ __all__ = [
 #: Kernels log only critical messages: ipykernel's warning that the local kernel talks TCP
 #: without encryption would otherwise break every progress line.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: How long an interrupted run waits for its notebooks' threads to end (seconds).
+STOP_WAIT = 30
 
 
 class _ClearMetadata(ClearMetadataPreprocessor):
@@ -102,12 +105,6 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
                                  f"have {[p.stem for p in found]}")
         found = [p for p in found if p.stem in wanted]
     return found
-
-
-def requirements(path: Path) -> list[str]:
-    """The notebooks whose outputs ``path`` reads (its metadata ``pipeline.requires``)."""
-    notebook = nbformat.read(path, as_version=4)
-    return list(notebook.metadata.get("pipeline", {}).get("requires", []))
 
 
 def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -184,52 +181,6 @@ def run_notebook(path: Path, parameters: dict | None = None, target: Path | None
     return time.perf_counter() - start
 
 
-def _dependents(selected: list[Path]) -> dict[str, int]:
-    """How many selected notebooks need each one, directly or through others."""
-    needs = {p.stem: set(requirements(p)) for p in selected}
-    closure = {}
-    for name in needs:
-        seen, stack = set(), [name]
-        while stack:
-            for other in needs.get(stack.pop(), set()) - seen:
-                seen.add(other)
-                stack.append(other)
-        closure[name] = seen
-    return {name: sum(name in closure[other] for other in needs) for name in needs}
-
-
-#: How long each notebook took in the last run that was not on real data (seconds): the
-#: scheduler starts the longer of two notebooks that equally many others wait for first
-#: (longest processing time first), which shortens the run's tail. Only an order; a
-#: missing or unreadable file changes nothing but the order.
-TIMINGS = paths.BUILD / "timings.json"
-
-
-def _last_timings() -> dict[str, float]:
-    try:
-        found = json.loads(TIMINGS.read_text(encoding="utf-8"))
-        return {str(k): float(v) for k, v in found.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_timings(timings: dict[str, float]) -> None:
-    if timings:
-        try:
-            atomic_write_text(TIMINGS, json.dumps(_last_timings() | timings, indent=1,
-                                                  sort_keys=True) + "\n")
-        except OSError:  # only an order for the next run
-            pass
-
-
-def _ready(waiting: list[Path], done: set[str], selected: set[str],
-           priority: dict[str, tuple[int, float]]) -> list[Path]:
-    """The waiting notebooks whose selected requirements have all finished: those that
-    more notebooks wait for first, then the longest last time."""
-    ready = [p for p in waiting if set(requirements(p)) & selected <= done]
-    return sorted(ready, key=lambda p: (-priority[p.stem][0], -priority[p.stem][1], p.name))
-
-
 def _stop_kernels() -> None:
     """Terminate this process's children (the notebooks' kernels) after an interrupt."""
     for listing in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
@@ -243,7 +194,7 @@ def _stop_kernels() -> None:
 def _launch(pool, waiting, running, done, context) -> None:
     """Start the waiting notebooks whose requirements have finished, up to ``jobs``."""
     _selected, per_notebook, run, temporary, jobs, names, priority = context
-    for path in _ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
+    for path in ready(waiting, done, names, priority)[: max(1, jobs) - len(running)]:
         waiting.remove(path)
         target = run.output / "notebooks" / path.name if run and run.output else None
         extra = {"run": run, "temporary": temporary} if run else {}
@@ -294,9 +245,9 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
     the others go on and only the notebooks that need the failed one are skipped. On
     Ctrl-C or SIGTERM the kernels are stopped and ``KeyboardInterrupt`` raised. Returns the
     failures (notebook, error)."""
-    last = _last_timings()
+    last = last_timings()
     names = {p.stem for p in selected}
-    priority = {k: (v, last.get(k, 0.0)) for k, v in _dependents(selected).items()}
+    priority = {k: (v, last.get(k, 0.0)) for k, v in dependents(selected).items()}
     context = (selected, per_notebook, run, temporary, jobs, names, priority)
     keep_going = run is not None and run.mode == "real"
     waiting, done, failures, timings = list(selected), set(), [], {}
@@ -322,9 +273,12 @@ def run_notebooks(selected: list[Path], per_notebook: dict[Path, dict],
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_kernels()
+        # the notebooks' threads end once their kernels are gone; waiting for them (a
+        # bounded time) keeps a late write out of the temporary folder being removed
+        wait(running, timeout=STOP_WAIT)
         raise
     pool.shutdown()
-    _save_timings(timings)
+    save_timings(timings)
     return failures
 
 

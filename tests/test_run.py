@@ -9,7 +9,7 @@ import time
 import pytest
 
 from analysis import run
-from analysis.io import paths
+from analysis.io import paths, schedule
 
 
 def test_requirements_name_earlier_notebooks():
@@ -105,7 +105,7 @@ def test_on_real_data_a_failure_skips_only_the_notebooks_that_need_it(monkeypatc
 
 
 def test_notebooks_many_others_wait_for_start_first():
-    priority = run._dependents(run.notebooks())
+    priority = schedule.dependents(run.notebooks())
     assert priority["06_audit"] == 0
     assert priority["01_enrolment"] > priority["00_registry"]
 
@@ -115,25 +115,25 @@ def test_among_equals_the_longest_last_time_starts_first(tmp_path, monkeypatch):
     notebook 02, notebook 05 (nothing waits for it, the longest last time) starts before
     00 (nothing waits for it either); with no timings, name order. Timings are saved and
     merged; an unreadable file is an empty one."""
-    monkeypatch.setattr(run, "TIMINGS", tmp_path / "timings.json")
+    monkeypatch.setattr(schedule, "TIMINGS", tmp_path / "timings.json")
     selected = run.notebooks()
     names = {p.stem for p in selected}
     done = {"01_enrolment", "02_service_process"}
     waiting = [p for p in selected if p.stem not in done]
 
     def order(last):
-        priority = {k: (v, last.get(k, 0.0)) for k, v in run._dependents(selected).items()}
-        return [p.stem for p in run._ready(waiting, done, names, priority)]
+        priority = {k: (v, last.get(k, 0.0)) for k, v in schedule.dependents(selected).items()}
+        return [p.stem for p in schedule.ready(waiting, done, names, priority)]
 
     assert order({}) == ["03_service_content", "04_outcomes", "00_registry", "05_conclusions"]
     last = {"00_registry": 2.0, "05_conclusions": 6.0}
     assert order(last) == ["03_service_content", "04_outcomes", "05_conclusions",
                            "00_registry"]
-    run._save_timings({"00_registry": 2.0})
-    run._save_timings({"05_conclusions": 6.0})
-    assert run._last_timings() == last
-    run.TIMINGS.write_text("[not a mapping", encoding="utf-8")
-    assert run._last_timings() == {}
+    schedule.save_timings({"00_registry": 2.0})
+    schedule.save_timings({"05_conclusions": 6.0})
+    assert schedule.last_timings() == last
+    schedule.TIMINGS.write_text("[not a mapping", encoding="utf-8")
+    assert schedule.last_timings() == {}
 
 
 @pytest.mark.parametrize("name", ["00_registry", "06_audit"])

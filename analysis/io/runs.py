@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -249,7 +250,11 @@ def private_temp(folder: Path):
     try:
         yield temporary
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        for _ in range(5):  # a file written while it was being removed: remove again
+            shutil.rmtree(temporary, ignore_errors=True)
+            if not temporary.exists():
+                break
+            time.sleep(0.2)
         for number, handler in previous.items():
             signal.signal(number, handler)
 
