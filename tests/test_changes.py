@@ -307,4 +307,19 @@ def test_parameters_are_compared_as_written_and_paths_shown_by_role(tmp_path, pu
     run = changes.read_run(folder)
     assert "zqxsecret" not in run.label
     assert "zqxsecret" not in json.dumps(run.parameters)
+    assert run.parameters["01_enrolment"]["data_dir"] == "your data"
     assert changes.compare(run, run).parameters.empty  # NaN equals itself as written
+
+
+def test_a_path_parameter_left_at_its_default_is_no_difference(tmp_path, published):
+    """A scratch run records every parameter of the notebooks it ran, the empty default
+    path parameters too: those are the published run's, not "your data"."""
+    folder = _run_folder(tmp_path, published)
+    record = {"mode": "scratch", "parameters": {"multiple_testing": "holm"},
+              "parameters_by_notebook": {"04_outcomes": {
+                  **published.parameters["04_outcomes"], "multiple_testing": "holm"}}}
+    (folder / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    found = changes.compare(published, changes.read_run(folder)).parameters
+    assert found.to_dict("records") == [{"notebook": "04_outcomes",
+                                         "parameter": "multiple_testing",
+                                         "before": '"bonferroni"', "after": '"holm"'}]

@@ -416,6 +416,8 @@ def test_another_seed_moves_only_reconstruction_dependent_rows(copy):
     numbers = [r for r in _changes(folder) if r["kind"] == "number"]
     assert {r["evidence_before"] for r in numbers} <= {"dependent", "by_construction"}
     assert "Compared with the published reproduction, the run with seed = 7" in result.stdout
+    # the notebook's empty data_dir (the synthetic records) is the published run's
+    assert "parameters that differ: 02_service_process seed 20130701 → 7\n" in result.stdout
     assert _git_clean(copy)
 
 

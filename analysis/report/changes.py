@@ -118,9 +118,10 @@ def published_run() -> RunOutputs:
 
 
 def _shown(name: str, value: object) -> object:
-    """A parameter's value as a comparison shows it: a path parameter by its role ("your
-    data"), whatever a record holds, so that no path is shown."""
-    return path_parameters().get(name, value)
+    """A parameter's value as a comparison shows it: a path parameter that was given by its
+    role ("your data"), whatever a record holds, so that no path is shown; an empty one (the
+    default: the package's own data) as it is."""
+    return value if value in ("", None) else path_parameters().get(name, value)
 
 
 def _label(mode: str, given: dict[str, object]) -> str:
