@@ -68,14 +68,26 @@ def test_another_seed_other_people_same_margins(reconstructed):
         assert counts[0].equals(counts[1]), column
 
 
-def test_ages_respect_inclusion_and_onset(seeded):
-    _, people18, people19 = seeded
+def _ages_respect_inclusion_and_onset(people18, people19):
     for frame in (people18, people19):
         ages = frame.loc[frame["role"] != "caregiver", "age"]
         ages = ages[ages != ""].astype(int)
         assert ages.between(18, 60).all()
     patients = people19[people19["role"] != "caregiver"]
     assert (patients["onset_age"].astype(int) <= patients["age"].astype(int)).all()
+
+
+def test_committed_ages_respect_inclusion_and_onset(people):
+    """The committed records (the default seed's): every age within the inclusion ages
+    (18 to 60) and no onset after the age."""
+    _ages_respect_inclusion_and_onset(people["fan2018"], people["fan2019"])
+
+
+@pytest.mark.integration  # rebuilds a whole dataset per seed
+def test_ages_respect_inclusion_and_onset(seeded):
+    """The same for records rebuilt under the default seed and another."""
+    _, people18, people19 = seeded
+    _ages_respect_inclusion_and_onset(people18, people19)
 
 
 def test_samples_of_the_two_papers_cannot_be_nested(registry):
