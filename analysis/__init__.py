@@ -19,12 +19,14 @@ stages/       one module (or two) per notebook: the paper's tables computed from
               and every registry row of the stage judged
 report/       ``reports/``: the results of each notebook, the report CSV, Markdown and HTML
               page, the letter, the figures; every note and problem rendered from templates
-              and computed facts (``notes``, ``facts*``, ``templates``)
+              and computed facts (``notes``, ``facts*``, ``templates``); what a run changed
+              against another (``changes``, ``change_words``)
 
 ``python -m analysis.run`` runs every notebook and writes the report (only with every
 parameter at its default into the repository; otherwise into ``build/runs/`` or, with real
-data, ``private/output/``); ``python -m analysis.lookalike`` writes a synthetic dataset in
-the layout of the real data.
+data, ``private/output/``, each with what it changed against the published reproduction);
+``python -m analysis.compare A B`` compares two runs; ``python -m analysis.lookalike``
+writes a synthetic dataset in the layout of the real data.
 """
 
 __version__ = "0.1.0"

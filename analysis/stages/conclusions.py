@@ -14,13 +14,20 @@ import pandas as pd
 
 from analysis.evidence.choices import CHOICE_COLUMNS, choices_of_tests, rules_fired
 from analysis.evidence.multiverse import specifications, summarise
+from analysis.io import context
 from analysis.io.annotations import load_conclusions, load_test_families
+from analysis.io.cache import memoised
 from analysis.printed.significance import ALPHA
 from analysis.reconstruct.session_records import FIG1_TEST
 
 __all__ = ["STAGE", "evaluate", "fig1_choices", "rules_of_conclusions", "tallies"]
 
 STAGE = "05_conclusions"
+
+#: :func:`analysis.evidence.choices.choices_of_tests` memoised (:mod:`analysis.io.cache`):
+#: its inputs are printed numbers and the Fig. 1 test's p ranges; never used on real data,
+#: whose Fig. 1 ranges come from the user's sessions.
+cached_choices = memoised(choices_of_tests)
 
 
 def fig1_choices(fig1_tests: pd.DataFrame) -> pd.DataFrame:
@@ -37,7 +44,8 @@ def evaluate(registry: pd.DataFrame, fig1_tests: pd.DataFrame | None = None,
     """Every test's choices, every (conclusion, specification), and one row per conclusion
     (``reports/conclusions.csv``)."""
     supplied = None if fig1_tests is None else fig1_choices(fig1_tests)
-    choices = choices_of_tests(registry, supplied=supplied)
+    choose = choices_of_tests if context.real_data() else cached_choices
+    choices = choose(registry, supplied=supplied)
     conclusions = load_conclusions()
     specs = specifications(conclusions, choices, load_test_families(), registry, alpha)
     return choices, specs, summarise(conclusions, specs, registry, alpha)
