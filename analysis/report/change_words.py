@@ -261,7 +261,8 @@ def html_section(comparison: Comparison) -> list[str]:
     """The page's first section: the headline, then each table that is not empty."""
     parts = ([f"<p class='verdict'>{e(line)}</p>" for line in real_data_sentences(comparison)]
              if comparison.after.mode == "real" else [])
-    parts.append(f"<p class='small'>{e(headline(comparison))}</p>")
+    size = "small" if parts else "verdict"  # below the real-data sentences, in small type
+    parts.append(f"<p class='{size}'>{e(headline(comparison))}</p>")
     for title, frame, note in _tables(comparison):
         if frame.empty:
             continue
