@@ -166,20 +166,25 @@ def test_no_horizontal_overflow_and_images_load(width, tmp_path):
         driver.quit()
 
 
-def test_no_serious_accessibility_violation(browser):
+def _serious_violations(browser, page, context: str = "document") -> list:
+    """axe-core's serious and critical violations on ``page`` within ``context`` (a
+    JavaScript expression for the element checked)."""
     if not AXE.is_file():
         pytest.skip("axe-core is not installed here (npm install --prefix build/npm "
                     "axe-core); .ci/run installs it so CI runs this test")
-    browser.get(PAGE.as_uri())
+    browser.get(page.as_uri())
     browser.execute_script(AXE.read_text(encoding="utf-8"))
     browser.set_script_timeout(120)
     found = browser.execute_async_script(
         "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+        f"axe.run({context}, {{resultTypes: ['violations']}}).then(function (r) {{"
         "  done(r.violations.map(function (v) {"
         "    return [v.id, v.impact, v.nodes.length, v.help]; })); });")
-    serious = [v for v in found if v[1] in ("serious", "critical")]
-    assert serious == []
+    return [v for v in found if v[1] in ("serious", "critical")]
+
+
+def test_no_serious_accessibility_violation(browser):
+    assert _serious_violations(browser, PAGE) == []
 
 
 def test_the_conclusions_table_fits_a_desktop_screen_in_words(report):
@@ -227,9 +232,6 @@ def test_the_first_section_of_a_real_data_page_is_accessible(browser, tmp_path):
 
     from analysis.report import changes
 
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed here (npm install --prefix build/npm "
-                    "axe-core); .ci/run installs it so CI runs this test")
     published = changes.published_run()
     after = dataclasses.replace(published, label=changes.KINDS["real"], mode="real",
                                 reproduction=published.reproduction.assign(
@@ -239,15 +241,7 @@ def test_the_first_section_of_a_real_data_page_is_accessible(browser, tmp_path):
     page = tmp_path / "reproduction.html"
     page.write_text(build_html(provenance=record,
                                comparison=changes.compare(published, after)), encoding="utf-8")
-    browser.get(page.as_uri())
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    browser.set_script_timeout(120)
-    found = browser.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document.getElementById('changes'), {resultTypes: ['violations']})"
-        ".then(function (r) { done(r.violations.map(function (v) {"
-        "    return [v.id, v.impact, v.nodes.length, v.help]; })); });")
-    assert [v for v in found if v[1] in ("serious", "critical")] == []
+    assert _serious_violations(browser, page, "document.getElementById('changes')") == []
     top = browser.execute_script(
         "return [document.getElementById('changes').getBoundingClientRect().top,"
         " document.querySelector('nav.toc').getBoundingClientRect().top]")

@@ -6,11 +6,10 @@ from the comparison; nothing is typed."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from analysis.report.changes import Comparison, paper_test
+from analysis.report.page_assets import e
 from analysis.report.results import STATUS_LABELS as LABELS
 
 __all__ = [
@@ -242,11 +241,6 @@ def markdown_section(comparison: Comparison) -> str:
     lines += ["Every change is in `changes.csv` beside this report "
               "(`python -m analysis.compare` compares any two runs).", ""]
     return "\n".join(lines)
-
-
-def e(text: object) -> str:
-    """HTML-escaped text."""
-    return html.escape(str(text), quote=True)
 
 
 def _html_table(frame: pd.DataFrame, title: str) -> str:

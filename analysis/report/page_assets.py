@@ -2,11 +2,19 @@
 from one file). The script filters the table of every printed number by paper, status,
 evidence and location and by words typed in the search box, says how many rows it shows,
 applies a filter named in a link (``data-filter-*`` attributes on the headline's counts),
-and marks the body once images have loaded (the browser tests read these marks)."""
+and marks the body once images have loaded (the browser tests read these marks); and
+:func:`e`, the one escape of text put into a page."""
 
 from __future__ import annotations
 
-__all__ = ["SCRIPT", "STYLE"]
+import html
+
+__all__ = ["SCRIPT", "STYLE", "e"]
+
+
+def e(text: object) -> str:
+    """HTML-escaped text."""
+    return html.escape(str(text), quote=True)
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1150px;

@@ -5,11 +5,10 @@ every printed number with its filters, the audit in words, and the provenance.""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from analysis.printed.significance import ALPHA
+from analysis.report.page_assets import e
 from analysis.report.results import STATUS_LABELS
 
 __all__ = [
@@ -30,11 +29,6 @@ __all__ = [
 
 LABELS = STATUS_LABELS
 FILTERS = ("paper", "status", "evidence", "category", "location")
-
-
-def e(text: object) -> str:
-    """HTML-escaped text."""
-    return html.escape(str(text), quote=True)
 
 
 def shown_label(status: str, evidence: str) -> str:
